@@ -1,0 +1,95 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Identity;
+using Portal.Domain.Audit;
+using Portal.Domain.Operations;
+using Portal.Domain.Security;
+
+namespace Portal.Data;
+
+/// <summary>
+/// Portal's database: Identity plus the governance tables. Migrations live in one assembly per provider:
+/// <code>
+/// dotnet ef migrations add NAME --project src/Portal.Data.Sqlite --startup-project src/Portal.Data.Sqlite
+/// dotnet ef migrations add NAME --project src/Portal.Data.Postgres --startup-project src/Portal.Data.Postgres
+/// </code>
+/// Audit entries added to the context are sealed into the hash chain by <see cref="SaveChangesAsync(bool, CancellationToken)"/>,
+/// in the same transaction as the rest of the change.
+/// </summary>
+public class PortalDbContext(DbContextOptions<PortalDbContext> options)
+    : IdentityDbContext<PortalUser, IdentityRole, string>(options)
+{
+    private const int MaxSealAttempts = 8;
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: audit sealing is asynchronous.");
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity)
+            .ToList();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            // The caller owns the transaction (e.g. an Identity change plus its audit entry): seal inside it.
+            await SealAsync(pending, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await SealAsync(pending, cancellationToken);
+                var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return written;
+            }
+            catch (Exception ex) when (attempt < MaxSealAttempts && IsWriteConflict(ex))
+            {
+                // Another writer took the next sequence number first: read the new head and try again.
+                await transaction.RollbackAsync(cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt * Random.Shared.Next(1, 4)), cancellationToken);
+            }
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    private async Task SealAsync(IReadOnlyList<AuditEntry> pending, CancellationToken cancellationToken)
+    {
+        var head = await AuditEntries.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        var sequence = head?.Sequence ?? 0;
+        var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash;
+        foreach (var entry in pending)
+        {
+            entry.Seal(++sequence, previous);
+            previous = entry.Hash;
+        }
+    }
+
+    private static bool IsWriteConflict(Exception ex) =>
+        ex is DbUpdateException or DbException || ex.InnerException is DbException;
+}

@@ -1,0 +1,20 @@
+namespace Portal.Domain.Security;
+
+/// <summary>Policy names. Each one is a capability in <see cref="AuthorizationMatrix"/>.</summary>
+public static class Policies
+{
+    /// <summary>Any signed-in user: home page, own profile, own API tokens.</summary>
+    public const string SignedIn = "SignedIn";
+
+    /// <summary>Manage users, roles and other people's tokens.</summary>
+    public const string ManageUsers = "ManageUsers";
+
+    /// <summary>Read, search and export the audit trail; verify the hash chain.</summary>
+    public const string ReadAudit = "ReadAudit";
+
+    /// <summary>Same people as <see cref="ManageUsers"/>, but for changes made through the API (write scope).</summary>
+    public const string ManageUsersApi = "ManageUsersApi";
+
+    /// <summary>Revoke one's own tokens through the API (write scope).</summary>
+    public const string ManageOwnTokens = "ManageOwnTokens";
+}

@@ -1,0 +1,20 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Portal.Domain.Security;
+
+namespace Portal.Web.Components.Layout;
+
+/// <summary>
+/// An entry of the side navigation. Its link and its policy are read from the page it points to, so the
+/// navigation can never offer a page the page itself would refuse.
+/// </summary>
+public sealed record NavigationItem(string Title, string Icon, Type Page)
+{
+    public string Href => Page.GetCustomAttribute<RouteAttribute>()?.Template.TrimStart('/')
+        ?? throw new InvalidOperationException($"{Page.Name} has no route.");
+
+    public string Policy => Page.GetCustomAttribute<AuthorizeAttribute>()?.Policy ?? Policies.SignedIn;
+
+    public bool IsVisibleTo(IEnumerable<string> roles) => AuthorizationMatrix.IsAllowed(Policy, roles);
+}

@@ -1,0 +1,18 @@
+using MudBlazor;
+using Portal.Web.Features.Audit;
+using Portal.Web.Features.Home;
+using Portal.Web.Features.Tokens;
+using Portal.Web.Features.Users;
+
+namespace Portal.Web.Components.Layout;
+
+public static class NavigationItems
+{
+    public static readonly IReadOnlyList<NavigationItem> All =
+    [
+        new("Home", Icons.Material.Filled.Home, typeof(HomePage)),
+        new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
+        new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
+        new("API tokens", Icons.Material.Filled.Key, typeof(TokensPage)),
+    ];
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain.Audit;
+
+namespace Portal.Web.Features.Audit;
+
+/// <summary>Reads the audit trail: search, a user's own recent activity, daily counts and export.</summary>
+public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<PagedResult<AuditRow>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var (page, pageSize) = PagedResult<AuditRow>.Normalize(query.Page, query.PageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entries = Filter(db.AuditEntries.AsNoTracking(), query);
+        var total = await entries.CountAsync(cancellationToken);
+        var rows = await Project(entries.OrderByDescending(e => e.Sequence).Skip(page * pageSize).Take(pageSize))
+            .ToListAsync(cancellationToken);
+        return new PagedResult<AuditRow>(rows, total, page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<string>> ActionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.AsNoTracking().Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Entries per UTC day over the last <paramref name="days"/> days (days without entries count 0).</summary>
+    public async Task<IReadOnlyList<AuditDayCount>> DailyCountsAsync(string? actorId, int days, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var since = today.AddDays(-(days - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stamps = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.TimestampUtc >= since && (actorId == null || e.ActorId == actorId))
+            .Select(e => e.TimestampUtc)
+            .ToListAsync(cancellationToken);
+        var counts = stamps.GroupBy(t => DateOnly.FromDateTime(t)).ToDictionary(g => g.Key, g => g.Count());
+        return Enumerable.Range(0, days)
+            .Select(i => today.AddDays(i - days + 1))
+            .Select(d => new AuditDayCount(d, counts.GetValueOrDefault(d)))
+            .ToList();
+    }
+
+    /// <summary>Streams the matching entries, oldest first, as CSV (RFC 4180 quoting) with their hashes, so an export can be re-verified.</summary>
+    public async Task WriteCsvAsync(AuditQuery query, Stream output, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        await writer.WriteLineAsync("sequence,timestampUtc,actorKind,actorId,actorName,action,subjectType,subjectId,details,previousHash,hash");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await foreach (var row in Project(Filter(db.AuditEntries.AsNoTracking(), query).OrderBy(e => e.Sequence))
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            await writer.WriteLineAsync(string.Join(',',
+                row.Sequence.ToString(CultureInfo.InvariantCulture),
+                row.TimestampUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                Csv(row.ActorKind), Csv(row.ActorId), Csv(row.ActorName), Csv(row.Action), Csv(row.SubjectType),
+                Csv(row.SubjectId), Csv(row.DetailsJson), row.PreviousHash, row.Hash));
+        }
+    }
+
+    private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, AuditQuery query)
+    {
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            entries = entries.Where(e => e.Action == query.Action);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.ActorId))
+        {
+            entries = entries.Where(e => e.ActorId == query.ActorId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var search = query.Search.Trim();
+            entries = entries.Where(e => e.ActorName.Contains(search) || e.Action.Contains(search)
+                || e.SubjectType.Contains(search) || e.SubjectId.Contains(search) || e.DetailsJson.Contains(search));
+        }
+
+        return entries;
+    }
+
+    private static IQueryable<AuditRow> Project(IQueryable<AuditEntry> entries) =>
+        entries.Select(e => new AuditRow(e.Sequence, e.TimestampUtc, e.ActorKind.ToString(), e.ActorId, e.ActorName, e.Action,
+            e.SubjectType, e.SubjectId, e.DetailsJson, e.PreviousHash, e.Hash));
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Identity;
+using Portal.Domain.Audit;
+using Portal.Domain.Security;
+
+namespace Portal.Web.Features.Tokens;
+
+/// <summary>Personal API tokens: issue (secret shown once, hash stored), list, revoke, and authenticate a request.</summary>
+public sealed class TokenService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IServiceScopeFactory scopeFactory,
+    AuditTrail audit,
+    TimeProvider time,
+    ILogger<TokenService> logger)
+{
+    public const int DefaultLifetimeDays = 30;
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<OperationResult<CreatedToken>> CreateAsync(
+        string userId, CreateTokenRequest request, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > ApiToken.MaxNameLength)
+        {
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"Give the token a name of 1 to {ApiToken.MaxNameLength} characters.");
+        }
+
+        if (!ApiScopes.TryParse(string.Join(',', request.Scopes ?? []), out var scopes, out var scopeError))
+        {
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, scopeError!);
+        }
+
+        var days = request.Days ?? DefaultLifetimeDays;
+        if (days is < 1 or > ApiToken.MaxLifetimeDays)
+        {
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"A token lives 1 to {ApiToken.MaxLifetimeDays} days.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.Email }).FirstOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return OperationResult<CreatedToken>.Fail(OperationStatus.NotFound, "No such user.");
+        }
+
+        var (token, secret) = ApiToken.Issue(userId, name, scopes, days, time.GetUtcNow());
+        db.ApiTokens.Add(token);
+        audit.Record(db, actor, AuditActions.TokenCreated, AuditSubject.ApiToken(token.Id), new
+        {
+            owner = user.Email,
+            token.Name,
+            token.DisplayPrefix,
+            scopes = token.ScopeList,
+            token.ExpiresUtc,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return OperationResult<CreatedToken>.Ok(new CreatedToken(token.Id, token.Name, secret, token.ScopeList, token.ExpiresUtc));
+    }
+
+    /// <summary>Tokens of one user, or of everyone when <paramref name="userId"/> is null (administrators).</summary>
+    public async Task<IReadOnlyList<TokenRow>> ListAsync(string? userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = from t in db.ApiTokens.AsNoTracking()
+                    join u in db.Users on t.UserId equals u.Id
+                    where userId == null || t.UserId == userId
+                    orderby t.CreatedUtc descending
+                    select new { t.Id, t.UserId, u.Email, t.Name, t.DisplayPrefix, t.Scopes, t.CreatedUtc, t.ExpiresUtc, t.RevokedUtc, t.LastUsedUtc };
+        var rows = await query.Take(500).ToListAsync(cancellationToken);
+        return rows.Select(r => new TokenRow(r.Id, r.UserId, r.Email ?? "", r.Name, r.DisplayPrefix,
+            r.Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries), r.CreatedUtc, r.ExpiresUtc, r.RevokedUtc, r.LastUsedUtc)).ToList();
+    }
+
+    /// <summary>Revokes a token. Its owner may; an administrator may revoke anyone's.</summary>
+    public async Task<OperationResult<TokenRow>> RevokeAsync(Guid tokenId, ClaimsPrincipal requester, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+        var isAdministrator = requester.IsInRole(Roles.Administrator);
+        if (token is null || (token.UserId != requester.UserId() && !isAdministrator))
+        {
+            // Someone else's token is reported as absent: its existence is not theirs to learn.
+            return OperationResult<TokenRow>.Fail(OperationStatus.NotFound, "No such token.");
+        }
+
+        if (token.IsRevoked)
+        {
+            return OperationResult<TokenRow>.Fail(OperationStatus.Conflict, "This token is already revoked.");
+        }
+
+        token.Revoke(time.GetUtcNow());
+        audit.Record(db, requester.ToAuditActor(), AuditActions.TokenRevoked, AuditSubject.ApiToken(token.Id),
+            new { token.Name, token.DisplayPrefix, ownerId = token.UserId });
+        await db.SaveChangesAsync(cancellationToken);
+        return OperationResult<TokenRow>.Ok(new TokenRow(token.Id, token.UserId, "", token.Name, token.DisplayPrefix,
+            token.ScopeList, token.CreatedUtc, token.ExpiresUtc, token.RevokedUtc, token.LastUsedUtc));
+    }
+
+    /// <summary>Checks a presented secret; on success returns the owner's current principal and the token.</summary>
+    public async Task<OperationResult<(ClaimsPrincipal Principal, ApiToken Token)>> AuthenticateAsync(string secret, CancellationToken cancellationToken)
+    {
+        static OperationResult<(ClaimsPrincipal, ApiToken)> Reject(string reason) =>
+            OperationResult<(ClaimsPrincipal, ApiToken)>.Fail(OperationStatus.Invalid, reason);
+
+        if (!secret.StartsWith(ApiToken.SecretPrefix, StringComparison.Ordinal) || secret.Length > 200)
+        {
+            return Reject("The bearer token is not a Portal API token.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var hash = ApiToken.HashSecret(secret);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
+        if (token is null)
+        {
+            logger.LogWarning("Rejected an unknown API token with prefix {Prefix}.", secret[..Math.Min(10, secret.Length)]);
+            return Reject("The token is not recognised.");
+        }
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(token.UserId);
+        var reason = token.IsRevoked ? "The token has been revoked."
+            : token.IsExpired(now) ? "The token has expired."
+            : user is null ? "The token's user no longer exists."
+            : await users.IsLockedOutAsync(user) ? "The token's user is locked out."
+            : null;
+        if (reason is not null)
+        {
+            audit.Record(db, AuditActor.Anonymous(token.DisplayPrefix), AuditActions.TokenRejected, AuditSubject.ApiToken(token.Id),
+                new { reason, ownerId = token.UserId });
+            await db.SaveChangesAsync(cancellationToken);
+            return Reject(reason);
+        }
+
+        if (token.LastUsedUtc is null || now.UtcDateTime - token.LastUsedUtc > LastUsedResolution)
+        {
+            token.MarkUsed(now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var factory = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>();
+        var principal = await factory.CreateAsync(user!);
+        return OperationResult<(ClaimsPrincipal, ApiToken)>.Ok((principal, token));
+    }
+}

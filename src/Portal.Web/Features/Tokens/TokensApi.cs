@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Portal.Domain.Security;
+
+namespace Portal.Web.Features.Tokens;
+
+internal static class TokensApi
+{
+    public static RouteGroupBuilder MapTokensApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/tokens").WithTags("Tokens");
+
+        group.MapGet("/", async (ClaimsPrincipal user, TokenService tokens, TimeProvider time, CancellationToken ct) =>
+                (await tokens.ListAsync(user.UserId(), ct)).Select(t => new
+                {
+                    t.Id, t.Name, t.DisplayPrefix, t.Scopes, t.CreatedUtc, t.ExpiresUtc, t.RevokedUtc, t.LastUsedUtc,
+                    state = t.State(time.GetUtcNow()),
+                }))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Lists the caller's own API tokens (never the secrets).");
+
+        group.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, TokenService tokens, CancellationToken ct) =>
+                (await tokens.RevokeAsync(id, user, ct)).ToHttpResult(_ => Results.NoContent()))
+            .RequireAuthorization(Policies.ManageOwnTokens)
+            .WithSummary("Revokes one of the caller's tokens (administrators: anyone's).");
+
+        return api;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Portal.Web.Features.Tokens;
+
+namespace Portal.Web.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer ptl_...</c>. The principal carries the user's <em>current</em> roles (so a token
+/// never exceeds them) plus the token's scopes.
+/// </summary>
+internal sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    TokenService tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    private string? failure;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        var outcome = await tokens.AuthenticateAsync(secret, Context.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            failure = outcome.Error;
+            return AuthenticateResult.Fail(outcome.Error!);
+        }
+
+        var (principal, token) = outcome.Value!;
+        var identity = new ClaimsIdentity(principal.Claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(PortalClaimTypes.AuthenticatedWith, PortalClaimTypes.TokenAuthentication));
+        identity.AddClaim(new Claim(PortalClaimTypes.TokenId, token.Id.ToString()));
+        foreach (var scope in token.ScopeList)
+        {
+            identity.AddClaim(new Claim(PortalClaimTypes.Scope, scope));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var detail = failure ?? "Send a valid personal API token as 'Authorization: Bearer <token>'.";
+        Response.Headers.WWWAuthenticate = failure is null
+            ? "Bearer"
+            : $"Bearer error=\"invalid_token\", error_description=\"{failure.Replace("\"", "'")}\"";
+        await Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized").ExecuteAsync(Context);
+    }
+}

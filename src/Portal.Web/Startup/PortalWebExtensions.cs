@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using Portal.Domain.Security;
+using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Features.Audit;
+using Portal.Web.Features.Tokens;
+using Portal.Web.Features.Users;
+using Portal.Web.Security;
+
+namespace Portal.Web.Startup;
+
+public static class PortalWebExtensions
+{
+    public static IHostApplicationBuilder AddPortalWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DemoOptions>()
+            .BindConfiguration(DemoOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        services.AddSingleton<UserAdministrationService>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<AuditQueryService>();
+        services.AddSingleton<IdentitySeeder>();
+        services.AddHostedService<IdentitySeedHostedService>();
+        return builder;
+    }
+
+    public static WebApplication UsePortalWeb(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Never a stack trace: API errors become problem+json, page errors the friendly error page.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
+        {
+            pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AssetsFolder()),
+            RequestPath = "/assets",
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions()).AllowAnonymous();
+        app.MapOpenApi().RequireAuthorization(Policies.SignedIn);
+
+        var api = app.MapGroup("/api");
+        api.MapMeApi();
+        api.MapUsersApi();
+        api.MapTokensApi();
+        api.MapAuditApi();
+        app.MapAccountEndpoints();
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+            {
+                app.Logger.LogInformation("Portal is running at {Url} - sign in there; health at /healthz", url);
+            }
+        });
+        return app;
+    }
+
+    /// <summary>The repository's wwwroot-assets, copied beside the binaries at build and publish.</summary>
+    private static string AssetsFolder() => Path.Combine(AppContext.BaseDirectory, "wwwroot-assets");
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Postgres;
+using Portal.Data.Sqlite;
+
+namespace Portal.Worker.Hosting;
+
+/// <summary>
+/// Registers the database for either host. It lives here, not in Portal.Data, because this is the innermost
+/// project that knows both provider assemblies (each of which depends on Portal.Data).
+/// </summary>
+public static class PortalDataExtensions
+{
+    public static IHostApplicationBuilder AddPortalData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProviders.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is Postgres.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        // Read lazily so test hosts and the command line can override the connection after the builder ran.
+        builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
+        {
+            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var environment = services.GetRequiredService<IHostEnvironment>();
+            if (database.Provider == DatabaseProviders.Postgres)
+            {
+                PostgresDatabase.Configure(options, database.ConnectionString!);
+            }
+            else
+            {
+                var connectionString = string.IsNullOrWhiteSpace(database.ConnectionString)
+                    ? SqliteDatabase.DefaultConnectionString(ResolveDataDirectory(database, environment))
+                    : database.ConnectionString;
+                SqliteDatabase.Configure(options, connectionString);
+            }
+        });
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    public static string ResolveDataDirectory(DatabaseOptions options, IHostEnvironment environment) =>
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
+}
