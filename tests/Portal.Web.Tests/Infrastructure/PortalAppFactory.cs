@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real SQLite file of its own (one folder per factory), Development environment with the
+/// demo users seeded, embedded worker off so background writes do not interleave with assertions.
+/// </summary>
+public class PortalAppFactory : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = "Test-Password-2026!";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
+
+    public string DatabasePath => Path.Combine(DataDirectory, "portal.db");
+
+    /// <summary>Replaces the clock when set (token expiry tests).</summary>
+    protected TimeProvider? Clock { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:DataDirectory", DataDirectory);
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Password", DemoPassword);
+        builder.UseSetting("Worker:Embedded", "false");
+        if (Clock is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
+        }
+    }
+
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
