@@ -41,6 +41,27 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         return connection;
     }
 
+    /// <summary>First column of every row of a query, read straight from the database file.</summary>
+    public List<string> QueryColumn(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+
+        return values;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -122,21 +122,8 @@ public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Contains("locked", await response.Content.ReadAsStringAsync());
     }
 
-    private List<string> AuditActionsAbout(Guid tokenId)
-    {
-        using var connection = factory.OpenDatabase();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Action FROM AuditEntries WHERE SubjectType = 'ApiToken' AND SubjectId = $id";
-        command.Parameters.AddWithValue("$id", tokenId.ToString());
-        using var reader = command.ExecuteReader();
-        var actions = new List<string>();
-        while (reader.Read())
-        {
-            actions.Add(reader.GetString(0));
-        }
-
-        return actions;
-    }
+    private List<string> AuditActionsAbout(Guid tokenId) =>
+        factory.QueryColumn("SELECT Action FROM AuditEntries WHERE SubjectType = 'ApiToken' AND SubjectId = $id", ("$id", tokenId.ToString()));
 }
 
 /// <summary>Expiry, on a clock the test moves.</summary>

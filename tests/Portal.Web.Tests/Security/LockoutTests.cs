@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
@@ -124,19 +123,6 @@ public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<Porta
         return email;
     }
 
-    private List<string> ActionsFor(string email)
-    {
-        using var connection = factory.OpenDatabase();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Action FROM AuditEntries WHERE ActorName = $email ORDER BY Sequence";
-        command.Parameters.Add(new SqliteParameter("$email", email));
-        using var reader = command.ExecuteReader();
-        var actions = new List<string>();
-        while (reader.Read())
-        {
-            actions.Add(reader.GetString(0));
-        }
-
-        return actions;
-    }
+    private List<string> ActionsFor(string email) =>
+        factory.QueryColumn("SELECT Action FROM AuditEntries WHERE ActorName = $email ORDER BY Sequence", ("$email", email));
 }
