@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
+using Portal.Domain.Runs;
 using Portal.Domain.Security;
 
 namespace Portal.Data;
@@ -28,6 +31,24 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
+
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+
+    public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
+
+    public DbSet<DatasetColumn> DatasetColumns => Set<DatasetColumn>();
+
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
+    public DbSet<Run> Runs => Set<Run>();
+
+    public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
+
+    public DbSet<RunParam> RunParams => Set<RunParam>();
+
+    public DbSet<RunDiagnostic> RunDiagnostics => Set<RunDiagnostic>();
+
+    public DbSet<RunLogLine> RunLogLines => Set<RunLogLine>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: audit sealing is asynchronous.");

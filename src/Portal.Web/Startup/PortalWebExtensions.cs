@@ -49,6 +49,8 @@ public static class PortalWebExtensions
             app.UseHsts();
         }
 
+        // Explicit, after the status-code pages, so a re-executed /not-found request is routed to its page.
+        app.UseRouting();
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AssetsFolder()),

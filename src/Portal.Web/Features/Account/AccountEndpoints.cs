@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Mvc;
 using Portal.Domain.Security;
 
 namespace Portal.Web.Features.Account;
@@ -8,9 +7,8 @@ internal static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // A form post; binding [FromForm] makes the antiforgery middleware check the token the layout renders.
-        endpoints.MapPost("/Account/Logout", async (ClaimsPrincipal user, SignInService signIn, HttpContext context,
-                [FromForm(Name = "returnUrl")] string? returnUrl) =>
+        // A form post from the layout. Binding the form is what makes minimal APIs enforce the antiforgery token.
+        endpoints.MapPost("/Account/Logout", async (ClaimsPrincipal user, SignInService signIn, HttpContext context, IFormCollection form) =>
             {
                 await signIn.SignOutAsync(user, context.RequestAborted);
                 return TypedResults.LocalRedirect("~/Account/Login");

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Datasets;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class DatasetColumnConfiguration : IEntityTypeConfiguration<DatasetColumn>
+{
+    public void Configure(EntityTypeBuilder<DatasetColumn> builder)
+    {
+        builder.ToTable("DatasetColumns");
+        builder.HasKey(c => new { c.DatasetVersionId, c.Ordinal });
+        builder.Property(c => c.Name).HasMaxLength(256);
+        builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Classification).HasConversion<string>().HasMaxLength(24);
+        builder.Property(c => c.SuspicionReason).HasMaxLength(512);
+    }
+}

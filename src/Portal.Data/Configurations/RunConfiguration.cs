@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
+using Portal.Domain.Runs;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
+{
+    public void Configure(EntityTypeBuilder<Run> builder)
+    {
+        builder.ToTable("Runs");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Mode).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Task).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Trainer).HasMaxLength(64);
+        builder.Property(r => r.LabelColumn).HasMaxLength(256);
+        builder.Property(r => r.DatasetSha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(r => r.ModelSha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(r => r.SubmittedBy).HasMaxLength(450);
+        builder.Property(r => r.SubmittedByName).HasMaxLength(256);
+        builder.Property(r => r.FailureReason).HasMaxLength(Run.MaxReasonLength);
+        builder.Property(r => r.LeaseOwner).HasMaxLength(128);
+        builder.Property(r => r.ProgressStage).HasMaxLength(128);
+        builder.Property(r => r.LibraryVersion).HasMaxLength(64);
+        builder.Property(r => r.PrimaryMetric).HasMaxLength(64);
+        builder.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<DatasetVersion>().WithMany().HasForeignKey(r => r.DatasetVersionId).OnDelete(DeleteBehavior.Restrict);
+        // The list's default order and its filters; the claim query (Status, SubmittedUtc).
+        builder.HasIndex(r => r.SubmittedUtc);
+        builder.HasIndex(r => new { r.Status, r.SubmittedUtc });
+        builder.HasIndex(r => new { r.ExperimentId, r.SubmittedUtc });
+        builder.HasIndex(r => new { r.Trainer, r.SubmittedUtc });
+        builder.HasIndex(r => new { r.SubmittedBy, r.SubmittedUtc });
+        builder.HasIndex(r => r.PrimaryMetricValue);
+        builder.Ignore(r => r.IsTerminal);
+        builder.Ignore(r => r.Duration);
+    }
+}

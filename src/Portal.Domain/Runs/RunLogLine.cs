@@ -1,0 +1,15 @@
+namespace Portal.Domain.Runs;
+
+/// <summary>A line of a run's log (what the worker did and what ML.NET said).</summary>
+public sealed class RunLogLine
+{
+    public const int MaxMessageLength = 4000;
+
+    public long Id { get; set; }
+
+    public Guid RunId { get; set; }
+
+    public DateTime TimestampUtc { get; set; }
+
+    public string Message { get; set; } = "";
+}

@@ -1,0 +1,37 @@
+using Microsoft.Playwright;
+
+namespace Portal.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Base of a browser test: xUnit makes one instance per test, so every test gets fresh browser contexts.</summary>
+public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
+{
+    protected static readonly ViewportSize Desktop = new() { Width = 1440, Height = 900 };
+
+    private readonly List<IBrowserContext> contexts = [];
+
+    protected PortalBrowserFixture Fixture { get; } = fixture;
+
+    /// <summary>A new page in a new, cookie-less browser context, with relative URLs resolved against the app.</summary>
+    protected async Task<IPage> OpenPageAsync(ViewportSize? viewport = null)
+    {
+        var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Fixture.App.BaseAddress.ToString(),
+            ViewportSize = viewport ?? Desktop,
+        });
+        context.SetDefaultTimeout(PortalBrowserFixture.TimeoutMs);
+        context.SetDefaultNavigationTimeout(PortalBrowserFixture.TimeoutMs);
+        contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Portal.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real Portal served by Kestrel on a free loopback port, so a real browser can reach it. Each instance has
+/// its own SQLite database in a fresh temporary folder, migrated and seeded with the demo accounts at start.
+/// </summary>
+public sealed class PortalAppHost : WebApplicationFactory<Program>
+{
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "portal-e2e-" + Guid.NewGuid().ToString("N"));
+
+    public PortalAppHost() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+
+    /// <summary>Where the browser finds the app, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public void Start()
+    {
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        BaseAddress = new Uri(address);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Development: static web assets (blazor.web.js, MudBlazor's files) resolve from the build output only there,
+        // and only there are the demo accounts seeded.
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:DataDirectory", dataDirectory);
+        builder.UseSetting("Database:ConnectionString", "");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Password", DemoAccounts.Password);
+        // No training or monitoring work is exercised by these journeys; a quiet host keeps two cores free for the browser.
+        builder.UseSetting("Worker:Embedded", "false");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test run for.
+        }
+    }
+}
