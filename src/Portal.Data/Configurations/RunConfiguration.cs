@@ -13,7 +13,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.ToTable("Runs");
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Mode).HasConversion<string>().HasMaxLength(16);
-        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        // Claims, lease recovery and renewals are optimistic: of two workers changing one run's status, one loses.
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.Property(r => r.Task).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Trainer).HasMaxLength(64);
         builder.Property(r => r.LabelColumn).HasMaxLength(256);

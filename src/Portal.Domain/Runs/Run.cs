@@ -133,6 +133,16 @@ public sealed class Run
         ProgressStage = "claimed";
     }
 
+    public void RenewLease(string workerId, DateTimeOffset now, TimeSpan lease)
+    {
+        if (!HoldsLease(workerId))
+        {
+            throw new InvalidOperationException($"Worker {workerId} no longer holds run {Id}.");
+        }
+
+        LeaseExpiresUtc = now.UtcDateTime + lease;
+    }
+
     public bool HoldsLease(string workerId) => Status == RunStatus.Running && LeaseOwner == workerId;
 
     public void Report(double progress, string stage)

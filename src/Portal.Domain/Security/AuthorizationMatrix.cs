@@ -15,6 +15,10 @@ public static class AuthorizationMatrix
             [Roles.Administrator], ApiScopes.Write),
         new(Policies.ReadAudit, "Read, export and verify the audit trail",
             [Roles.Administrator, Roles.DataProtectionOfficer], ApiScopes.Read),
+        new(Policies.ReadExperiments, "See datasets, experiments, runs, learning curves and diagnostics",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer], ApiScopes.Read),
+        new(Policies.ManageExperiments, "Upload datasets; submit, cancel and log training runs",
+            [Roles.DataScientist], ApiScopes.Write),
         new(Policies.ManageOwnTokens, "Revoke one's own API tokens through the API", [], ApiScopes.Write),
     ];
 

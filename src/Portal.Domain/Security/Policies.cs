@@ -15,6 +15,12 @@ public static class Policies
     /// <summary>Same people as <see cref="ManageUsers"/>, but for changes made through the API (write scope).</summary>
     public const string ManageUsersApi = "ManageUsersApi";
 
+    /// <summary>See datasets, experiments, runs, curves and diagnostics.</summary>
+    public const string ReadExperiments = "ReadExperiments";
+
+    /// <summary>Upload datasets, submit, cancel and log runs.</summary>
+    public const string ManageExperiments = "ManageExperiments";
+
     /// <summary>Revoke one's own tokens through the API (write scope).</summary>
     public const string ManageOwnTokens = "ManageOwnTokens";
 }

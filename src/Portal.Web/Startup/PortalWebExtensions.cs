@@ -4,9 +4,12 @@ using Portal.Domain.Security;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Audit;
+using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Runs;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Security;
+using Portal.Worker.Hosting;
 
 namespace Portal.Web.Startup;
 
@@ -29,6 +32,15 @@ public static class PortalWebExtensions
         services.AddSingleton<UserAdministrationService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AuditQueryService>();
+        services.AddOptions<DatasetOptions>()
+            .BindConfiguration(DatasetOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DatasetService>();
+        services.AddSingleton<RunService>();
+        services.AddSignalR();
+        services.AddHostedService<RunsHubForwarder>();
+        builder.AddPortalLiveFeed();
         services.AddSingleton<IdentitySeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
         return builder;
@@ -69,6 +81,9 @@ public static class PortalWebExtensions
         api.MapUsersApi();
         api.MapTokensApi();
         api.MapAuditApi();
+        api.MapDatasetsApi();
+        api.MapRunsApi();
+        app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapAccountEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Domain.Operations;
 using Portal.Worker.Hosting;
+using Portal.Worker.Training;
 
 namespace Portal.Worker.Heartbeats;
 
@@ -14,14 +15,13 @@ internal sealed class HeartbeatService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IOptions<WorkerOptions> options,
     WorkerIdentity identity,
+    WorkerName workerName,
     TimeProvider time,
     ILogger<HeartbeatService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workerId = string.IsNullOrWhiteSpace(options.Value.WorkerId)
-            ? $"{Environment.MachineName}-{Environment.ProcessId}"
-            : options.Value.WorkerId;
+        var workerId = workerName.Value;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
         do
         {

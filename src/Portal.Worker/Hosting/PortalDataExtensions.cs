@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Data;
+using Portal.Data.Artifacts;
 using Portal.Data.Audit;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
@@ -44,6 +45,12 @@ public static class PortalDataExtensions
             }
         });
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton(services => new ContentAddressedStore(new ContentAddressedStoreOptions
+        {
+            RootDirectory = Path.Combine(
+                ResolveDataDirectory(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, services.GetRequiredService<IHostEnvironment>()),
+                "artifacts"),
+        }));
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
     }

@@ -1,6 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
+using Portal.Worker.Live;
+using Portal.Worker.Training;
 
 namespace Portal.Worker.Hosting;
 
@@ -13,8 +18,30 @@ public static class PortalWorkerExtensions
             .BindConfiguration(WorkerOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<TrainingOptions>()
+            .BindConfiguration(TrainingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton(new WorkerIdentity(embedded));
+        builder.Services.AddSingleton(services =>
+        {
+            var configured = services.GetRequiredService<IOptions<WorkerOptions>>().Value.WorkerId;
+            return new WorkerName(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Environment.ProcessId}" : configured);
+        });
+        builder.AddPortalLiveFeed();
+        builder.Services.AddSingleton<ModelTrainer>();
+        builder.Services.AddSingleton<RunLeases>();
+        builder.Services.AddSingleton<RunTrainingJob>();
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<TrainingHostService>();
+        return builder;
+    }
+
+    /// <summary>The in-process live feed and the training wake-up signal (the web app registers them even without an embedded worker).</summary>
+    public static IHostApplicationBuilder AddPortalLiveFeed(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<RunFeed>();
+        builder.Services.TryAddSingleton<TrainingQueueSignal>();
         return builder;
     }
 

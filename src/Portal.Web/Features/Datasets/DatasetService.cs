@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Data.Artifacts;
+using Portal.Data.Audit;
+using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+
+namespace Portal.Web.Features.Datasets;
+
+/// <summary>
+/// Versioned datasets. An upload streams into the content-addressed store (hashing as it goes), is analysed from
+/// the stored file (schema, profile, personal-data flags), and becomes the next version of its name — or returns
+/// the existing version when the content is identical. Bad input stores nothing.
+/// </summary>
+public sealed class DatasetService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ContentAddressedStore store,
+    AuditTrail audit,
+    TimeProvider time,
+    IOptions<DatasetOptions> options)
+{
+    public const string UploadedAction = "dataset.uploaded";
+
+    internal static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public long MaxUploadBytes => options.Value.MaxUploadBytes;
+
+    public static string? ValidateName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "Give the dataset a name."
+        : name.Trim().Length > Dataset.MaxNameLength ? $"A dataset name has at most {Dataset.MaxNameLength} characters."
+        : name.Any(char.IsControl) ? "A dataset name cannot contain control characters."
+        : null;
+
+    public async Task<OperationResult<DatasetVersionDto>> UploadAsync(
+        string? name, string fileName, Stream content, AuditActor actor, CancellationToken cancellationToken)
+    {
+        if (ValidateName(name) is { } nameError)
+        {
+            return Invalid(nameError);
+        }
+
+        name = name!.Trim();
+        StoredBlob blob;
+        try
+        {
+            blob = await store.PutAsync(content, MaxUploadBytes, cancellationToken);
+        }
+        catch (BlobRejectedException ex)
+        {
+            return Invalid(ex.Reason == BlobRejectionReason.Empty
+                ? "The file is empty."
+                : $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
+        }
+
+        DatasetAnalysis analysis;
+        try
+        {
+            await using var stored = store.OpenRead(blob.Sha256);
+            analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
+            if (analysis.Rows == 0)
+            {
+                throw new CsvFormatException(2, "the file has a header but no data rows");
+            }
+        }
+        catch (CsvFormatException ex)
+        {
+            Discard(blob);
+            return Invalid($"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}.");
+        }
+        catch (Exception)
+        {
+            Discard(blob);
+            throw;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return OperationResult<DatasetVersionDto>.Ok(await SaveVersionAsync(name, fileName, blob, analysis, actor, cancellationToken));
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another upload of the same name took the version number (or created the dataset) first: read again.
+            }
+        }
+    }
+
+    public async Task<PagedResult<DatasetRow>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        (page, pageSize) = PagedResult<DatasetRow>.Normalize(page, pageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var datasets = db.Datasets.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            datasets = datasets.Where(d => d.Name.Contains(search.Trim()));
+        }
+
+        var total = await datasets.CountAsync(cancellationToken);
+        var rows = await (from d in datasets
+                          join v in db.DatasetVersions on new { Id = d.Id, V = d.LatestVersion } equals new { Id = v.DatasetId, V = v.Version }
+                          orderby v.CreatedUtc descending
+                          select new DatasetRow(d.Id, d.Name, d.LatestVersion, v.RowCount, v.ColumnCount,
+                              v.Columns.Count(c => c.PersonalDataSuspected), v.CreatedUtc))
+            .Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new PagedResult<DatasetRow>(rows, total, page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<DatasetVersionSummary>> VersionsAsync(Guid datasetId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version)
+            .Select(v => new DatasetVersionSummary(v.Id, v.Version, v.Sha256, v.RowCount, v.ColumnCount, v.SizeBytes, v.UploadedBy, v.CreatedUtc))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A version with its columns and profile; <paramref name="version"/> null means the latest.</summary>
+    public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile)?> GetAsync(Guid datasetId, int? version, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
+        if (dataset is null)
+        {
+            return null;
+        }
+
+        var number = version ?? dataset.LatestVersion;
+        var found = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
+            .FirstOrDefaultAsync(v => v.DatasetId == datasetId && v.Version == number, cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var profile = JsonSerializer.Deserialize<List<ColumnProfile>>(found.ProfileJson, ProfileJson) ?? [];
+        return (ToDto(dataset, found, created: false), profile);
+    }
+
+    public async Task<OperationResult<SchemaDiff>> DiffAsync(Guid datasetId, int from, int to, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var versions = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
+            .Where(v => v.DatasetId == datasetId && (v.Version == from || v.Version == to)).ToListAsync(cancellationToken);
+        var before = versions.FirstOrDefault(v => v.Version == from);
+        var after = versions.FirstOrDefault(v => v.Version == to);
+        return before is null || after is null
+            ? OperationResult<SchemaDiff>.Fail(OperationStatus.NotFound, $"Version {(before is null ? from : to)} of this dataset does not exist.")
+            : OperationResult<SchemaDiff>.Ok(SchemaDiff.Compare(before.Schema, after.Schema));
+    }
+
+    private async Task<DatasetVersionDto> SaveVersionAsync(string name, string fileName, StoredBlob blob, DatasetAnalysis analysis,
+        AuditActor actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Name == name, cancellationToken);
+        if (dataset is not null)
+        {
+            var existing = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
+                .FirstOrDefaultAsync(v => v.DatasetId == dataset.Id && v.Sha256 == blob.Sha256, cancellationToken);
+            if (existing is not null)
+            {
+                return ToDto(dataset, existing, created: false);
+            }
+        }
+        else
+        {
+            dataset = Dataset.Create(name, actor.Id, now);
+            db.Datasets.Add(dataset);
+        }
+
+        var columns = analysis.Columns.Select(c => DatasetColumn.Create(c.Schema.Ordinal, c.Name, c.Type, c.Suspicion is not null,
+            c.Suspicion is null ? null : string.Join("; ", c.Suspicion.Evidence.Select(e => e.Reason))));
+        var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, analysis.Rows,
+            Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, ProfileJson), columns, actor.Id, now);
+        db.DatasetVersions.Add(version);
+        audit.Record(db, actor, UploadedAction, new AuditSubject("DatasetVersion", version.Id.ToString()), new
+        {
+            dataset = name,
+            version = version.Version,
+            sha256 = blob.Sha256,
+            rows = analysis.Rows,
+            columns = version.ColumnCount,
+            suspectedPersonalData = version.Columns.Where(c => c.PersonalDataSuspected).Select(c => c.Name).ToList(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(dataset, version, created: true);
+    }
+
+    private void Discard(StoredBlob blob)
+    {
+        if (!blob.AlreadyExisted)
+        {
+            File.Delete(store.GetPath(blob.Sha256));
+        }
+    }
+
+    private static DatasetVersionDto ToDto(Dataset dataset, DatasetVersion version, bool created) => new(
+        dataset.Id, version.Id, dataset.Name, version.Version, version.Sha256, version.SizeBytes, version.RowCount,
+        version.Columns.OrderBy(c => c.Ordinal).Select(c => new DatasetColumnDto(c.Ordinal, c.Name, c.Type, c.PersonalDataSuspected,
+            c.SuspicionReason, c.Classification)).ToList(),
+        version.UploadedBy, version.CreatedUtc, created);
+
+    private static OperationResult<DatasetVersionDto> Invalid(string error) => OperationResult<DatasetVersionDto>.Fail(OperationStatus.Invalid, error);
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portal.Domain.Runs;
+
+namespace Portal.Web.Features.Runs;
+
+/// <summary>Body of <c>POST /api/runs</c>.</summary>
+public sealed record SubmitRunRequest(
+    string? Experiment,
+    Guid? DatasetId,
+    int? DatasetVersion,
+    string? LabelColumn,
+    string? Task,
+    string? Trainer,
+    Dictionary<string, JsonElement>? Hyperparameters,
+    double? ValidationFraction,
+    int? Seed,
+    string? Mode);
+
+public sealed record LoggedMetric(string? Key, double? Value, long? Step, long? Timestamp);
+
+public sealed record LoggedPair(string? Key, string? Value);
+
+/// <summary>Body of <c>POST /api/runs/{id}/log-batch</c> (mlflow's limits: 1000 metrics, 100 params, 100 tags).</summary>
+public sealed record LogBatchRequest(List<LoggedMetric>? Metrics, List<LoggedPair>? Params, List<LoggedPair>? Tags);
+
+public sealed record EndRunRequest(string? Status, string? Reason);
+
+public sealed record DiagnosticDto(string Rule, string Severity, string Message, JsonElement Evidence);
+
+public sealed record RunDetails(
+    Guid RunId,
+    Guid ExperimentId,
+    string Experiment,
+    [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status,
+    string Mode,
+    string? Task,
+    string? Trainer,
+    string? LabelColumn,
+    Guid? DatasetVersionId,
+    string? DatasetSha256,
+    double ValidationFraction,
+    int Seed,
+    Dictionary<string, double> Metrics,
+    Dictionary<string, string> Params,
+    Dictionary<string, string> Tags,
+    IReadOnlyList<DiagnosticDto> Diagnostics,
+    string? FailureReason,
+    double Progress,
+    string? ProgressStage,
+    int Attempt,
+    string SubmittedBy,
+    DateTime SubmittedUtc,
+    DateTime? StartedUtc,
+    DateTime? FinishedUtc,
+    double? DurationSeconds,
+    string? ModelSha256,
+    string? LibraryVersion);
+
+public sealed record RunRow(Guid Id, string Experiment, RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
+    DateTime SubmittedUtc, double? DurationSeconds, string? PrimaryMetric, double? PrimaryMetricValue, double Progress);
+
+public sealed record RunQuery(
+    Guid? ExperimentId = null,
+    RunStatus? Status = null,
+    string? Trainer = null,
+    string? SubmittedBy = null,
+    double? MetricMin = null,
+    double? MetricMax = null,
+    string SortBy = "submitted",
+    bool Descending = true,
+    int Page = 0,
+    int PageSize = 25);
+
+public sealed record CurvePoint(long Step, double Value);
+
+public sealed record RunLogDto(DateTime TimestampUtc, string Message);

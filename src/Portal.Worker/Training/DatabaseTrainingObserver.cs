@@ -1,0 +1,174 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Data;
+using Portal.Domain.Runs;
+using Portal.Ml.Training;
+using Portal.Worker.Live;
+
+namespace Portal.Worker.Training;
+
+/// <summary>
+/// Receives progress, curve points and log lines from training; every flush interval (and on a heartbeat timer,
+/// for long silent phases) writes them, renews the lease, publishes them on the live feed, and checks whether
+/// the run was cancelled or taken over — in which case it cancels the training.
+/// </summary>
+internal sealed class DatabaseTrainingObserver(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    RunFeed feed,
+    TimeProvider time,
+    Guid runId,
+    string workerId,
+    TrainingOptions options,
+    CancellationTokenSource training,
+    ILogger logger) : ITrainingObserver, IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly List<MetricPoint> points = [];
+    private readonly List<string> logs = [];
+    private double progress;
+    private string stage = "starting";
+    private DateTimeOffset lastFlush = DateTimeOffset.MinValue;
+    private Task? heartbeat;
+    private readonly CancellationTokenSource heartbeatStop = new();
+
+    public bool LeaseLost { get; private set; }
+
+    public bool CancelRequested { get; private set; }
+
+    public void StartHeartbeat() => heartbeat = HeartbeatAsync();
+
+    public ValueTask ProgressAsync(double fraction, string currentStage, CancellationToken ct)
+    {
+        lock (points)
+        {
+            progress = fraction;
+            stage = currentStage;
+        }
+
+        return FlushIfDueAsync();
+    }
+
+    public ValueTask MetricsAsync(IReadOnlyList<MetricPoint> newPoints, CancellationToken ct)
+    {
+        lock (points)
+        {
+            points.AddRange(newPoints);
+        }
+
+        return FlushIfDueAsync();
+    }
+
+    public ValueTask LogAsync(string message, CancellationToken ct)
+    {
+        lock (points)
+        {
+            logs.Add(message.Length > RunLogLine.MaxMessageLength ? message[..RunLogLine.MaxMessageLength] : message);
+        }
+
+        return FlushIfDueAsync();
+    }
+
+    /// <summary>Writes what is buffered now. Never throws for a lost lease; sets <see cref="LeaseLost"/> instead.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            List<MetricPoint> batch;
+            List<string> lines;
+            double currentProgress;
+            string currentStage;
+            lock (points)
+            {
+                batch = [.. points];
+                lines = [.. logs];
+                points.Clear();
+                logs.Clear();
+                currentProgress = progress;
+                currentStage = stage;
+            }
+
+            var now = time.GetUtcNow();
+            lastFlush = now;
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var run = await db.Runs.FirstAsync(r => r.Id == runId, cancellationToken);
+            if (!run.HoldsLease(workerId))
+            {
+                LeaseLost = true;
+                await training.CancelAsync();
+                return;
+            }
+
+            if (run.CancelRequested)
+            {
+                CancelRequested = true;
+                await training.CancelAsync();
+            }
+
+            run.Report(currentProgress, currentStage);
+            run.RenewLease(workerId, now, options.Lease);
+            db.RunMetrics.AddRange(batch.Select(p => new RunMetric { RunId = runId, Key = p.Key, Value = p.Value, Step = p.Step, TimestampUtc = now.UtcDateTime }));
+            db.RunLogLines.AddRange(lines.Select(l => new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = l }));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                LeaseLost = true;
+                await training.CancelAsync();
+                return;
+            }
+
+            await feed.PublishAsync(new RunUpdate(runId, RunStatus.Running, currentProgress, currentStage, batch, lines.LastOrDefault()));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await heartbeatStop.CancelAsync();
+        if (heartbeat is not null)
+        {
+            await heartbeat;
+        }
+
+        heartbeatStop.Dispose();
+        gate.Dispose();
+    }
+
+    private async ValueTask FlushIfDueAsync()
+    {
+        if (time.GetUtcNow() - lastFlush >= TimeSpan.FromMilliseconds(options.FlushMilliseconds))
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task HeartbeatAsync()
+    {
+        // Renews the lease even while ML.NET is inside a long Fit that reports nothing.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.LeaseSeconds / 3.0)), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(heartbeatStop.Token))
+            {
+                try
+                {
+                    await FlushAsync(heartbeatStop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Lease renewal of run {RunId} failed; will retry.", runId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Training finished.
+        }
+    }
+}

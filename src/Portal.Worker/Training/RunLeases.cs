@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Data;
+using Portal.Domain.Runs;
+
+namespace Portal.Worker.Training;
+
+/// <summary>
+/// Claims queued runs and recovers runs whose worker vanished. Both are optimistic: the run's status is a
+/// concurrency token, so of two workers racing for one run exactly one wins.
+/// </summary>
+public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<RunLeases> logger)
+{
+    public async Task<Guid?> TryClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.Runs
+            .Where(r => r.Status == RunStatus.Queued && r.Mode == RunMode.Managed)
+            .OrderBy(r => r.SubmittedUtc)
+            .Take(5)
+            .ToListAsync(cancellationToken);
+        foreach (var run in candidates)
+        {
+            run.Claimed(workerId, time.GetUtcNow(), lease);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return run.Id;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another worker claimed it first.
+                db.Entry(run).State = EntityState.Detached;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Requeues (or fails, when out of attempts) every running run whose lease has expired.</summary>
+    public async Task<int> RecoverExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var expired = await db.Runs
+            .Where(r => r.Status == RunStatus.Running && r.Mode == RunMode.Managed && r.LeaseExpiresUtc < now.UtcDateTime)
+            .ToListAsync(cancellationToken);
+        var recovered = 0;
+        foreach (var run in expired)
+        {
+            var worker = run.LeaseOwner;
+            run.RecoverExpiredLease(now);
+            db.RunLogLines.Add(new RunLogLine
+            {
+                RunId = run.Id,
+                TimestampUtc = now.UtcDateTime,
+                Message = run.Status == RunStatus.Queued
+                    ? $"Worker {worker} stopped renewing its lease; the run is queued again (attempt {run.Attempt} of {run.MaxAttempts} used)."
+                    : run.FailureReason ?? "Lease expired.",
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                recovered++;
+                logger.LogWarning("Run {RunId} lost its worker {Worker}; now {Status}.", run.Id, worker, run.Status);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return recovered;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Data.Artifacts;
+using Portal.Domain.Diagnostics;
+using Portal.Domain.Runs;
+using Portal.Ml.Training;
+using Portal.Worker.Live;
+
+namespace Portal.Worker.Training;
+
+/// <summary>Trains one claimed run from its stored dataset and records the outcome, whatever it is.</summary>
+public sealed class RunTrainingJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ContentAddressedStore store,
+    ModelTrainer trainer,
+    RunFeed feed,
+    TimeProvider time,
+    IOptions<TrainingOptions> options,
+    ILogger<RunTrainingJob> logger)
+{
+    public static string PrimaryMetricFor(MlTask task) => task switch
+    {
+        MlTask.Binary => "areaUnderRocCurve",
+        MlTask.Multiclass => "macroAccuracy",
+        _ => "rSquared",
+    };
+
+    public async Task RunAsync(Guid runId, string workerId, CancellationToken stoppingToken)
+    {
+        TrainingRequest request;
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        {
+            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, stoppingToken);
+            var version = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
+                .FirstAsync(v => v.Id == run.DatasetVersionId, stoppingToken);
+            var modelFolder = Path.Combine(Path.GetDirectoryName(store.GetPath(version.Sha256))!, "..", "..", "tmp");
+            Directory.CreateDirectory(modelFolder);
+            request = new TrainingRequest(
+                store.GetPath(version.Sha256), version.Schema, run.LabelColumn!, run.Task!.Value, run.Trainer!,
+                JsonSerializer.Deserialize<Dictionary<string, double>>(run.HyperparametersJson) ?? [],
+                run.ValidationFraction, run.Seed, Path.Combine(modelFolder, $"model-{runId:N}-{Guid.NewGuid():N}.zip"));
+        }
+
+        using var training = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        await using var observer = new DatabaseTrainingObserver(dbFactory, feed, time, runId, workerId, options.Value, training, logger);
+        observer.StartHeartbeat();
+        try
+        {
+            await observer.LogAsync($"Worker {workerId} trains {request.Trainer} ({request.Task}) on label '{request.LabelColumn}'.", CancellationToken.None);
+            var result = await trainer.TrainAsync(request, observer, training.Token);
+            await observer.FlushAsync(CancellationToken.None);
+            await FinishAsync(runId, workerId, request, result);
+        }
+        catch (OperationCanceledException) when (training.IsCancellationRequested)
+        {
+            await observer.FlushAsync(CancellationToken.None);
+            await StopAsync(runId, workerId, observer, stoppingToken.IsCancellationRequested);
+        }
+        catch (TrainingValidationException ex)
+        {
+            await FailAsync(runId, workerId, "The run cannot train: " + string.Join(" ", ex.Errors));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Run {RunId} failed.", runId);
+            await FailAsync(runId, workerId, $"Training failed: {ex.Message}");
+        }
+        finally
+        {
+            File.Delete(request.ModelOutputPath);
+        }
+    }
+
+    private async Task FinishAsync(Guid runId, string workerId, TrainingRequest request, TrainingResult result)
+    {
+        var now = time.GetUtcNow();
+        StoredBlob? model = null;
+        if (!result.StoppedEarly && File.Exists(request.ModelOutputPath))
+        {
+            await using var file = File.OpenRead(request.ModelOutputPath);
+            model = await store.PutAsync(file, long.MaxValue, CancellationToken.None);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var run = await db.Runs.FirstAsync(r => r.Id == runId);
+        if (!run.HoldsLease(workerId))
+        {
+            logger.LogWarning("Run {RunId} finished on {Worker} after its lease was lost; result discarded.", runId, workerId);
+            return;
+        }
+
+        var finalStep = result.Curve.Count == 0 ? 0 : result.Curve.Max(p => p.Step);
+        db.RunMetrics.AddRange(result.Metrics.Where(m => double.IsFinite(m.Value)).Select(m => new RunMetric
+        {
+            RunId = runId, Key = m.Key, Value = m.Value, Step = finalStep, TimestampUtc = now.UtcDateTime,
+        }));
+        db.RunDiagnostics.AddRange(result.Diagnostics.Select(d => new RunDiagnostic
+        {
+            RunId = runId,
+            Rule = d.Rule,
+            Severity = d.Severity,
+            Message = d.Message.Length > 2000 ? d.Message[..2000] : d.Message,
+            EvidenceJson = d.Evidence.ToJsonString(),
+            CreatedUtc = now.UtcDateTime,
+        }));
+        db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "mlnet.version", Value = result.LibraryVersion });
+        db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.train", Value = result.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.validation", Value = result.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var primary = PrimaryMetricFor(request.Task);
+        if (result.StoppedEarly)
+        {
+            run.Fail(now, $"Stopped early: {result.StopReason}");
+        }
+        else
+        {
+            run.Succeed(now, model?.Sha256, model?.Size, result.LibraryVersion, primary,
+                result.Metrics.TryGetValue(primary, out var value) ? value : null);
+        }
+
+        db.RunLogLines.Add(new RunLogLine
+        {
+            RunId = runId,
+            TimestampUtc = now.UtcDateTime,
+            Message = result.StoppedEarly
+                ? $"Stopped early after {result.Duration.TotalSeconds:0.0} s: {result.StopReason}"
+                : $"Finished in {result.Duration.TotalSeconds:0.0} s; model {model?.Sha256[..12]}…, {result.Diagnostics.Count} diagnostic finding(s).",
+        });
+        await db.SaveChangesAsync();
+        await feed.PublishAsync(new RunUpdate(runId, run.Status, 1, run.Status.ToString(), [], run.FailureReason));
+    }
+
+    private async Task StopAsync(Guid runId, string workerId, DatabaseTrainingObserver observer, bool workerStopping)
+    {
+        if (observer.LeaseLost)
+        {
+            logger.LogWarning("Run {RunId} was taken over while {Worker} trained it; stopping.", runId, workerId);
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var run = await db.Runs.FirstAsync(r => r.Id == runId);
+        var now = time.GetUtcNow();
+        string message;
+        if (observer.CancelRequested || run.CancelRequested)
+        {
+            run.MarkCancelled(now);
+            message = "Cancelled on request.";
+        }
+        else if (workerStopping)
+        {
+            run.Requeue();
+            message = $"Worker {workerId} is shutting down; the run goes back to the queue.";
+        }
+        else
+        {
+            run.Fail(now, "Training was interrupted.");
+            message = run.FailureReason!;
+        }
+
+        db.RunLogLines.Add(new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = message });
+        await db.SaveChangesAsync();
+        await feed.PublishAsync(new RunUpdate(runId, run.Status, run.Progress, run.ProgressStage, [], message));
+    }
+
+    private async Task FailAsync(Guid runId, string workerId, string reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var run = await db.Runs.FirstAsync(r => r.Id == runId);
+        if (!run.HoldsLease(workerId))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        run.Fail(now, reason);
+        db.RunLogLines.Add(new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = reason });
+        await db.SaveChangesAsync();
+        await feed.PublishAsync(new RunUpdate(runId, run.Status, run.Progress, run.ProgressStage, [], reason));
+    }
+}
