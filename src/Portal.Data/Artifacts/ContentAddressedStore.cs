@@ -95,9 +95,18 @@ public sealed partial class ContentAddressedStore
     }
 
     /// <summary>Opens a stored blob for reading. Throws <see cref="FileNotFoundException"/> when it is not stored.</summary>
-    public Stream OpenRead(string sha256) =>
-        new FileStream(GetPath(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81_920,
+    public Stream OpenRead(string sha256)
+    {
+        var path = GetPath(sha256);
+        if (!File.Exists(path))
+        {
+            // Without this, a missing two-digit folder surfaces as DirectoryNotFoundException.
+            throw new FileNotFoundException($"No blob with SHA-256 {sha256} is stored.", path);
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81_920,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
+    }
 
     public bool Exists(string sha256) => File.Exists(GetPath(sha256));
 
