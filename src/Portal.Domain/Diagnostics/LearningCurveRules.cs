@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Portal.Domain.Runs;
+
+namespace Portal.Domain.Diagnostics;
+
+/// <summary>
+/// Rules over learning curves (training and validation loss per step): Overfitting, LossNotDecreasing and
+/// ExplodingLoss. Losses are "lower is better". Each returns null when the rule does not fire.
+/// </summary>
+public static class LearningCurveRules
+{
+    /// <summary>
+    /// Overfitting: over the last <see cref="DiagnosticThresholds.PatienceSteps"/> steps the validation loss
+    /// rose while the training loss fell, or the final relative gap passes the threshold.
+    /// </summary>
+    public static DiagnosticFinding? Overfitting(IReadOnlyList<MetricPoint> train, IReadOnlyList<MetricPoint> validation, DiagnosticThresholds thresholds)
+    {
+        var pairs = Pair(train, validation);
+        var k = thresholds.PatienceSteps;
+        if (pairs.Count < 2)
+        {
+            return null;
+        }
+
+        var bestValidation = pairs.MinBy(p => p.Validation)!;
+        var last = pairs[^1];
+        var stepsSinceBest = pairs.Count(p => p.Step > bestValidation.Step);
+        var diverging = stepsSinceBest >= k
+            && last.Validation > bestValidation.Validation * (1 + thresholds.MinRelativeImprovement)
+            && last.Train < bestValidation.Train;
+        var gap = last.Train > 0 ? (last.Validation - last.Train) / last.Train : 0;
+        var gapTooLarge = gap > thresholds.OverfittingGapRatio && last.Validation > last.Train;
+        if (!diverging && !gapTooLarge)
+        {
+            return null;
+        }
+
+        var message = diverging
+            ? $"Validation loss rose from {bestValidation.Validation:G4} (step {bestValidation.Step}) to {last.Validation:G4} (step {last.Step}) while training loss fell from {bestValidation.Train:G4} to {last.Train:G4}."
+            : $"Validation loss {last.Validation:G4} is {gap:P0} above training loss {last.Train:G4} at step {last.Step}.";
+        return new DiagnosticFinding(DiagnosticRules.Overfitting, DiagnosticSeverity.Warning, message, new JsonObject
+        {
+            ["bestValidationStep"] = bestValidation.Step,
+            ["bestValidationLoss"] = bestValidation.Validation,
+            ["lastStep"] = last.Step,
+            ["lastValidationLoss"] = last.Validation,
+            ["lastTrainingLoss"] = last.Train,
+            ["relativeGap"] = gap,
+            ["stepsSinceBestValidation"] = stepsSinceBest,
+        });
+    }
+
+    /// <summary>
+    /// LossNotDecreasing: within its first K steps after the starting point the loss never improved on the
+    /// starting value by at least <see cref="DiagnosticThresholds.MinRelativeImprovement"/>. A curve that improves
+    /// and then flattens has converged and does not fire.
+    /// </summary>
+    public static DiagnosticFinding? LossNotDecreasing(IReadOnlyList<MetricPoint> loss, DiagnosticThresholds thresholds)
+    {
+        var k = thresholds.PatienceSteps;
+        if (loss.Count < k + 1)
+        {
+            return null;
+        }
+
+        var first = loss[0];
+        var window = loss.Skip(1).Take(k).ToList();
+        var best = window.MinBy(p => p.Value)!;
+        if (best.Value < first.Value - (Math.Abs(first.Value) * thresholds.MinRelativeImprovement))
+        {
+            return null;
+        }
+
+        return new DiagnosticFinding(DiagnosticRules.LossNotDecreasing, DiagnosticSeverity.Warning,
+            $"{first.Key} did not improve during the first {k} steps: {first.Value:G4} at step {first.Step}, best {best.Value:G4} at step {best.Step}.",
+            new JsonObject
+            {
+                ["key"] = first.Key,
+                ["firstStep"] = first.Step,
+                ["firstLoss"] = first.Value,
+                ["bestStep"] = best.Step,
+                ["bestLoss"] = best.Value,
+                ["windowLastStep"] = window[^1].Step,
+                ["stepsWithoutImprovement"] = window.Count,
+            });
+    }
+
+    /// <summary>
+    /// ExplodingLoss: the newest point is NaN or infinite, or it is <see cref="DiagnosticThresholds.ExplodingFactor"/>
+    /// times the minimum seen so far. Cheap enough to call after every point.
+    /// </summary>
+    public static DiagnosticFinding? ExplodingLoss(IReadOnlyList<MetricPoint> loss, DiagnosticThresholds thresholds)
+    {
+        if (loss.Count == 0)
+        {
+            return null;
+        }
+
+        var last = loss[^1];
+        var finite = loss.Where(p => double.IsFinite(p.Value)).ToList();
+        var min = finite.Count > 0 ? finite.MinBy(p => p.Value) : null;
+        var notFinite = !double.IsFinite(last.Value);
+        var grew = min is not null && min.Value > 0 && last.Value >= min.Value * thresholds.ExplodingFactor;
+        if (!notFinite && !grew)
+        {
+            return null;
+        }
+
+        var message = notFinite
+            ? $"{last.Key} became {last.Value} at step {last.Step}."
+            : $"{last.Key} reached {last.Value:G4} at step {last.Step}, {last.Value / min!.Value:G3} times its minimum {min.Value:G4} (step {min.Step}).";
+        return new DiagnosticFinding(DiagnosticRules.ExplodingLoss, DiagnosticSeverity.Critical, message, new JsonObject
+        {
+            ["key"] = last.Key,
+            ["step"] = last.Step,
+            ["loss"] = double.IsFinite(last.Value) ? last.Value : null,
+            ["lossText"] = last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minimumLoss"] = min?.Value,
+            ["minimumStep"] = min?.Step,
+            ["factor"] = thresholds.ExplodingFactor,
+        });
+    }
+
+    private static List<(long Step, double Train, double Validation)> Pair(IReadOnlyList<MetricPoint> train, IReadOnlyList<MetricPoint> validation)
+    {
+        var byStep = validation.GroupBy(p => p.Step).ToDictionary(g => g.Key, g => g.Last().Value);
+        return train.Where(p => byStep.ContainsKey(p.Step))
+            .Select(p => (p.Step, p.Value, byStep[p.Step]))
+            .OrderBy(p => p.Step)
+            .ToList();
+    }
+}

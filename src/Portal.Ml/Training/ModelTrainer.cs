@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Portal.Domain.Datasets;
+using Portal.Domain.Diagnostics;
+using Portal.Domain.Runs;
+using Portal.Ml.Catalog;
+using Portal.Ml.Curves;
+using Portal.Ml.Evaluation;
+using Portal.Ml.Featurization;
+
+namespace Portal.Ml.Training;
+
+/// <summary>
+/// Trains a model from a CSV file and its schema with live, honestly computed learning curves, evaluates it on
+/// the validation split, runs the diagnostics, and saves the fitted pipeline (featurization + model) as an
+/// ML.NET zip.
+/// </summary>
+/// <remarks>
+/// How the curve is obtained depends on the trainer family (see docs/decisions/0003-learning-curves.md):
+/// tree ensembles are fitted once and then replayed tree by tree over the featurized train and validation rows
+/// (the loss of the ensemble truncated after t trees — exact, no extra training); L-BFGS is trained in chunks
+/// of iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor
+/// an iteration callback in ML.NET 5, is re-fitted from scratch at a doubling number of epochs (1, 2, 4, ...).
+/// Every point is the loss of a real model on real rows; nothing is interpolated.
+/// </remarks>
+public sealed class ModelTrainer
+{
+    private const int LbfgsChunks = 10;
+    private const int LeakageSampleRows = 20_000;
+
+    /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
+    public static string LibraryVersion { get; } = typeof(MLContext).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(MLContext).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    public async Task<TrainingResult> TrainAsync(TrainingRequest request, ITrainingObserver observer, CancellationToken ct)
+    {
+        var errors = TrainerCatalog.Validate(request.Task, request.Trainer, request.Hyperparameters).ToList();
+        if (request.ValidationFraction is <= 0 or >= 1)
+        {
+            errors.Add($"validationFraction must be between 0 and 1 (exclusive); got {request.ValidationFraction.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (request.Schema.All(c => c.Name != request.LabelColumn))
+        {
+            errors.Add($"Label column '{request.LabelColumn}' is not in the schema.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new TrainingValidationException(errors);
+        }
+
+        var descriptor = TrainerCatalog.Find(request.Task, request.Trainer)!;
+        var hp = descriptor.Resolve(request.Hyperparameters);
+        var stopwatch = Stopwatch.StartNew();
+        var ml = new MLContext(request.Seed);
+
+        await observer.ProgressAsync(0.02, "loading", ct);
+        var raw = await Task.Run(() => RawTable.Load(ml, request.DataPath, request.Schema), ct);
+        var encoding = LabelEncoding.Create(request.Task, request.LabelColumn, raw.Columns[request.LabelColumn]);
+        var findings = DataDiagnostics(request, raw, encoding);
+        foreach (var f in findings)
+        {
+            await observer.LogAsync($"{f.Rule}: {f.Message}", ct);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        await observer.ProgressAsync(0.1, "featurizing", ct);
+        var loader = SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, request.Task);
+        IDataView data = loader.Load(request.DataPath);
+        if (request.Task == MlTask.Regression)
+        {
+            data = ml.Data.FilterRowsByMissingValues(data, request.LabelColumn);
+        }
+
+        var split = ml.Data.TrainTestSplit(data, request.ValidationFraction, seed: request.Seed);
+        var labelTransform = SchemaFeaturizer.LabelEstimator(ml, request.LabelColumn, encoding).Fit(data);
+        var (featureEstimator, _, notes) = SchemaFeaturizer.FeatureEstimator(ml, request.Schema, request.LabelColumn, descriptor.NeedsNormalization);
+        foreach (var note in notes)
+        {
+            await observer.LogAsync(note, ct);
+        }
+
+        var (featurizer, trainSet, validationSet, trainMatrix, validationMatrix) = await Task.Run(() =>
+        {
+            var trainLabelled = labelTransform.Transform(split.TrainSet);
+            var f = featureEstimator.Fit(trainLabelled);
+            var train = ml.Data.Cache(f.Transform(trainLabelled));
+            var validation = ml.Data.Cache(f.Transform(labelTransform.Transform(split.TestSet)));
+            return (f, train, validation, FeatureMatrix.Read(train, request.Task), FeatureMatrix.Read(validation, request.Task));
+        }, ct);
+        await observer.LogAsync($"{trainMatrix.Rows} training rows, {validationMatrix.Rows} validation rows, {trainMatrix.Width} features after featurization.", ct);
+
+        var classNames = ClassNames(request.Task, encoding, trainSet);
+        var recorder = new CurveRecorder(request.Task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss", observer, request.Thresholds);
+        await observer.ProgressAsync(0.2, "training", ct);
+        var (model, exploded) = descriptor.Family switch
+        {
+            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, descriptor, hp, request, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
+            _ => await TrainSdcaAsync(ml, descriptor, hp, request, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
+        };
+        await recorder.FlushAsync(ct);
+
+        if (exploded is not null)
+        {
+            findings.Add(exploded);
+            await observer.LogAsync($"{exploded.Rule}: {exploded.Message} Training stopped.", ct);
+            return new TrainingResult(new Dictionary<string, double>(), findings, null, [], string.Empty, 0, LibraryVersion,
+                trainMatrix.Rows, validationMatrix.Rows, stopwatch.Elapsed, true, exploded.Message)
+            { Curve = recorder.All, Trainer = descriptor.Name };
+        }
+
+        findings.AddRange(new[]
+        {
+            LearningCurveRules.Overfitting(recorder.Train, recorder.Validation, request.Thresholds),
+            LearningCurveRules.LossNotDecreasing(recorder.Train, request.Thresholds),
+        }.OfType<DiagnosticFinding>());
+
+        await observer.ProgressAsync(0.9, "evaluating", ct);
+        var (metrics, matrix, perClass) = ModelEvaluator.Evaluate(ml, request.Task, model!.Transform(validationSet), classNames);
+
+        await observer.ProgressAsync(0.95, "saving", ct);
+        ITransformer final = request.Task == MlTask.Multiclass
+            ? featurizer.Append(model).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(validationSet)))
+            : featurizer.Append(model);
+        var (sha, bytes) = Save(ml, final, data.Schema, request.ModelOutputPath);
+        await observer.ProgressAsync(1, "done", ct);
+        return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.Rows, validationMatrix.Rows,
+            stopwatch.Elapsed, false, null)
+        { Curve = recorder.All, Trainer = descriptor.Name };
+    }
+
+    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainTreesAsync(
+        MLContext ml, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, TrainingRequest request, IDataView train,
+        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    {
+        var estimator = TrainerFactory.Create(ml, descriptor, hp, request.Seed);
+        var model = await Task.Run(() => estimator.Fit(train), ct);
+        await observer.ProgressAsync(0.6, "replaying trees", ct);
+
+        var (ensembles, probability) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
+        var classes = ensembles.Length;
+        var steps = ensembles.Min(e => e.Trees.Count);
+        var trainScores = new double[trainMatrix.Rows * classes];
+        var validationScores = new double[validationMatrix.Rows * classes];
+        for (var c = 0; c < classes; c++)
+        {
+            Fill(trainScores, classes, c, ensembles[c].Bias);
+            Fill(validationScores, classes, c, ensembles[c].Bias);
+        }
+
+        var explosion = recorder.Add(0, Loss(request.Task, trainScores, trainMatrix, probability, classes), Loss(request.Task, validationScores, validationMatrix, probability, classes));
+        for (var t = 0; t < steps && explosion is null; t++)
+        {
+            ct.ThrowIfCancellationRequested();
+            for (var c = 0; c < classes; c++)
+            {
+                var tree = ensembles[c].Trees[t];
+                var weight = ensembles[c].TreeWeights[t];
+                Accumulate(trainScores, trainMatrix, classes, c, tree, weight);
+                Accumulate(validationScores, validationMatrix, classes, c, tree, weight);
+            }
+
+            explosion = recorder.Add(t + 1, Loss(request.Task, trainScores, trainMatrix, probability, classes), Loss(request.Task, validationScores, validationMatrix, probability, classes));
+            if ((t + 1) % 10 == 0 || explosion is not null)
+            {
+                await recorder.FlushAsync(ct);
+                await observer.ProgressAsync(0.6 + (0.3 * (t + 1) / steps), "replaying trees", ct);
+            }
+        }
+
+        return (model, explosion);
+    }
+
+    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainLbfgsAsync(
+        MLContext ml, IReadOnlyDictionary<string, double> hp, IDataView train,
+        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    {
+        var total = (int)hp["maximumNumberOfIterations"];
+        var chunk = Math.Max(1, (int)Math.Ceiling(total / (double)LbfgsChunks));
+        var trainer = TrainerFactory.LbfgsTrainer(ml, hp, chunk);
+        BinaryPredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>? model = null;
+        var done = 0;
+        DiagnosticFinding? explosion = null;
+        double? previous = null;
+        while (done < total && explosion is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            var current = model;
+            model = await Task.Run(() => current is null ? trainer.Fit(train) : trainer.Fit(train, current.Model.SubModel), ct);
+            done += chunk;
+            var linear = model.Model.SubModel;
+            var calibrator = model.Model.Calibrator;
+            double Probability(double s) => calibrator.PredictProbability((float)s);
+            var trainLoss = Loss(MlTask.Binary, LinearScores(trainMatrix, linear.Weights, linear.Bias), trainMatrix, Probability, 1);
+            var validationLoss = Loss(MlTask.Binary, LinearScores(validationMatrix, linear.Weights, linear.Bias), validationMatrix, Probability, 1);
+            explosion = recorder.Add(done, trainLoss, validationLoss);
+            await recorder.FlushAsync(ct);
+            await observer.ProgressAsync(0.2 + (0.7 * Math.Min(done, total) / total), "training", ct);
+
+            // A warm-started L-BFGS that no longer moves the training loss has converged; more chunks would only
+            // repeat the same point.
+            if (previous is { } p && Math.Abs(p - trainLoss) <= Math.Abs(p) * hp["optimizationTolerance"])
+            {
+                break;
+            }
+
+            previous = trainLoss;
+        }
+
+        return (model, explosion);
+    }
+
+    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainSdcaAsync(
+        MLContext ml, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, TrainingRequest request, IDataView train,
+        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    {
+        var total = (int)hp["maximumNumberOfIterations"];
+        var schedule = new List<int>();
+        for (var e = 1; e < total; e *= 2)
+        {
+            schedule.Add(e);
+        }
+
+        schedule.Add(total);
+        ITransformer? model = null;
+        DiagnosticFinding? explosion = null;
+        foreach (var epochs in schedule)
+        {
+            ct.ThrowIfCancellationRequested();
+            var estimator = TrainerFactory.Create(ml, descriptor, hp, request.Seed, epochs);
+            model = await Task.Run(() => estimator.Fit(train), ct);
+            var (trainLoss, validationLoss) = LinearLosses(request.Task, ((ISingleFeaturePredictionTransformer<object>)model).Model, trainMatrix, validationMatrix);
+            explosion = recorder.Add(epochs, trainLoss, validationLoss);
+            await recorder.FlushAsync(ct);
+            await observer.ProgressAsync(0.2 + (0.7 * epochs / total), "training", ct);
+            if (explosion is not null)
+            {
+                break;
+            }
+        }
+
+        return (model, explosion);
+    }
+
+    private static (double Train, double Validation) LinearLosses(MlTask task, object parameters, FeatureMatrix train, FeatureMatrix validation)
+    {
+        switch (parameters)
+        {
+            case CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator> binary:
+            {
+                double Probability(double s) => binary.Calibrator.PredictProbability((float)s);
+                var w = binary.SubModel.Weights;
+                var b = binary.SubModel.Bias;
+                return (Loss(task, LinearScores(train, w, b), train, Probability, 1), Loss(task, LinearScores(validation, w, b), validation, Probability, 1));
+            }
+
+            case MaximumEntropyModelParameters maxEnt:
+            {
+                VBuffer<float>[] weights = [];
+                maxEnt.GetWeights(ref weights, out var classes);
+                var biases = maxEnt.GetBiases().ToArray();
+                return (Loss(task, MulticlassLinearScores(train, weights, biases), train, null, classes),
+                    Loss(task, MulticlassLinearScores(validation, weights, biases), validation, null, classes));
+            }
+
+            case LinearRegressionModelParameters regression:
+                return (Loss(task, LinearScores(train, regression.Weights, regression.Bias), train, null, 1),
+                    Loss(task, LinearScores(validation, regression.Weights, regression.Bias), validation, null, 1));
+            default:
+                throw new InvalidOperationException($"No curve computation for {parameters.GetType().Name}.");
+        }
+    }
+
+    private static double[] LinearScores(FeatureMatrix m, IReadOnlyList<float> weights, float bias)
+    {
+        var w = weights.ToArray();
+        var scores = new double[m.Rows];
+        for (var i = 0; i < m.Rows; i++)
+        {
+            var row = m.Row(i);
+            double s = bias;
+            for (var j = 0; j < w.Length; j++)
+            {
+                s += w[j] * row[j];
+            }
+
+            scores[i] = s;
+        }
+
+        return scores;
+    }
+
+    private static double[] MulticlassLinearScores(FeatureMatrix m, VBuffer<float>[] weights, float[] biases)
+    {
+        var classes = biases.Length;
+        var dense = weights.Select(w => w.DenseValues().ToArray()).ToArray();
+        var scores = new double[m.Rows * classes];
+        for (var i = 0; i < m.Rows; i++)
+        {
+            var row = m.Row(i);
+            for (var c = 0; c < classes; c++)
+            {
+                double s = biases[c];
+                for (var j = 0; j < dense[c].Length; j++)
+                {
+                    s += dense[c][j] * row[j];
+                }
+
+                scores[(i * classes) + c] = s;
+            }
+        }
+
+        return scores;
+    }
+
+    private static double Loss(MlTask task, double[] scores, FeatureMatrix m, Func<double, double>? probability, int classes)
+    {
+        switch (task)
+        {
+            case MlTask.Binary:
+                var p = new double[m.Rows];
+                for (var i = 0; i < p.Length; i++)
+                {
+                    p[i] = probability!(scores[i]);
+                }
+
+                return CurveLoss.BinaryLogLoss(p, m.BinaryLabels);
+            case MlTask.Multiclass:
+                return CurveLoss.MulticlassLogLoss(scores, classes, m.ClassLabels);
+            default:
+                return CurveLoss.RootMeanSquaredError(scores, m.NumericLabels);
+        }
+    }
+
+    private static void Fill(double[] scores, int classes, int c, double value)
+    {
+        for (var i = c; i < scores.Length; i += classes)
+        {
+            scores[i] = value;
+        }
+    }
+
+    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, RegressionTree tree, double weight)
+    {
+        for (var i = 0; i < m.Rows; i++)
+        {
+            scores[(i * classes) + c] += weight * TreeReplay.Evaluate(tree, m.Row(i));
+        }
+    }
+
+    /// <summary>The per-class tree ensembles of a fitted tree model and, for binary models, its probability calibrator.</summary>
+    private static (RegressionTreeEnsemble[] Ensembles, Func<double, double>? Probability) Ensembles(object parameters)
+    {
+        switch (parameters)
+        {
+            case CalibratedModelParametersBase<Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, PlattCalibrator> lgbm:
+                return ([lgbm.SubModel.TrainedTreeEnsemble], s => lgbm.Calibrator.PredictProbability((float)s));
+            case CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> fastTree:
+                return ([fastTree.SubModel.TrainedTreeEnsemble], s => fastTree.Calibrator.PredictProbability((float)s));
+            case TreeEnsembleModelParametersBasedOnRegressionTree regression:
+                return ([regression.TrainedTreeEnsemble], null);
+            case OneVersusAllModelParameters ova:
+                // ML.NET 5 keeps the per-class LightGbm models of a multiclass model internal; read them by reflection
+                // (guarded: a change of internals fails loudly here rather than drawing a wrong curve).
+                var impl = typeof(OneVersusAllModelParameters).GetField("_impl", BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(ova)
+                    ?? throw new InvalidOperationException("OneVersusAllModelParameters internals changed: no _impl.");
+                var predictors = impl.GetType().GetField("Predictors", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl) as Array
+                    ?? throw new InvalidOperationException("OneVersusAllModelParameters internals changed: no Predictors.");
+                return (predictors.Cast<object>().Select(p => p switch
+                {
+                    TreeEnsembleModelParametersBasedOnRegressionTree t => t.TrainedTreeEnsemble,
+                    CalibratedModelParametersBase<Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble,
+                    _ => throw new InvalidOperationException($"Unexpected per-class model {p.GetType().Name}."),
+                }).ToArray(), null);
+            default:
+                throw new InvalidOperationException($"No tree replay for {parameters.GetType().Name}.");
+        }
+    }
+
+    private static IReadOnlyList<string> ClassNames(MlTask task, LabelEncoding encoding, IDataView train)
+    {
+        if (task == MlTask.Binary)
+        {
+            // ML.NET's binary confusion matrix lists the positive class first.
+            return [encoding.PositiveClass, encoding.NegativeClass];
+        }
+
+        if (task == MlTask.Multiclass)
+        {
+            VBuffer<ReadOnlyMemory<char>> keys = default;
+            train.Schema[SchemaFeaturizer.LabelColumn].GetKeyValues(ref keys);
+            return keys.DenseValues().Select(k => k.ToString()).ToList();
+        }
+
+        return [];
+    }
+
+    private static (string Sha, long Bytes) Save(MLContext ml, ITransformer model, DataViewSchema schema, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        ml.Model.Save(model, schema, path);
+        using var stream = File.OpenRead(path);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return (hash, stream.Length);
+    }
+
+    private static List<DiagnosticFinding> DataDiagnostics(TrainingRequest request, RawTable raw, LabelEncoding encoding)
+    {
+        var t = request.Thresholds;
+        var findings = new List<DiagnosticFinding>();
+        var labels = raw.Columns[request.LabelColumn];
+        var features = request.Schema.Where(c => c.Name != request.LabelColumn).ToList();
+        foreach (var c in features)
+        {
+            var values = raw.Columns[c.Name];
+            if (DataRules.ConstantColumn(c.Name, values) is { } constant)
+            {
+                findings.Add(constant);
+            }
+
+            if (DataRules.MostlyMissing(c.Name, values, t) is { } missing)
+            {
+                findings.Add(missing);
+            }
+        }
+
+        if (request.Task != MlTask.Regression && DataRules.ClassImbalance(labels, t) is { } imbalance)
+        {
+            findings.Add(imbalance);
+        }
+
+        if (DataRules.TooFewRows(request.Task, raw.Rows, features.Count, request.Task == MlTask.Regression ? null : labels, t) is { } tooFew)
+        {
+            findings.Add(tooFew);
+        }
+
+        // Leakage on an evenly spaced sample keeps the check cheap on large files; a leak shows on 20,000 rows.
+        var stride = Math.Max(1, raw.Rows / LeakageSampleRows);
+        var sample = Enumerable.Range(0, raw.Rows).Where(i => i % stride == 0).ToArray();
+        var sampledLabels = sample.Select(i => labels[i]).ToArray();
+        var numericLabels = sampledLabels.Select(encoding.ToNumber).ToArray();
+        foreach (var c in features)
+        {
+            var values = raw.Columns[c.Name];
+            var finding = c.Type switch
+            {
+                ColumnType.Numeric => LabelLeakageRule.Numeric(c.Name, sample.Select(i => ParseNumber(values[i])).ToArray(), numericLabels, request.Task, t),
+                ColumnType.Categorical or ColumnType.Boolean => LabelLeakageRule.Categorical(c.Name, sample.Select(i => values[i]).ToArray(), sampledLabels, t),
+                _ => null,
+            };
+            if (finding is not null)
+            {
+                findings.Add(finding);
+            }
+        }
+
+        return findings;
+    }
+
+    private static double ParseNumber(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN;
+}
