@@ -1,6 +1,8 @@
 using MudBlazor;
 using Portal.Web.Features.Audit;
+using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Home;
+using Portal.Web.Features.Runs;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 
@@ -11,6 +13,8 @@ public static class NavigationItems
     public static readonly IReadOnlyList<NavigationItem> All =
     [
         new("Home", Icons.Material.Filled.Home, typeof(HomePage)),
+        new("Datasets", Icons.Material.Filled.TableChart, typeof(DatasetsPage)),
+        new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
         new("API tokens", Icons.Material.Filled.Key, typeof(TokensPage)),

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127055125_ExperimentTracking")]
+    [Migration("20261127060838_ExperimentTracking")]
     partial class ExperimentTracking
     {
         /// <inheritdoc />
@@ -569,6 +569,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
