@@ -5,7 +5,8 @@ namespace Portal.Domain.Datasets;
 /// <summary>
 /// Streaming RFC 4180 reader: comma separator, fields optionally in double quotes (quoted fields may hold commas,
 /// doubled quotes and line breaks), CRLF, LF or CR line endings, an optional UTF-8 byte order mark. It holds one
-/// record at a time, never the file. Lines that are completely empty are skipped. Malformed input raises
+/// record at a time, never the file. Completely empty lines are skipped, except in a one-column file where they
+/// are records holding one empty value. Malformed input raises
 /// <see cref="CsvFormatException"/> with the line number.
 /// </summary>
 public sealed class CsvReader : IDisposable
@@ -93,6 +94,9 @@ public sealed class CsvReader : IDisposable
         }
     }
 
+    /// <summary>In a one-column file an empty line is an empty value, not a blank line.</summary>
+    private bool SkipsBlankLines => Header is not { Count: 1 };
+
     private string[]? ReadRecordCore()
     {
         BeginRecord();
@@ -177,7 +181,7 @@ public sealed class CsvReader : IDisposable
 
             switch (_state)
             {
-                case ParseState.FieldStart when isLineBreak && _fields.Count == 0:
+                case ParseState.FieldStart when isLineBreak && _fields.Count == 0 && SkipsBlankLines:
                     _line++;
                     _recordStartLine = _line;
                     break;

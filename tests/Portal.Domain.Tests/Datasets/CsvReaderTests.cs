@@ -84,6 +84,14 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void EmptyLineInAOneColumnFileIsAnEmptyValue()
+    {
+        var records = ReadAll("score\n1\n\n3\n");
+
+        Assert.Equal([["1"], [""], ["3"]], records);
+    }
+
+    [Fact]
     public void HeaderNamesAreTrimmed()
     {
         using var reader = new CsvReader(new StringReader(" id , name \n1,x\n"));
