@@ -226,7 +226,7 @@ public sealed partial class PersonalDataDetector
 
     private static bool IsPhoneNumber(string value)
     {
-        if (!PhoneShape().IsMatch(value) || CellValues.TryParseDate(value, out _) || DecimalNumber().IsMatch(value))
+        if (!PhoneShape().IsMatch(value) || SsnPattern().IsMatch(value) || CellValues.TryParseDate(value, out _) || DecimalNumber().IsMatch(value))
         {
             return false;
         }
