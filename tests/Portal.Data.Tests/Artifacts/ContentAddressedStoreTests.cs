@@ -44,6 +44,17 @@ public sealed class ContentAddressedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentUploadsOfTheSameContentBothSucceedAndStoreOneFile()
+    {
+        var uploads = Enumerable.Range(0, 8).Select(_ => _store.PutAsync(new GeneratedStream(length: 200_000, seed: 3), Limit));
+
+        var blobs = await Task.WhenAll(uploads);
+
+        Assert.Single(blobs.Select(b => b.Sha256).Distinct());
+        Assert.Single(_root.AllFiles());
+    }
+
+    [Fact]
     public async Task DifferentContentGetsADifferentHash()
     {
         var first = await _store.PutAsync(Text("x\n1\n"), Limit);

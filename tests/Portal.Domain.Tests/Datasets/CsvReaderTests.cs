@@ -32,9 +32,9 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
-    public void CrLfLfAndMissingFinalNewlineAllEndRecords()
+    public void CrLfLfCrAndMissingFinalNewlineAllEndRecords()
     {
-        var records = ReadAll("a,b\r\n1,2\n3,4\r\n5,6");
+        var records = ReadAll("a,b\r\n1,2\n3,4\r5,6");
 
         Assert.Equal([["1", "2"], ["3", "4"], ["5", "6"]], records);
     }
