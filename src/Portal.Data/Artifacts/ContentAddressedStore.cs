@@ -16,6 +16,7 @@ public sealed partial class ContentAddressedStore
 
     private readonly string _root;
     private readonly int _bufferSize;
+    private readonly long _maxUploadBytes;
 
     public ContentAddressedStore(ContentAddressedStoreOptions options)
     {
@@ -23,7 +24,12 @@ public sealed partial class ContentAddressedStore
         ArgumentException.ThrowIfNullOrWhiteSpace(options.RootDirectory);
         _root = Path.GetFullPath(options.RootDirectory);
         _bufferSize = options.BufferSize;
+        _maxUploadBytes = options.MaxUploadBytes;
     }
+
+    /// <summary>Stores <paramref name="content"/> with the configured <see cref="ContentAddressedStoreOptions.MaxUploadBytes"/> limit.</summary>
+    public Task<StoredBlob> PutAsync(Stream content, CancellationToken cancellationToken = default) =>
+        PutAsync(content, _maxUploadBytes, cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="content"/> (read to its end, never seeked) and returns its address. Throws

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Portal.Domain.Datasets;
@@ -15,6 +16,9 @@ public sealed class CsvReader : IDisposable
     public const int DefaultMaxFieldLength = 1 << 20;
 
     private const int BufferSize = 64 * 1024;
+
+    private static readonly SearchValues<char> UnquotedSpecials = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> QuotedSpecials = SearchValues.Create("\"\r\n");
 
     private readonly TextReader _reader;
     private readonly bool _leaveOpen;
@@ -153,6 +157,21 @@ public sealed class CsvReader : IDisposable
         record = null;
         while (_position < _length)
         {
+            if (_state is ParseState.Unquoted or ParseState.Quoted)
+            {
+                // Fast path: copy the run of ordinary characters up to the next comma, quote or line break at once.
+                var rest = _buffer.AsSpan(_position, _length - _position);
+                var run = rest.IndexOfAny(_state == ParseState.Unquoted ? UnquotedSpecials : QuotedSpecials);
+                run = run < 0 ? rest.Length : run;
+                if (run > 0)
+                {
+                    Append(rest[..run]);
+                    _position += run;
+                    _afterCarriageReturn = false;
+                    continue;
+                }
+            }
+
             var c = _buffer[_position++];
 
             if (_atStartOfInput)
@@ -280,16 +299,18 @@ public sealed class CsvReader : IDisposable
         return [.. _fields];
     }
 
-    private void Append(char c)
+    private void Append(char c) => Append(new ReadOnlySpan<char>(in c));
+
+    private void Append(ReadOnlySpan<char> chars)
     {
-        if (_field.Length >= _maxFieldLength)
+        if (_field.Length + chars.Length > _maxFieldLength)
         {
             var start = _state is ParseState.Quoted or ParseState.QuoteInQuoted ? _quoteStartLine : _line;
             throw new CsvFormatException(start,
                 $"field {_fields.Count + 1} is longer than {_maxFieldLength:N0} characters; this usually means a quote was opened and never closed.");
         }
 
-        _field.Append(c);
+        _field.Append(chars);
     }
 
     private void EndField()

@@ -86,6 +86,23 @@ public sealed class ContentAddressedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfiguredLimitAppliesWhenNoneIsGiven()
+    {
+        var store = new ContentAddressedStore(new ContentAddressedStoreOptions { RootDirectory = _root.Path, MaxUploadBytes = 100 });
+
+        var error = await Assert.ThrowsAsync<BlobRejectedException>(() => store.PutAsync(new GeneratedStream(length: 101)));
+
+        Assert.Equal(BlobRejectionReason.TooLarge, error.Reason);
+        Assert.Contains("100 bytes", error.Message);
+    }
+
+    [Fact]
+    public void DefaultLimitIs512Megabytes()
+    {
+        Assert.Equal(512L * 1024 * 1024, new ContentAddressedStoreOptions().MaxUploadBytes);
+    }
+
+    [Fact]
     public async Task EmptyContentIsRejectedAndLeavesNoFile()
     {
         var error = await Assert.ThrowsAsync<BlobRejectedException>(() => _store.PutAsync(new MemoryStream(), Limit));
