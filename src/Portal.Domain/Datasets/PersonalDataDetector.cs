@@ -244,7 +244,7 @@ public sealed partial class PersonalDataDetector
     private static bool IsPersonName(string value)
     {
         var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length is < 1 or > 4 || !words.All(w => char.IsUpper(w[0]) && w.Skip(1).All(c => char.IsLetter(c) || c is '-' or '\'' or '.')))
+        if (words.Length is < 1 or > 4 || !words.All(w => char.IsUpper(w[0]) && w.Skip(1).All(c => char.IsLetter(c) || c is '-' or '\'' or '.' or ',')))
         {
             return false;
         }

@@ -139,6 +139,15 @@ public sealed class PersonalDataDetectorTests
     }
 
     [Fact]
+    public void SurnameFirstNamesAreRecognisedByTheFirstName()
+    {
+        var suspicion = _detector.Inspect("col", ["Keller, Anna", "Smith, John", "Rossi, Marco"]);
+
+        Assert.Equal([PersonalDataKind.PersonName], suspicion!.Kinds);
+        Assert.StartsWith("100% of 3", suspicion.Evidence[0].Reason);
+    }
+
+    [Fact]
     public void DatesSpreadOverDecadesInThePastAreFlaggedAsBirthDates()
     {
         var values = Enumerable.Range(0, 60).Select(i => $"{1950 + i}-{1 + (i % 12):00}-{1 + (i % 28):00}").ToArray();
