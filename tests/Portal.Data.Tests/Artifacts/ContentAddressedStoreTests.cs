@@ -123,6 +123,33 @@ public sealed class ContentAddressedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task StagedContentCanBeReadBeforeItIsCommitted()
+    {
+        using var staged = await _store.StageAsync(Text("a\n1\n"), Limit);
+
+        using (var reader = new StreamReader(staged.OpenRead()))
+        {
+            Assert.Equal("a\n1\n", await reader.ReadToEndAsync());
+        }
+
+        Assert.False(_store.Exists(staged.Sha256));
+        var blob = staged.Commit();
+        Assert.True(_store.Exists(blob.Sha256));
+        Assert.Single(_root.AllFiles());
+    }
+
+    [Fact]
+    public async Task StagedContentDisposedWithoutCommitLeavesNothing()
+    {
+        var staged = await _store.StageAsync(Text("bad,csv\n\"\n"), Limit);
+
+        staged.Dispose();
+
+        Assert.False(_store.Exists(staged.Sha256));
+        Assert.Empty(_root.AllFiles());
+    }
+
+    [Fact]
     public async Task StoredBlobCanBeReadBackByHash()
     {
         var blob = await _store.PutAsync(Text("id\n42\n"), Limit);
