@@ -15,6 +15,9 @@ public sealed class CsvReader : IDisposable
     /// <summary>A field longer than this is reported instead of being buffered (it is almost always a quote never closed).</summary>
     public const int DefaultMaxFieldLength = 1 << 20;
 
+    /// <summary>A record with more fields than this is reported (a bounded record, even for a line made only of commas).</summary>
+    public const int DefaultMaxFields = 10_000;
+
     private const int BufferSize = 64 * 1024;
 
     private static readonly SearchValues<char> UnquotedSpecials = SearchValues.Create(",\"\r\n");
@@ -23,6 +26,7 @@ public sealed class CsvReader : IDisposable
     private readonly TextReader _reader;
     private readonly bool _leaveOpen;
     private readonly int _maxFieldLength;
+    private readonly int _maxFields;
     private readonly char[] _buffer = new char[BufferSize];
     private readonly List<string> _fields = [];
     private readonly StringBuilder _field = new();
@@ -36,10 +40,12 @@ public sealed class CsvReader : IDisposable
     private long _quoteStartLine;
     private ParseState _state;
 
-    public CsvReader(TextReader reader, int maxFieldLength = DefaultMaxFieldLength, bool leaveOpen = false)
+    public CsvReader(TextReader reader, int maxFieldLength = DefaultMaxFieldLength, int maxFields = DefaultMaxFields, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFieldLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFields, 1);
+        _maxFields = maxFields;
         _reader = reader;
         _maxFieldLength = maxFieldLength;
         _leaveOpen = leaveOpen;
@@ -54,9 +60,9 @@ public sealed class CsvReader : IDisposable
     }
 
     /// <summary>Reads UTF-8 (a byte order mark, if any, is detected and skipped).</summary>
-    public static CsvReader Create(Stream stream, bool leaveOpen = false, int maxFieldLength = DefaultMaxFieldLength) =>
+    public static CsvReader Create(Stream stream, bool leaveOpen = false, int maxFieldLength = DefaultMaxFieldLength, int maxFields = DefaultMaxFields) =>
         new(new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen),
-            maxFieldLength, leaveOpen: false);
+            maxFieldLength, maxFields, leaveOpen: false);
 
     /// <summary>The validated header, once <see cref="ReadHeader"/> has been called.</summary>
     public IReadOnlyList<string>? Header { get; private set; }
@@ -315,6 +321,12 @@ public sealed class CsvReader : IDisposable
 
     private void EndField()
     {
+        if (_fields.Count == _maxFields)
+        {
+            throw new CsvFormatException(_recordStartLine,
+                $"the row has more than {_maxFields:N0} fields; at most {_maxFields:N0} columns are supported.");
+        }
+
         _fields.Add(_field.ToString());
         _field.Clear();
     }

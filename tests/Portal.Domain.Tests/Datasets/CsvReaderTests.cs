@@ -227,6 +227,18 @@ public sealed class CsvReaderTests
         Assert.Contains("longer than 100", error.Reason);
     }
 
+    [Fact]
+    public void RowWithMoreFieldsThanTheLimitIsReportedInsteadOfBeingBuffered()
+    {
+        using var reader = new CsvReader(new StringReader("a,b\n" + new string(',', 10_000) + "\n"), maxFields: 50);
+        reader.ReadHeader();
+
+        var error = Assert.Throws<CsvFormatException>(() => reader.ReadRecord());
+
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains("more than 50 fields", error.Reason);
+    }
+
     private static List<string[]> ReadAll(string csv)
     {
         using var reader = new CsvReader(new StringReader(csv));

@@ -181,6 +181,17 @@ public sealed class DatasetAnalyzerProfileTests
     }
 
     [Fact]
+    public void FileWiderThanTheColumnLimitIsRejectedAtTheHeader()
+    {
+        var analyzer = new DatasetAnalyzer(new DatasetAnalyzerOptions { MaxColumns = 3 });
+
+        var error = Assert.Throws<CsvFormatException>(() => analyzer.Analyze(new StringReader("a,b,c,d\n1,2,3,4\n")));
+
+        Assert.Equal(1, error.LineNumber);
+        Assert.Contains("at most 3 columns", error.Reason);
+    }
+
+    [Fact]
     public void MalformedCsvStopsTheAnalysisWithTheLineNumber()
     {
         var error = Assert.Throws<CsvFormatException>(() => _analyzer.Analyze(new StringReader("a,b\n1,2\n3\n")));
