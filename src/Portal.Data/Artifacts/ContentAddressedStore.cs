@@ -16,6 +16,7 @@ public sealed partial class ContentAddressedStore
 
     private readonly string _root;
     private readonly int _bufferSize;
+    private readonly long _maxUploadBytes;
 
     public ContentAddressedStore(ContentAddressedStoreOptions options)
     {
@@ -23,7 +24,12 @@ public sealed partial class ContentAddressedStore
         ArgumentException.ThrowIfNullOrWhiteSpace(options.RootDirectory);
         _root = Path.GetFullPath(options.RootDirectory);
         _bufferSize = options.BufferSize;
+        _maxUploadBytes = options.MaxUploadBytes;
     }
+
+    /// <summary>Stores <paramref name="content"/> with the configured <see cref="ContentAddressedStoreOptions.MaxUploadBytes"/> limit.</summary>
+    public Task<StoredBlob> PutAsync(Stream content, CancellationToken cancellationToken = default) =>
+        PutAsync(content, _maxUploadBytes, cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="content"/> (read to its end, never seeked) and returns its address. Throws
@@ -32,13 +38,24 @@ public sealed partial class ContentAddressedStore
     /// </summary>
     public async Task<StoredBlob> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken = default)
     {
+        using var staged = await StageAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
+        return staged.Commit();
+    }
+
+    /// <summary>
+    /// Streams <paramref name="content"/> to a temporary file in the store, hashed and counted, without making it
+    /// addressable yet: the caller can read it back (to validate it), then <see cref="StagedBlob.Commit"/> it, or
+    /// dispose it to discard it. Same rejections as <see cref="PutAsync(Stream, long, CancellationToken)"/>.
+    /// </summary>
+    public async Task<StagedBlob> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
 
         var tempDirectory = Path.Combine(_root, TempFolder);
         Directory.CreateDirectory(tempDirectory);
         var tempPath = Path.Combine(tempDirectory, $"{Guid.NewGuid():N}.partial");
-        var moved = false;
+        var staged = false;
         var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
         try
         {
@@ -77,17 +94,13 @@ public sealed partial class ContentAddressedStore
                 file.Flush(flushToDisk: true);
             }
 
-            var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            var finalPath = GetPath(sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-            var alreadyExisted = !TryMoveIntoPlace(tempPath, finalPath);
-            moved = !alreadyExisted;
-            return new StoredBlob(sha256, size, RelativePath(sha256), alreadyExisted);
+            staged = true;
+            return new StagedBlob(this, tempPath, Convert.ToHexStringLower(hash.GetHashAndReset()), size);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            if (!moved)
+            if (!staged)
             {
                 TryDelete(tempPath);
             }
@@ -115,6 +128,35 @@ public sealed partial class ContentAddressedStore
     {
         ValidateHash(sha256);
         return Path.Combine(_root, BlobFolder, sha256[..2], sha256);
+    }
+
+    /// <summary>Makes a staged temp file addressable; the temp file is gone afterwards either way.</summary>
+    internal StoredBlob Commit(string tempPath, string sha256, long size)
+    {
+        var finalPath = GetPath(sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        var alreadyExisted = !TryMoveIntoPlace(tempPath, finalPath);
+        if (alreadyExisted)
+        {
+            TryDelete(tempPath);
+        }
+
+        return new StoredBlob(sha256, size, RelativePath(sha256), alreadyExisted);
+    }
+
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover *.partial holds no addressable content and can be swept later.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static string RelativePath(string sha256) => $"{BlobFolder}/{sha256[..2]}/{sha256}";
@@ -145,21 +187,6 @@ public sealed partial class ContentAddressedStore
         {
             // Another upload of the same content won the race; its file is identical.
             return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover *.partial holds no addressable content and can be swept later.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Portal.Domain.Datasets;
@@ -5,7 +6,8 @@ namespace Portal.Domain.Datasets;
 /// <summary>
 /// Streaming RFC 4180 reader: comma separator, fields optionally in double quotes (quoted fields may hold commas,
 /// doubled quotes and line breaks), CRLF, LF or CR line endings, an optional UTF-8 byte order mark. It holds one
-/// record at a time, never the file. Lines that are completely empty are skipped. Malformed input raises
+/// record at a time, never the file. Completely empty lines are skipped, except in a one-column file where they
+/// are records holding one empty value. Malformed input raises
 /// <see cref="CsvFormatException"/> with the line number.
 /// </summary>
 public sealed class CsvReader : IDisposable
@@ -13,11 +15,18 @@ public sealed class CsvReader : IDisposable
     /// <summary>A field longer than this is reported instead of being buffered (it is almost always a quote never closed).</summary>
     public const int DefaultMaxFieldLength = 1 << 20;
 
+    /// <summary>A record with more fields than this is reported (a bounded record, even for a line made only of commas).</summary>
+    public const int DefaultMaxFields = 10_000;
+
     private const int BufferSize = 64 * 1024;
+
+    private static readonly SearchValues<char> UnquotedSpecials = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> QuotedSpecials = SearchValues.Create("\"\r\n");
 
     private readonly TextReader _reader;
     private readonly bool _leaveOpen;
     private readonly int _maxFieldLength;
+    private readonly int _maxFields;
     private readonly char[] _buffer = new char[BufferSize];
     private readonly List<string> _fields = [];
     private readonly StringBuilder _field = new();
@@ -31,10 +40,12 @@ public sealed class CsvReader : IDisposable
     private long _quoteStartLine;
     private ParseState _state;
 
-    public CsvReader(TextReader reader, int maxFieldLength = DefaultMaxFieldLength, bool leaveOpen = false)
+    public CsvReader(TextReader reader, int maxFieldLength = DefaultMaxFieldLength, int maxFields = DefaultMaxFields, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFieldLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFields, 1);
+        _maxFields = maxFields;
         _reader = reader;
         _maxFieldLength = maxFieldLength;
         _leaveOpen = leaveOpen;
@@ -49,9 +60,9 @@ public sealed class CsvReader : IDisposable
     }
 
     /// <summary>Reads UTF-8 (a byte order mark, if any, is detected and skipped).</summary>
-    public static CsvReader Create(Stream stream, bool leaveOpen = false, int maxFieldLength = DefaultMaxFieldLength) =>
+    public static CsvReader Create(Stream stream, bool leaveOpen = false, int maxFieldLength = DefaultMaxFieldLength, int maxFields = DefaultMaxFields) =>
         new(new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen),
-            maxFieldLength, leaveOpen: false);
+            maxFieldLength, maxFields, leaveOpen: false);
 
     /// <summary>The validated header, once <see cref="ReadHeader"/> has been called.</summary>
     public IReadOnlyList<string>? Header { get; private set; }
@@ -92,6 +103,9 @@ public sealed class CsvReader : IDisposable
             _reader.Dispose();
         }
     }
+
+    /// <summary>In a one-column file an empty line is an empty value, not a blank line.</summary>
+    private bool SkipsBlankLines => Header is not { Count: 1 };
 
     private string[]? ReadRecordCore()
     {
@@ -149,6 +163,21 @@ public sealed class CsvReader : IDisposable
         record = null;
         while (_position < _length)
         {
+            if (_state is ParseState.Unquoted or ParseState.Quoted)
+            {
+                // Fast path: copy the run of ordinary characters up to the next comma, quote or line break at once.
+                var rest = _buffer.AsSpan(_position, _length - _position);
+                var run = rest.IndexOfAny(_state == ParseState.Unquoted ? UnquotedSpecials : QuotedSpecials);
+                run = run < 0 ? rest.Length : run;
+                if (run > 0)
+                {
+                    Append(rest[..run]);
+                    _position += run;
+                    _afterCarriageReturn = false;
+                    continue;
+                }
+            }
+
             var c = _buffer[_position++];
 
             if (_atStartOfInput)
@@ -177,7 +206,7 @@ public sealed class CsvReader : IDisposable
 
             switch (_state)
             {
-                case ParseState.FieldStart when isLineBreak && _fields.Count == 0:
+                case ParseState.FieldStart when isLineBreak && _fields.Count == 0 && SkipsBlankLines:
                     _line++;
                     _recordStartLine = _line;
                     break;
@@ -276,20 +305,28 @@ public sealed class CsvReader : IDisposable
         return [.. _fields];
     }
 
-    private void Append(char c)
+    private void Append(char c) => Append(new ReadOnlySpan<char>(in c));
+
+    private void Append(ReadOnlySpan<char> chars)
     {
-        if (_field.Length >= _maxFieldLength)
+        if (_field.Length + chars.Length > _maxFieldLength)
         {
             var start = _state is ParseState.Quoted or ParseState.QuoteInQuoted ? _quoteStartLine : _line;
             throw new CsvFormatException(start,
                 $"field {_fields.Count + 1} is longer than {_maxFieldLength:N0} characters; this usually means a quote was opened and never closed.");
         }
 
-        _field.Append(c);
+        _field.Append(chars);
     }
 
     private void EndField()
     {
+        if (_fields.Count == _maxFields)
+        {
+            throw new CsvFormatException(_recordStartLine,
+                $"the row has more than {_maxFields:N0} fields; at most {_maxFields:N0} columns are supported.");
+        }
+
         _fields.Add(_field.ToString());
         _field.Clear();
     }

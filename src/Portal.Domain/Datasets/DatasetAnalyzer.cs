@@ -20,21 +20,21 @@ public sealed class DatasetAnalyzer
     /// <summary>Analyzes UTF-8 CSV (optional BOM) from <paramref name="csv"/>; the stream is left open.</summary>
     public DatasetAnalysis Analyze(Stream csv)
     {
-        using var reader = CsvReader.Create(csv, leaveOpen: true);
+        using var reader = CsvReader.Create(csv, leaveOpen: true, maxFields: _options.MaxColumns);
         return Analyze(reader);
     }
 
     /// <summary>Analyzes CSV text; the reader is left open.</summary>
     public DatasetAnalysis Analyze(TextReader csv)
     {
-        using var reader = new CsvReader(csv, leaveOpen: true);
+        using var reader = new CsvReader(csv, maxFields: _options.MaxColumns, leaveOpen: true);
         return Analyze(reader);
     }
 
     /// <summary>Like <see cref="Analyze(Stream)"/> with asynchronous reads, for streams that must not block.</summary>
     public async Task<DatasetAnalysis> AnalyzeAsync(Stream csv, CancellationToken cancellationToken = default)
     {
-        using var reader = CsvReader.Create(csv, leaveOpen: true);
+        using var reader = CsvReader.Create(csv, leaveOpen: true, maxFields: _options.MaxColumns);
         var columns = CreateColumns(await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false));
         long rows = 0;
         while (await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false) is { } record)

@@ -6,6 +6,12 @@ namespace Portal.Domain.Datasets;
 /// </summary>
 public sealed record DatasetAnalyzerOptions
 {
+    /// <summary>
+    /// Widest file accepted. Each column keeps up to about a megabyte of sketches in the worst case, so this
+    /// bounds the analyzer's memory; wider files are rejected with a <see cref="CsvFormatException"/>.
+    /// </summary>
+    public int MaxColumns { get; init; } = 2_000;
+
     /// <summary>Distinct values are counted exactly up to this many, then estimated (HyperLogLog).</summary>
     public int DistinctExactCap { get; init; } = 10_000;
 

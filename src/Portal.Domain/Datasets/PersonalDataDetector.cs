@@ -226,7 +226,7 @@ public sealed partial class PersonalDataDetector
 
     private static bool IsPhoneNumber(string value)
     {
-        if (!PhoneShape().IsMatch(value) || CellValues.TryParseDate(value, out _) || DecimalNumber().IsMatch(value))
+        if (!PhoneShape().IsMatch(value) || SsnPattern().IsMatch(value) || CellValues.TryParseDate(value, out _) || DecimalNumber().IsMatch(value))
         {
             return false;
         }
@@ -244,7 +244,7 @@ public sealed partial class PersonalDataDetector
     private static bool IsPersonName(string value)
     {
         var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length is < 1 or > 4 || !words.All(w => char.IsUpper(w[0]) && w.Skip(1).All(c => char.IsLetter(c) || c is '-' or '\'' or '.')))
+        if (words.Length is < 1 or > 4 || !words.All(w => char.IsUpper(w[0]) && w.Skip(1).All(c => char.IsLetter(c) || c is '-' or '\'' or '.' or ',')))
         {
             return false;
         }

@@ -44,6 +44,17 @@ public sealed class ContentAddressedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentUploadsOfTheSameContentBothSucceedAndStoreOneFile()
+    {
+        var uploads = Enumerable.Range(0, 8).Select(_ => _store.PutAsync(new GeneratedStream(length: 200_000, seed: 3), Limit));
+
+        var blobs = await Task.WhenAll(uploads);
+
+        Assert.Single(blobs.Select(b => b.Sha256).Distinct());
+        Assert.Single(_root.AllFiles());
+    }
+
+    [Fact]
     public async Task DifferentContentGetsADifferentHash()
     {
         var first = await _store.PutAsync(Text("x\n1\n"), Limit);
@@ -75,6 +86,23 @@ public sealed class ContentAddressedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfiguredLimitAppliesWhenNoneIsGiven()
+    {
+        var store = new ContentAddressedStore(new ContentAddressedStoreOptions { RootDirectory = _root.Path, MaxUploadBytes = 100 });
+
+        var error = await Assert.ThrowsAsync<BlobRejectedException>(() => store.PutAsync(new GeneratedStream(length: 101)));
+
+        Assert.Equal(BlobRejectionReason.TooLarge, error.Reason);
+        Assert.Contains("100 bytes", error.Message);
+    }
+
+    [Fact]
+    public void DefaultLimitIs512Megabytes()
+    {
+        Assert.Equal(512L * 1024 * 1024, new ContentAddressedStoreOptions().MaxUploadBytes);
+    }
+
+    [Fact]
     public async Task EmptyContentIsRejectedAndLeavesNoFile()
     {
         var error = await Assert.ThrowsAsync<BlobRejectedException>(() => _store.PutAsync(new MemoryStream(), Limit));
@@ -91,6 +119,33 @@ public sealed class ContentAddressedStoreTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.PutAsync(Text("a\n1\n"), Limit, cancellation.Token));
 
+        Assert.Empty(_root.AllFiles());
+    }
+
+    [Fact]
+    public async Task StagedContentCanBeReadBeforeItIsCommitted()
+    {
+        using var staged = await _store.StageAsync(Text("a\n1\n"), Limit);
+
+        using (var reader = new StreamReader(staged.OpenRead()))
+        {
+            Assert.Equal("a\n1\n", await reader.ReadToEndAsync());
+        }
+
+        Assert.False(_store.Exists(staged.Sha256));
+        var blob = staged.Commit();
+        Assert.True(_store.Exists(blob.Sha256));
+        Assert.Single(_root.AllFiles());
+    }
+
+    [Fact]
+    public async Task StagedContentDisposedWithoutCommitLeavesNothing()
+    {
+        var staged = await _store.StageAsync(Text("bad,csv\n\"\n"), Limit);
+
+        staged.Dispose();
+
+        Assert.False(_store.Exists(staged.Sha256));
         Assert.Empty(_root.AllFiles());
     }
 

@@ -3,9 +3,6 @@ using Portal.Data.Artifacts;
 
 namespace Portal.Data.Tests.Artifacts;
 
-[CollectionDefinition(nameof(LargeUploadTests), DisableParallelization = true)]
-public sealed class LargeUploadCollection;
-
 /// <summary>Runs alone so the process-wide allocation counter is not inflated by other tests.</summary>
 [Collection(nameof(LargeUploadTests))]
 public sealed class LargeUploadTests : IDisposable

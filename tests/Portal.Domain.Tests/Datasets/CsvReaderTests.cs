@@ -32,9 +32,9 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
-    public void CrLfLfAndMissingFinalNewlineAllEndRecords()
+    public void CrLfLfCrAndMissingFinalNewlineAllEndRecords()
     {
-        var records = ReadAll("a,b\r\n1,2\n3,4\r\n5,6");
+        var records = ReadAll("a,b\r\n1,2\n3,4\r5,6");
 
         Assert.Equal([["1", "2"], ["3", "4"], ["5", "6"]], records);
     }
@@ -81,6 +81,14 @@ public sealed class CsvReaderTests
 
         Assert.Equal(3, firstLine);
         Assert.Equal(5, secondLine);
+    }
+
+    [Fact]
+    public void EmptyLineInAOneColumnFileIsAnEmptyValue()
+    {
+        var records = ReadAll("score\n1\n\n3\n");
+
+        Assert.Equal([["1"], [""], ["3"]], records);
     }
 
     [Fact]
@@ -217,6 +225,18 @@ public sealed class CsvReaderTests
 
         Assert.Equal(2, error.LineNumber);
         Assert.Contains("longer than 100", error.Reason);
+    }
+
+    [Fact]
+    public void RowWithMoreFieldsThanTheLimitIsReportedInsteadOfBeingBuffered()
+    {
+        using var reader = new CsvReader(new StringReader("a,b\n" + new string(',', 10_000) + "\n"), maxFields: 50);
+        reader.ReadHeader();
+
+        var error = Assert.Throws<CsvFormatException>(() => reader.ReadRecord());
+
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains("more than 50 fields", error.Reason);
     }
 
     private static List<string[]> ReadAll(string csv)
