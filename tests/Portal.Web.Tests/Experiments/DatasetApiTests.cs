@@ -64,8 +64,8 @@ public sealed class DatasetApiTests(PortalAppFactory factory) : IClassFixture<Po
     [Theory]
     [InlineData("a,b\n1,2\n3,\"4\n", "line 3")]
     [InlineData("a,b\n1,2,3\n", "line 2")]
-    [InlineData("a,a\n1,2\n", "uplicate")]
-    [InlineData("a,,c\n1,2,3\n", "mpty")]
+    [InlineData("a,a\n1,2\n", "must be unique")]
+    [InlineData("a,,c\n1,2,3\n", "has no name")]
     [InlineData("a,b\n", "no data rows")]
     public async Task MalformedCsvIsRefusedWithTheReasonAndNothingIsStored(string csv, string expected)
     {

@@ -47,10 +47,11 @@ public sealed class DatasetService(
         }
 
         name = name!.Trim();
-        StoredBlob blob;
+        // Staged first, committed only once the CSV has been read whole: bad input leaves no file behind.
+        StagedBlob staged;
         try
         {
-            blob = await store.PutAsync(content, MaxUploadBytes, cancellationToken);
+            staged = await store.StageAsync(content, MaxUploadBytes, cancellationToken);
         }
         catch (BlobRejectedException ex)
         {
@@ -60,24 +61,24 @@ public sealed class DatasetService(
         }
 
         DatasetAnalysis analysis;
-        try
+        StoredBlob blob;
+        using (staged)
         {
-            await using var stored = store.OpenRead(blob.Sha256);
-            analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
-            if (analysis.Rows == 0)
+            try
             {
-                throw new CsvFormatException(2, "the file has a header but no data rows");
+                await using var stored = staged.OpenRead();
+                analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
+                if (analysis.Rows == 0)
+                {
+                    throw new CsvFormatException(2, "the file has a header but no data rows");
+                }
             }
-        }
-        catch (CsvFormatException ex)
-        {
-            Discard(blob);
-            return Invalid($"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}.");
-        }
-        catch (Exception)
-        {
-            Discard(blob);
-            throw;
+            catch (CsvFormatException ex)
+            {
+                return Invalid($"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}");
+            }
+
+            blob = staged.Commit();
         }
 
         for (var attempt = 1; ; attempt++)
@@ -192,14 +193,6 @@ public sealed class DatasetService(
         });
         await db.SaveChangesAsync(cancellationToken);
         return ToDto(dataset, version, created: true);
-    }
-
-    private void Discard(StoredBlob blob)
-    {
-        if (!blob.AlreadyExisted)
-        {
-            File.Delete(store.GetPath(blob.Sha256));
-        }
     }
 
     private static DatasetVersionDto ToDto(Dataset dataset, DatasetVersion version, bool created) => new(
