@@ -180,7 +180,7 @@ public sealed class ModelTrainer
             ct.ThrowIfCancellationRequested();
             for (var c = 0; c < classes; c++)
             {
-                var tree = ensembles[c].Trees[t];
+                var tree = new TreeReplay(ensembles[c].Trees[t]);
                 var weight = ensembles[c].TreeWeights[t];
                 Accumulate(trainScores, trainMatrix, classes, c, tree, weight);
                 Accumulate(validationScores, validationMatrix, classes, c, tree, weight);
@@ -366,11 +366,11 @@ public sealed class ModelTrainer
         }
     }
 
-    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, RegressionTree tree, double weight)
+    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, TreeReplay tree, double weight)
     {
         for (var i = 0; i < m.Rows; i++)
         {
-            scores[(i * classes) + c] += weight * TreeReplay.Evaluate(tree, m.Row(i));
+            scores[(i * classes) + c] += weight * tree.Evaluate(m.Row(i));
         }
     }
 
