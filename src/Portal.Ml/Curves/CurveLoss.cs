@@ -2,8 +2,8 @@ namespace Portal.Ml.Curves;
 
 /// <summary>
 /// The losses the curves show, computed the way ML.NET's evaluators compute them so that the last curve point
-/// matches the final evaluation: binary and multiclass log-loss (natural log, probabilities clamped at 1e-15),
-/// regression root mean squared error.
+/// matches the final evaluation (checked by a test): binary log-loss in bits (ML.NET's binary evaluator uses
+/// log base 2), multiclass log-loss in nats, probabilities clamped at 1e-15; regression root mean squared error.
 /// </summary>
 internal static class CurveLoss
 {
@@ -15,7 +15,7 @@ internal static class CurveLoss
         for (var i = 0; i < labels.Length; i++)
         {
             var p = labels[i] ? probabilities[i] : 1 - probabilities[i];
-            sum -= Math.Log(Math.Max(p, Epsilon));
+            sum -= Math.Log2(Math.Max(p, Epsilon));
         }
 
         return sum / labels.Length;
@@ -42,6 +42,29 @@ internal static class CurveLoss
 
             var p = Math.Exp(row[labels[i]] - max) / z;
             sum -= Math.Log(Math.Max(p, Epsilon));
+        }
+
+        return sum / labels.Length;
+    }
+
+    /// <summary>
+    /// Log-loss of one-versus-all class probabilities normalised to sum to one (ML.NET's ProbabilityNormalization
+    /// output of calibrated per-class models); <paramref name="probabilities"/> is row-major.
+    /// </summary>
+    public static double NormalizedMulticlassLogLoss(ReadOnlySpan<double> probabilities, int classes, ReadOnlySpan<int> labels)
+    {
+        double sum = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var row = probabilities.Slice(i * classes, classes);
+            double z = 0;
+            foreach (var p in row)
+            {
+                z += p;
+            }
+
+            var q = z > 0 ? row[labels[i]] / z : 1.0 / classes;
+            sum -= Math.Log(Math.Max(q, Epsilon));
         }
 
         return sum / labels.Length;

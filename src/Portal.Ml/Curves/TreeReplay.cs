@@ -3,27 +3,42 @@ using Microsoft.ML.Trainers.FastTree;
 namespace Portal.Ml.Curves;
 
 /// <summary>
-/// Walks the trees of a fitted ensemble over dense feature rows, adding one tree at a time, so the score of
-/// the ensemble truncated after every tree is known exactly. Categorical splits are switched off when
-/// training, so every node is a numeric "value ≤ threshold goes left" split.
+/// One tree of a fitted ensemble copied into flat arrays, so the ensemble truncated after every tree can be
+/// scored over the featurized rows exactly and cheaply. (ML.NET's <see cref="RegressionTree"/> properties are
+/// read-only views that cost an allocation per access; copying once makes replay about as cheap as prediction.)
+/// Categorical splits are switched off when training, so every node is "value ≤ threshold goes left".
 /// </summary>
-internal static class TreeReplay
+internal sealed class TreeReplay
 {
-    /// <summary>Output of one tree for one row.</summary>
-    public static double Evaluate(RegressionTree tree, ReadOnlySpan<float> row)
+    private readonly int[] _left;
+    private readonly int[] _right;
+    private readonly int[] _feature;
+    private readonly float[] _threshold;
+    private readonly double[] _leaf;
+
+    public TreeReplay(RegressionTree tree)
     {
-        if (tree.NumberOfNodes == 0)
+        _left = [.. tree.LeftChild];
+        _right = [.. tree.RightChild];
+        _feature = [.. tree.NumericalSplitFeatureIndexes];
+        _threshold = [.. tree.NumericalSplitThresholds];
+        _leaf = [.. tree.LeafValues];
+    }
+
+    /// <summary>Output of the tree for one row.</summary>
+    public double Evaluate(ReadOnlySpan<float> row)
+    {
+        if (_left.Length == 0)
         {
-            return tree.LeafValues[0];
+            return _leaf[0];
         }
 
         var node = 0;
         while (node >= 0)
         {
-            var value = row[tree.NumericalSplitFeatureIndexes[node]];
-            node = value <= tree.NumericalSplitThresholds[node] ? tree.LeftChild[node] : tree.RightChild[node];
+            node = row[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
         }
 
-        return tree.LeafValues[~node];
+        return _leaf[~node];
     }
 }

@@ -23,10 +23,31 @@ internal sealed class RawTable
             schema.Select(c => new TextLoader.Column(c.Name, DataKind.String, c.Ordinal)).ToArray(),
             separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
         var view = loader.Load(path);
-        var columns = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var c in schema)
+        var lists = schema.Select(_ => new List<string>()).ToArray();
+        var getters = new ValueGetter<ReadOnlyMemory<char>>[schema.Count];
+        using (var cursor = view.GetRowCursor(view.Schema))
         {
-            columns[c.Name] = view.GetColumn<ReadOnlyMemory<char>>(c.Name).Select(v => v.ToString()).ToArray();
+            for (var c = 0; c < schema.Count; c++)
+            {
+                getters[c] = cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[schema[c].Name]);
+            }
+
+            // One pass over the file for all columns (GetColumn per column would parse the file once per column).
+            ReadOnlyMemory<char> value = default;
+            while (cursor.MoveNext())
+            {
+                for (var c = 0; c < schema.Count; c++)
+                {
+                    getters[c](ref value);
+                    lists[c].Add(value.IsEmpty ? string.Empty : value.ToString());
+                }
+            }
+        }
+
+        var columns = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        for (var c = 0; c < schema.Count; c++)
+        {
+            columns[schema[c].Name] = [.. lists[c]];
         }
 
         return new RawTable(columns, columns.Count == 0 ? 0 : columns.First().Value.Length);

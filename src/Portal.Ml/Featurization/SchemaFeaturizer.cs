@@ -11,7 +11,9 @@ namespace Portal.Ml.Featurization;
 /// <c>Features</c> vector and a <c>Label</c> column of the type the task needs.
 /// Numeric → float, missing replaced by the mean, min-max normalised when the trainer needs it;
 /// categorical / boolean → one-hot; date → ticks as a number (missing dates become 0, which normalisation keeps
-/// apart from real dates); text → FeaturizeText (n-grams). The label column never enters the features.
+/// apart from real dates). Free-text columns and identifier-like categoricals (passed in
+/// <c>excluded</c>) are left out with a note: their n-gram or one-hot vectors would be as wide as the data is
+/// long, and free text in tabular uploads is mostly personal data (emails, names). The label never enters the features.
 /// </summary>
 internal static class SchemaFeaturizer
 {
@@ -52,10 +54,17 @@ internal static class SchemaFeaturizer
 
     /// <summary>The feature pipeline (saved with the model). Returns the estimator and the number of source columns used.</summary>
     public static (IEstimator<ITransformer> Estimator, int FeatureColumns, IReadOnlyList<string> Notes) FeatureEstimator(
-        MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, bool normalize)
+        MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, bool normalize, IReadOnlySet<string> excluded)
     {
-        var features = schema.Where(c => c.Name != labelColumn).ToList();
         var notes = new List<string>();
+        foreach (var c in schema.Where(c => c.Name != labelColumn && (c.Type == ColumnType.Text || excluded.Contains(c.Name))))
+        {
+            notes.Add(c.Type == ColumnType.Text
+                ? $"Text column '{c.Name}' is not used as a feature (free text)."
+                : $"Column '{c.Name}' is not used as a feature (nearly one distinct value per row, like an identifier).");
+        }
+
+        var features = schema.Where(c => c.Name != labelColumn && c.Type != ColumnType.Text && !excluded.Contains(c.Name)).ToList();
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
 
@@ -86,13 +95,6 @@ internal static class SchemaFeaturizer
             pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(
                 categorical.Select(c => new InputOutputColumnPair($"__cat_{c.Ordinal}", c.Name)).ToArray()));
             parts.AddRange(categorical.Select(c => $"__cat_{c.Ordinal}"));
-        }
-
-        foreach (var t in features.Where(c => c.Type == ColumnType.Text))
-        {
-            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText($"__text_{t.Ordinal}", t.Name));
-            parts.Add($"__text_{t.Ordinal}");
-            notes.Add($"Text column '{t.Name}' featurized as word and character n-grams.");
         }
 
         if (parts.Count == 0)

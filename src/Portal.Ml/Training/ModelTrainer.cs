@@ -83,7 +83,7 @@ public sealed class ModelTrainer
 
         var split = ml.Data.TrainTestSplit(data, request.ValidationFraction, seed: request.Seed);
         var labelTransform = SchemaFeaturizer.LabelEstimator(ml, request.LabelColumn, encoding).Fit(data);
-        var (featureEstimator, _, notes) = SchemaFeaturizer.FeatureEstimator(ml, request.Schema, request.LabelColumn, descriptor.NeedsNormalization);
+        var (featureEstimator, _, notes) = SchemaFeaturizer.FeatureEstimator(ml, request.Schema, request.LabelColumn, descriptor.NeedsNormalization, IdentifierLike(request, raw));
         foreach (var note in notes)
         {
             await observer.LogAsync(note, ct);
@@ -147,8 +147,24 @@ public sealed class ModelTrainer
         var model = await Task.Run(() => estimator.Fit(train), ct);
         await observer.ProgressAsync(0.6, "replaying trees", ct);
 
-        var (ensembles, probability) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
+        var (ensembles, probability, classProbabilities) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
         var classes = ensembles.Length;
+        double TreeLoss(double[] scores, FeatureMatrix m)
+        {
+            if (classProbabilities is null)
+            {
+                return Loss(request.Task, scores, m, probability, classes);
+            }
+
+            var p = new double[scores.Length];
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] = classProbabilities[i % classes](scores[i]);
+            }
+
+            return CurveLoss.NormalizedMulticlassLogLoss(p, classes, m.ClassLabels);
+        }
+
         var steps = ensembles.Min(e => e.Trees.Count);
         var trainScores = new double[trainMatrix.Rows * classes];
         var validationScores = new double[validationMatrix.Rows * classes];
@@ -158,19 +174,19 @@ public sealed class ModelTrainer
             Fill(validationScores, classes, c, ensembles[c].Bias);
         }
 
-        var explosion = recorder.Add(0, Loss(request.Task, trainScores, trainMatrix, probability, classes), Loss(request.Task, validationScores, validationMatrix, probability, classes));
+        var explosion = recorder.Add(0, TreeLoss(trainScores, trainMatrix), TreeLoss(validationScores, validationMatrix));
         for (var t = 0; t < steps && explosion is null; t++)
         {
             ct.ThrowIfCancellationRequested();
             for (var c = 0; c < classes; c++)
             {
-                var tree = ensembles[c].Trees[t];
+                var tree = new TreeReplay(ensembles[c].Trees[t]);
                 var weight = ensembles[c].TreeWeights[t];
                 Accumulate(trainScores, trainMatrix, classes, c, tree, weight);
                 Accumulate(validationScores, validationMatrix, classes, c, tree, weight);
             }
 
-            explosion = recorder.Add(t + 1, Loss(request.Task, trainScores, trainMatrix, probability, classes), Loss(request.Task, validationScores, validationMatrix, probability, classes));
+            explosion = recorder.Add(t + 1, TreeLoss(trainScores, trainMatrix), TreeLoss(validationScores, validationMatrix));
             if ((t + 1) % 10 == 0 || explosion is not null)
             {
                 await recorder.FlushAsync(ct);
@@ -350,38 +366,44 @@ public sealed class ModelTrainer
         }
     }
 
-    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, RegressionTree tree, double weight)
+    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, TreeReplay tree, double weight)
     {
         for (var i = 0; i < m.Rows; i++)
         {
-            scores[(i * classes) + c] += weight * TreeReplay.Evaluate(tree, m.Row(i));
+            scores[(i * classes) + c] += weight * tree.Evaluate(m.Row(i));
         }
     }
 
     /// <summary>The per-class tree ensembles of a fitted tree model and, for binary models, its probability calibrator.</summary>
-    private static (RegressionTreeEnsemble[] Ensembles, Func<double, double>? Probability) Ensembles(object parameters)
+    private static (RegressionTreeEnsemble[] Ensembles, Func<double, double>? Probability, Func<double, double>[]? ClassProbabilities) Ensembles(object parameters)
     {
         switch (parameters)
         {
             case CalibratedModelParametersBase<Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, PlattCalibrator> lgbm:
-                return ([lgbm.SubModel.TrainedTreeEnsemble], s => lgbm.Calibrator.PredictProbability((float)s));
+                return ([lgbm.SubModel.TrainedTreeEnsemble], s => lgbm.Calibrator.PredictProbability((float)s), null);
             case CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> fastTree:
-                return ([fastTree.SubModel.TrainedTreeEnsemble], s => fastTree.Calibrator.PredictProbability((float)s));
+                return ([fastTree.SubModel.TrainedTreeEnsemble], s => fastTree.Calibrator.PredictProbability((float)s), null);
             case TreeEnsembleModelParametersBasedOnRegressionTree regression:
-                return ([regression.TrainedTreeEnsemble], null);
+                return ([regression.TrainedTreeEnsemble], null, null);
             case OneVersusAllModelParameters ova:
                 // ML.NET 5 keeps the per-class LightGbm models of a multiclass model internal; read them by reflection
                 // (guarded: a change of internals fails loudly here rather than drawing a wrong curve).
                 var impl = typeof(OneVersusAllModelParameters).GetField("_impl", BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(ova)
                     ?? throw new InvalidOperationException("OneVersusAllModelParameters internals changed: no _impl.");
-                var predictors = impl.GetType().GetField("Predictors", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl) as Array
+                var predictors = impl.GetType().GetProperty("Predictors", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(impl) as Array
                     ?? throw new InvalidOperationException("OneVersusAllModelParameters internals changed: no Predictors.");
-                return (predictors.Cast<object>().Select(p => p switch
+                var models = predictors.Cast<object>().ToList();
+                if (models.All(m => m is TreeEnsembleModelParametersBasedOnRegressionTree))
                 {
-                    TreeEnsembleModelParametersBasedOnRegressionTree t => t.TrainedTreeEnsemble,
-                    CalibratedModelParametersBase<Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble,
-                    _ => throw new InvalidOperationException($"Unexpected per-class model {p.GetType().Name}."),
-                }).ToArray(), null);
+                    // Softmax output: raw per-class scores.
+                    return (models.Cast<TreeEnsembleModelParametersBasedOnRegressionTree>().Select(m => m.TrainedTreeEnsemble).ToArray(), null, null);
+                }
+
+                // Probability normalisation: each class has its own calibrator; probabilities are divided by their sum.
+                var calibrated = models.Select(m => m as CalibratedModelParametersBase<Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, PlattCalibrator>
+                    ?? throw new InvalidOperationException($"Unexpected per-class model {m.GetType().Name}.")).ToList();
+                return (calibrated.Select(c => c.SubModel.TrainedTreeEnsemble).ToArray(), null,
+                    calibrated.Select(c => (Func<double, double>)(s => c.Calibrator.PredictProbability((float)s))).ToArray());
             default:
                 throw new InvalidOperationException($"No tree replay for {parameters.GetType().Name}.");
         }
@@ -471,6 +493,13 @@ public sealed class ModelTrainer
 
         return findings;
     }
+
+    private static HashSet<string> IdentifierLike(TrainingRequest request, RawTable raw) =>
+        request.Schema
+            .Where(c => c.Type == ColumnType.Categorical && c.Name != request.LabelColumn)
+            .Where(c => raw.Columns[c.Name].Distinct(StringComparer.Ordinal).Count() > Math.Max(50, raw.Rows / 2))
+            .Select(c => c.Name)
+            .ToHashSet(StringComparer.Ordinal);
 
     private static double ParseNumber(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN;

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Portal.Domain.Runs;
+using Portal.Ml.Training;
+
+/// <summary>Prints the time at which each stage starts (bench "profile" mode).</summary>
+internal sealed class StageTimer : ITrainingObserver
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private string _stage = string.Empty;
+
+    public ValueTask ProgressAsync(double fraction, string stage, CancellationToken ct)
+    {
+        if (stage != _stage)
+        {
+            Console.WriteLine($"  {_clock.Elapsed.TotalSeconds:F2}s {stage}");
+            _stage = stage;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct) => ValueTask.CompletedTask;
+
+    public ValueTask LogAsync(string message, CancellationToken ct)
+    {
+        Console.WriteLine($"  {_clock.Elapsed.TotalSeconds:F2}s log: {message}");
+        return ValueTask.CompletedTask;
+    }
+}

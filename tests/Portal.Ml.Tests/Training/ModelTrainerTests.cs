@@ -1,0 +1,131 @@
+using Portal.Domain.Diagnostics;
+using Portal.Domain.Runs;
+using Portal.Ml.Catalog;
+using Portal.Ml.Training;
+
+namespace Portal.Ml.Tests.Training;
+
+public sealed class ModelTrainerTests : IDisposable
+{
+    private readonly TrainingData _data = new();
+    private readonly ModelTrainer _trainer = new();
+
+    public static TheoryData<MlTask, string> Trainers()
+    {
+        var data = new TheoryData<MlTask, string>();
+        foreach (var t in TrainerCatalog.All)
+        {
+            data.Add(t.Task, t.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainers))]
+    public async Task EveryCatalogueTrainerYieldsTaskMetricsAnIncreasingCurveAndAHashedModel(MlTask task, string trainer)
+    {
+        var request = _data.Request(task, trainer, Small(task, trainer));
+        var observer = new RecordingObserver();
+
+        var result = await _trainer.TrainAsync(request, observer, CancellationToken.None);
+
+        string[] expected = task switch
+        {
+            MlTask.Binary => ["areaUnderRocCurve", "accuracy", "f1Score", "logLoss"],
+            MlTask.Multiclass => ["macroAccuracy", "microAccuracy", "logLoss"],
+            _ => ["rootMeanSquaredError", "meanAbsoluteError", "rSquared"],
+        };
+        Assert.All(expected, k => Assert.Contains(k, result.Metrics.Keys));
+        Assert.False(result.StoppedEarly);
+        var validation = observer.Points.Where(p => p.Key.StartsWith("validation.", StringComparison.Ordinal)).ToList();
+        Assert.True(validation.Count >= 2, $"expected a curve, got {validation.Count} points");
+        Assert.True(validation.Zip(validation.Skip(1)).All(p => p.Second.Step > p.First.Step), "steps must increase");
+        Assert.Equal(64, result.ModelSha256.Length);
+        Assert.True(File.Exists(request.ModelOutputPath));
+        Assert.Equal(result.ModelBytes, new FileInfo(request.ModelOutputPath).Length);
+        Assert.Equal(1500, result.TrainRows + result.ValidationRows);
+        Assert.Equal(1.0, observer.Progress[^1].Fraction);
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainers))]
+    public async Task LastCurvePointEqualsTheFinalEvaluation(MlTask task, string trainer)
+    {
+        var request = _data.Request(task, trainer, Small(task, trainer));
+
+        var result = await _trainer.TrainAsync(request, new RecordingObserver(), CancellationToken.None);
+
+        var key = task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss";
+        var last = result.Curve.Where(p => p.Key == $"validation.{key}").MaxBy(p => p.Step)!;
+        Assert.Equal(result.Metrics[key], last.Value, 1e-3 * Math.Max(1, result.Metrics[key]));
+    }
+
+    [Theory]
+    [InlineData(TrainerCatalog.LightGbm)]
+    [InlineData(TrainerCatalog.SdcaLogisticRegression)]
+    public async Task SameInputsAndSeedGiveTheSameMetrics(string trainer)
+    {
+        var first = await _trainer.TrainAsync(_data.Request(MlTask.Binary, trainer, Small(MlTask.Binary, trainer), seed: 3), new RecordingObserver(), CancellationToken.None);
+        var second = await _trainer.TrainAsync(_data.Request(MlTask.Binary, trainer, Small(MlTask.Binary, trainer), seed: 3), new RecordingObserver(), CancellationToken.None);
+
+        Assert.Equal(first.Metrics, second.Metrics);
+        Assert.Equal(first.Curve, second.Curve);
+    }
+
+    [Fact]
+    public async Task AbsurdLearningRateStopsTheRunEarlyWithExplodingLoss()
+    {
+        var request = _data.Request(MlTask.Binary, TrainerCatalog.LightGbm, new Dictionary<string, double> { ["learningRate"] = 500, ["numberOfIterations"] = 50 });
+        var observer = new RecordingObserver();
+
+        var result = await _trainer.TrainAsync(request, observer, CancellationToken.None);
+
+        Assert.True(result.StoppedEarly);
+        var finding = Assert.Single(result.Diagnostics, d => d.Rule == DiagnosticRules.ExplodingLoss);
+        Assert.Equal(DiagnosticSeverity.Critical, finding.Severity);
+        Assert.True(result.Curve.Max(p => p.Step) < 50, "the run must stop before its last tree");
+        Assert.False(File.Exists(request.ModelOutputPath));
+        Assert.Contains(observer.Logs, l => l.StartsWith(DiagnosticRules.ExplodingLoss, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadTrainerAndHyperparametersAreRejectedBeforeTraining()
+    {
+        var request = _data.Request(MlTask.Multiclass, TrainerCatalog.FastTree);
+
+        var error = await Assert.ThrowsAsync<TrainingValidationException>(() => _trainer.TrainAsync(request, new RecordingObserver(), CancellationToken.None));
+
+        Assert.Contains("not available for multiclass", error.Message);
+    }
+
+    [Fact]
+    public async Task CancellingDuringTrainingStopsTheRun()
+    {
+        using var cts = new CancellationTokenSource();
+        var request = _data.Request(MlTask.Binary, TrainerCatalog.LbfgsLogisticRegression);
+        var observer = new RecordingObserver(cancelOnFirstPoints: cts);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _trainer.TrainAsync(request, observer, cts.Token));
+
+        Assert.False(File.Exists(request.ModelOutputPath));
+    }
+
+    [Fact]
+    public async Task LoanDemoDataTrainsToAUsefulAuc()
+    {
+        var request = _data.Request(MlTask.Binary, TrainerCatalog.LbfgsLogisticRegression, rows: 3000);
+
+        var result = await _trainer.TrainAsync(request, new RecordingObserver(), CancellationToken.None);
+
+        Assert.True(result.Metrics["areaUnderRocCurve"] > 0.7, $"AUC {result.Metrics["areaUnderRocCurve"]}");
+        Assert.Equal("5.0.1", result.LibraryVersion);
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    private static Dictionary<string, double> Small(MlTask task, string trainer) =>
+        TrainerCatalog.Find(task, trainer)!.Family == TrainerFamily.TreeEnsemble
+            ? new Dictionary<string, double> { [trainer == TrainerCatalog.FastTree ? "numberOfTrees" : "numberOfIterations"] = 30 }
+            : [];
+}
