@@ -112,7 +112,8 @@ public sealed class RunTrainingJob(
         var primary = PrimaryMetricFor(request.Task);
         if (result.StoppedEarly)
         {
-            run.Fail(now, $"Stopped early: {result.StopReason}");
+            var rule = result.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Critical)?.Rule;
+            run.Fail(now, $"Stopped early{(rule is null ? "" : $" ({rule})")}: {result.StopReason}");
         }
         else
         {

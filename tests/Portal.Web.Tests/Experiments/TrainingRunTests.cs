@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Domain.Security;
+using Portal.Ml.DemoData;
+using Portal.Web.Features.Runs;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Experiments;
+
+/// <summary>Runs submitted through the API are trained for real by the embedded worker.</summary>
+public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture<TrainingAppFactory>
+{
+    private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task SubmittedRunTrainsAndReportsMetricsCurvesAndParams()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+
+        var submitted = await client.PostAsJsonAsync("/api/runs", Request(dataset, "LightGbm", new { numberOfIterations = 30 }));
+        var runId = (await submitted.JsonAsync()).GetProperty("runId").GetGuid();
+        var run = await client.WaitForRunAsync(runId, TrainingTimeout);
+        var curves = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=train.logLoss,validation.logLoss");
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.InRange(run.GetProperty("metrics").GetProperty("areaUnderRocCurve").GetDouble(), 0.65, 1.0);
+        Assert.True(run.GetProperty("metrics").TryGetProperty("f1Score", out _));
+        Assert.Equal("30", run.GetProperty("params").GetProperty("numberOfIterations").GetString());
+        Assert.Equal(64, run.GetProperty("datasetSha256").GetString()!.Length);
+        Assert.True(curves.GetProperty("validation.logLoss").GetArrayLength() >= 10);
+        var steps = curves.GetProperty("validation.logLoss").EnumerateArray().Select(p => p.GetProperty("step").GetInt64()).ToList();
+        Assert.Equal(steps.Order(), steps);
+    }
+
+    [Fact]
+    public async Task SameInputsAndSeedGiveTheSameMetrics()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+
+        var first = await SubmitAndWaitAsync(client, Request(dataset, "SdcaLogisticRegression", new { }, seed: 7));
+        var second = await SubmitAndWaitAsync(client, Request(dataset, "SdcaLogisticRegression", new { }, seed: 7));
+
+        Assert.Equal("Succeeded", first.GetProperty("status").GetString());
+        Assert.Equal(first.GetProperty("metrics").GetProperty("areaUnderRocCurve").GetDouble(),
+            second.GetProperty("metrics").GetProperty("areaUnderRocCurve").GetDouble());
+        Assert.Equal(first.GetProperty("metrics").GetProperty("logLoss").GetDouble(), second.GetProperty("metrics").GetProperty("logLoss").GetDouble());
+    }
+
+    [Fact]
+    public async Task AbsurdLearningRateStopsEarlyWithExplodingLoss()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+
+        var run = await SubmitAndWaitAsync(client, Request(dataset, "LightGbm", new { learningRate = 500, numberOfIterations = 50 }));
+
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Contains("ExplodingLoss", run.GetProperty("failureReason").GetString());
+        Assert.Contains(run.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("rule").GetString() == "ExplodingLoss");
+    }
+
+    [Theory]
+    [InlineData("""{"trainer":"NoSuchTrainer"}""", "NoSuchTrainer")]
+    [InlineData("""{"hyperparameters":{"learningRate":5000}}""", "learningRate must be between")]
+    [InlineData("""{"hyperparameters":{"learningRate":"fast"}}""", "must be a number")]
+    [InlineData("""{"labelColumn":"nope"}""", "does not exist")]
+    [InlineData("""{"task":"regression","labelColumn":"email"}""", "numeric label")]
+    [InlineData("""{"task":"clustering"}""", "binary, multiclass or regression")]
+    [InlineData("""{"validationFraction":0.9}""", "validationFraction")]
+    [InlineData("""{"experiment":""}""", "experiment is required")]
+    public async Task BadSubmissionIsRefusedWithTheReasonAndNoRunIsCreated(string overrides, string expected)
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+        var body = JsonSerializer.SerializeToNode(Request(dataset, "LightGbm", new { }))!.AsObject();
+        foreach (var (key, value) in JsonNode(overrides))
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        var before = factory.QueryColumn("SELECT COUNT(*) FROM Runs").Single();
+        var response = await client.PostAsJsonAsync("/api/runs", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await response.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(before, factory.QueryColumn("SELECT COUNT(*) FROM Runs").Single());
+    }
+
+    private static System.Text.Json.Nodes.JsonObject JsonNode(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+
+    private async Task<JsonElement> SubmitAndWaitAsync(HttpClient client, object request)
+    {
+        var response = await client.PostAsJsonAsync("/api/runs", request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await client.WaitForRunAsync((await response.JsonAsync()).GetProperty("runId").GetGuid(), TrainingTimeout);
+    }
+
+    private static object Request((Guid Id, int Version) dataset, string trainer, object hyperparameters, int seed = 42) => new
+    {
+        experiment = "loan-default",
+        datasetId = dataset.Id,
+        datasetVersion = dataset.Version,
+        labelColumn = LoanDefaultGenerator.Label,
+        task = "binary",
+        trainer,
+        hyperparameters,
+        validationFraction = 0.2,
+        seed,
+    };
+
+    private async Task<(HttpClient, (Guid, int))> ScientistWithLoansAsync()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        var client = TokenFactory.ClientWith(factory, token.Token);
+        using var csv = new MemoryStream();
+        new LoanDefaultGenerator(seed: 11).Write(csv, rows: 2000);
+        var body = await (await client.UploadAsync("loans", csv.ToArray())).JsonAsync();
+        return (client, (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32()));
+    }
+}
