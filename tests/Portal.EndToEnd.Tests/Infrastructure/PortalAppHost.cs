@@ -38,6 +38,7 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", "");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", DemoAccounts.Password);
+        builder.UseSetting("Demo:SeedData", "false");
         // No training or monitoring work is exercised by these journeys; a quiet host keeps two cores free for the browser.
         builder.UseSetting("Worker:Embedded", "false");
     }

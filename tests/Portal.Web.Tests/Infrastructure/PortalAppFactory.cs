@@ -27,6 +27,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", DemoPassword);
+        builder.UseSetting("Demo:SeedData", "false");
         builder.UseSetting("Worker:Embedded", "false");
         if (Clock is not null)
         {
