@@ -9,6 +9,9 @@ public sealed class DemoOptions : IValidatableObject
 
     public bool Enabled { get; set; }
 
+    /// <summary>With <see cref="Enabled"/>: on first start also seed a dataset (two versions), an experiment and a few runs that the worker trains.</summary>
+    public bool SeedData { get; set; }
+
     /// <summary>Password of every demo account (appsettings.Development.json sets it; never a production secret).</summary>
     public string Password { get; set; } = "";
 

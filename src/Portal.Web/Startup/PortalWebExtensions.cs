@@ -42,6 +42,7 @@ public static class PortalWebExtensions
         services.AddHostedService<RunsHubForwarder>();
         builder.AddPortalLiveFeed();
         services.AddSingleton<IdentitySeeder>();
+        services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
         return builder;
     }
