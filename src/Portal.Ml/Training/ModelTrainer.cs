@@ -310,31 +310,49 @@ public sealed class ModelTrainer
         FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["maximumNumberOfIterations"];
-        var schedule = new List<int>();
+        var checkpoints = new List<int>();
         for (var e = 1; e < total; e *= 2)
         {
-            schedule.Add(e);
+            checkpoints.Add(e);
         }
 
-        schedule.Add(total);
-        ITransformer? model = null;
-        DiagnosticFinding? explosion = null;
-        foreach (var epochs in schedule)
+        // Every point is a from-scratch SDCA fit with that many epochs, in its own MLContext seeded with the run's
+        // seed (so each is exactly the model a plain fit with that budget gives, whatever runs beside it). The
+        // full-budget fit — the run's model and last point — runs on one core while the shorter checkpoint fits
+        // (1, 2, 4, ... epochs; together fewer epochs than the full fit) run one after another on the other.
+        ITransformer Fit(int epochs) => TrainerFactory.Create(new MLContext(request.Seed), descriptor, hp, request.Seed, epochs).Fit(train);
+        var full = Task.Run(() => Fit(total), CancellationToken.None);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var estimator = TrainerFactory.Create(ml, descriptor, hp, request.Seed, epochs);
-            model = await Task.Run(() => estimator.Fit(train), ct);
+            DiagnosticFinding? explosion = null;
+            foreach (var epochs in checkpoints)
+            {
+                ct.ThrowIfCancellationRequested();
+                var checkpoint = await Task.Run(() => Fit(epochs), ct);
+                explosion = await AddSdcaPointAsync(checkpoint, epochs);
+                if (explosion is not null)
+                {
+                    return (checkpoint, explosion);
+                }
+            }
+
+            var model = await full.WaitAsync(ct);
+            return (model, await AddSdcaPointAsync(model, total));
+        }
+        finally
+        {
+            // A full fit left running by an early stop or cancellation finishes in the background; its result is unused.
+            _ = full.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        async Task<DiagnosticFinding?> AddSdcaPointAsync(ITransformer model, int epochs)
+        {
             var (trainLoss, validationLoss) = LinearLosses(request.Task, ((ISingleFeaturePredictionTransformer<object>)model).Model, trainMatrix, validationMatrix);
-            explosion = recorder.Add(epochs, trainLoss, validationLoss);
+            var explosion = recorder.Add(epochs, trainLoss, validationLoss);
             await recorder.FlushAsync(ct);
             await observer.ProgressAsync(0.2 + (0.7 * epochs / total), "training", ct);
-            if (explosion is not null)
-            {
-                break;
-            }
+            return explosion;
         }
-
-        return (model, explosion);
     }
 
     private static (double Train, double Validation) LinearLosses(MlTask task, object parameters, FeatureMatrix train, FeatureMatrix validation)
