@@ -24,10 +24,11 @@ namespace Portal.Ml.Training;
 /// </summary>
 /// <remarks>
 /// How the curve is obtained depends on the trainer family (see docs/decisions/0003-learning-curves.md):
-/// tree ensembles are fitted once and then replayed tree by tree over the featurized train and validation rows
-/// (the loss of the ensemble truncated after t trees — exact, no extra training); L-BFGS is trained in chunks
-/// of iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor
-/// an iteration callback in ML.NET 5, is re-fitted from scratch at a doubling number of epochs (1, 2, 4, ...).
+/// tree ensembles are fitted once and then replayed tree by tree over the featurized validation rows and an evenly
+/// spaced sample of at most 20,000 training rows (the loss of the ensemble truncated after t trees — exact, no
+/// extra training; parallel over fixed row blocks, summed in block order); L-BFGS is trained in chunks of
+/// iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor an
+/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit.
 /// Every point is the loss of a real model on real rows; nothing is interpolated.
 /// </remarks>
 public sealed class ModelTrainer
