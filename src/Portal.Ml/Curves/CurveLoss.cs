@@ -7,7 +7,7 @@ namespace Portal.Ml.Curves;
 /// </summary>
 internal static class CurveLoss
 {
-    private const double Epsilon = 1e-15;
+    public const double Epsilon = 1e-15;
 
     public static double BinaryLogLoss(ReadOnlySpan<double> probabilities, ReadOnlySpan<bool> labels)
     {
@@ -80,5 +80,42 @@ internal static class CurveLoss
         }
 
         return Math.Sqrt(sum / labels.Length);
+    }
+
+    /// <summary>Softmax cross-entropy (nats) of one row of raw class scores.</summary>
+    public static double SoftmaxRowLoss(ReadOnlySpan<double> row, int label)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var s in row)
+        {
+            max = Math.Max(max, s);
+        }
+
+        double z = 0;
+        foreach (var s in row)
+        {
+            z += Math.Exp(s - max);
+        }
+
+        return -Math.Log(Math.Max(Math.Exp(row[label] - max) / z, Epsilon));
+    }
+
+    /// <summary>Log-loss (nats) of one row of one-versus-all scores turned into calibrated, normalised probabilities.</summary>
+    public static double NormalizedMulticlassRowLoss(ReadOnlySpan<double> scores, Func<double, double>[] probability, int label)
+    {
+        double z = 0;
+        var mine = 0.0;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            var p = probability[c](scores[c]);
+            z += p;
+            if (c == label)
+            {
+                mine = p;
+            }
+        }
+
+        var q = z > 0 ? mine / z : 1.0 / scores.Length;
+        return -Math.Log(Math.Max(q, Epsilon));
     }
 }

@@ -4,11 +4,15 @@ using Portal.Domain.Runs;
 
 namespace Portal.Ml.Curves;
 
-/// <summary>Dense features and labels of a featurized split, read once so curve points cost one pass of arithmetic.</summary>
+/// <summary>
+/// Dense features and labels of a featurized split (or of an evenly spaced sample of it: every k-th row, k fixed by
+/// the split's row count), read once so curve points cost one pass of arithmetic.
+/// </summary>
 internal sealed class FeatureMatrix
 {
-    private FeatureMatrix(float[] values, int rows, int width, bool[] binary, int[] classes, float[] numeric)
+    private FeatureMatrix(float[] values, int rows, int sourceRows, int width, bool[] binary, int[] classes, float[] numeric)
     {
+        SourceRows = sourceRows;
         Values = values;
         Rows = rows;
         Width = width;
@@ -23,6 +27,9 @@ internal sealed class FeatureMatrix
 
     public int Width { get; }
 
+    /// <summary>Rows of the split the matrix was read from (equals <see cref="Rows"/> unless sampled).</summary>
+    public int SourceRows { get; }
+
     public bool[] BinaryLabels { get; }
 
     public int[] ClassLabels { get; }
@@ -31,8 +38,10 @@ internal sealed class FeatureMatrix
 
     public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Width, Width);
 
-    public static FeatureMatrix Read(IDataView data, MlTask task)
+    public static FeatureMatrix Read(IDataView data, MlTask task, int maxRows)
     {
+        var sourceRows = (int)(data.GetRowCount() ?? CountRows(data));
+        var stride = sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
         var width = ((VectorDataViewType)data.Schema["Features"].Type).Size;
         var values = new List<float>();
         var binary = new List<bool>();
@@ -48,8 +57,14 @@ internal sealed class FeatureMatrix
         ValueGetter<uint>? getKey = task == MlTask.Multiclass ? cursor.GetGetter<uint>(labelColumn) : null;
         ValueGetter<float>? getFloat = task == MlTask.Regression ? cursor.GetGetter<float>(labelColumn) : null;
         var rows = 0;
+        var index = -1;
         while (cursor.MoveNext())
         {
+            if (++index % stride != 0)
+            {
+                continue;
+            }
+
             getFeatures(ref buffer);
             buffer.CopyTo(dense);
             values.AddRange(dense);
@@ -75,6 +90,18 @@ internal sealed class FeatureMatrix
             rows++;
         }
 
-        return new FeatureMatrix([.. values], rows, width, [.. binary], [.. classes], [.. numeric]);
+        return new FeatureMatrix([.. values], rows, index + 1, width, [.. binary], [.. classes], [.. numeric]);
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long n = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext())
+        {
+            n++;
+        }
+
+        return n;
     }
 }

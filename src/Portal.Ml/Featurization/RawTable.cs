@@ -4,7 +4,11 @@ using Portal.Domain.Datasets;
 
 namespace Portal.Ml.Featurization;
 
-/// <summary>Every column of the CSV as strings (empty = missing), read once for label mapping and data diagnostics.</summary>
+/// <summary>
+/// Every column of the CSV as strings (empty = missing), for label mapping and data diagnostics. Read from the
+/// text columns (or text twins, <see cref="SchemaFeaturizer.CreateLoaderWithRawText"/>) of the view the
+/// pipeline itself trains from, so the file is parsed once.
+/// </summary>
 internal sealed class RawTable
 {
     private RawTable(IReadOnlyDictionary<string, string[]> columns, int rows)
@@ -17,29 +21,47 @@ internal sealed class RawTable
 
     public int Rows { get; }
 
-    public static RawTable Load(MLContext ml, string path, IReadOnlyList<ColumnSchema> schema)
+    /// <summary>Reads the raw text of every schema column from <paramref name="view"/> in one cursor pass.</summary>
+    public static RawTable Read(IDataView view, IReadOnlyList<ColumnSchema> schema)
     {
-        var loader = ml.Data.CreateTextLoader(
-            schema.Select(c => new TextLoader.Column(c.Name, DataKind.String, c.Ordinal)).ToArray(),
-            separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
-        var view = loader.Load(path);
+        var sources = schema.Select(c => view.Schema[c.Name].Type is TextDataViewType
+            ? view.Schema[c.Name]
+            : view.Schema[SchemaFeaturizer.RawTwin(c.Name)]).ToArray();
         var lists = schema.Select(_ => new List<string>()).ToArray();
         var getters = new ValueGetter<ReadOnlyMemory<char>>[schema.Count];
-        using (var cursor = view.GetRowCursor(view.Schema))
+
+        // Repeated values (categories, small integers) share one string instance per column.
+        var interned = schema.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+        using (var cursor = view.GetRowCursor(sources))
         {
             for (var c = 0; c < schema.Count; c++)
             {
-                getters[c] = cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[schema[c].Name]);
+                getters[c] = cursor.GetGetter<ReadOnlyMemory<char>>(sources[c]);
             }
 
-            // One pass over the file for all columns (GetColumn per column would parse the file once per column).
             ReadOnlyMemory<char> value = default;
             while (cursor.MoveNext())
             {
                 for (var c = 0; c < schema.Count; c++)
                 {
                     getters[c](ref value);
-                    lists[c].Add(value.IsEmpty ? string.Empty : value.ToString());
+                    if (value.IsEmpty)
+                    {
+                        lists[c].Add(string.Empty);
+                        continue;
+                    }
+
+                    var lookup = interned[c];
+                    if (!lookup.TryGetValue(value.Span, out var s))
+                    {
+                        s = value.ToString();
+                        if (lookup.Dictionary.Count < 4096)
+                        {
+                            lookup.Dictionary[s] = s;
+                        }
+                    }
+
+                    lists[c].Add(s);
                 }
             }
         }

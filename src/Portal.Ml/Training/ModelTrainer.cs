@@ -24,16 +24,18 @@ namespace Portal.Ml.Training;
 /// </summary>
 /// <remarks>
 /// How the curve is obtained depends on the trainer family (see docs/decisions/0003-learning-curves.md):
-/// tree ensembles are fitted once and then replayed tree by tree over the featurized train and validation rows
-/// (the loss of the ensemble truncated after t trees — exact, no extra training); L-BFGS is trained in chunks
-/// of iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor
-/// an iteration callback in ML.NET 5, is re-fitted from scratch at a doubling number of epochs (1, 2, 4, ...).
+/// tree ensembles are fitted once and then replayed tree by tree over the featurized validation rows and an evenly
+/// spaced sample of at most 20,000 training rows (the loss of the ensemble truncated after t trees — exact, no
+/// extra training; parallel over fixed row blocks, summed in block order); L-BFGS is trained in chunks of
+/// iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor an
+/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit.
 /// Every point is the loss of a real model on real rows; nothing is interpolated.
 /// </remarks>
 public sealed class ModelTrainer
 {
     private const int LbfgsChunks = 10;
     private const int LeakageSampleRows = 20_000;
+    private const int TreeTrainCurveRows = 20_000;
 
     /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
     public static string LibraryVersion { get; } = typeof(MLContext).Assembly
@@ -64,18 +66,22 @@ public sealed class ModelTrainer
         var ml = new MLContext(request.Seed);
 
         await observer.ProgressAsync(0.02, "loading", ct);
-        var raw = await Task.Run(() => RawTable.Load(ml, request.DataPath, request.Schema), ct);
+
+        // One parse of the file: the typed columns the pipeline trains from plus text twins of the typed columns for
+        // the data diagnostics, cached in memory; the raw table, the split and the featurization all read the cache.
+        var loader = SchemaFeaturizer.CreateLoaderWithRawText(ml, request.Schema, request.LabelColumn, request.Task);
+        var inputSchema = SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, request.Task).GetOutputSchema();
+        var loaded = ml.Data.Cache(loader.Load(request.DataPath));
+        var raw = await Task.Run(() => RawTable.Read(loaded, request.Schema), ct);
         var encoding = LabelEncoding.Create(request.Task, request.LabelColumn, raw.Columns[request.LabelColumn]);
-        var findings = DataDiagnostics(request, raw, encoding);
-        foreach (var f in findings)
-        {
-            await observer.LogAsync($"{f.Rule}: {f.Message}", ct);
-        }
+        var identifierLike = IdentifierLike(request, raw);
+
+        // The data diagnostics only read the raw table; they run on the other core while the featurization runs.
+        var diagnostics = Task.Run(() => DataDiagnostics(request, raw, encoding), ct);
 
         ct.ThrowIfCancellationRequested();
         await observer.ProgressAsync(0.1, "featurizing", ct);
-        var loader = SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, request.Task);
-        IDataView data = loader.Load(request.DataPath);
+        IDataView data = loaded;
         if (request.Task == MlTask.Regression)
         {
             data = ml.Data.FilterRowsByMissingValues(data, request.LabelColumn);
@@ -83,21 +89,31 @@ public sealed class ModelTrainer
 
         var split = ml.Data.TrainTestSplit(data, request.ValidationFraction, seed: request.Seed);
         var labelTransform = SchemaFeaturizer.LabelEstimator(ml, request.LabelColumn, encoding).Fit(data);
-        var (featureEstimator, _, notes) = SchemaFeaturizer.FeatureEstimator(ml, request.Schema, request.LabelColumn, descriptor.NeedsNormalization, IdentifierLike(request, raw));
+        var (featureEstimator, _, notes) = SchemaFeaturizer.FeatureEstimator(ml, request.Schema, request.LabelColumn, descriptor.NeedsNormalization, identifierLike);
         foreach (var note in notes)
         {
             await observer.LogAsync(note, ct);
         }
 
+        // Tree replay scores the training curve on a bounded, evenly spaced sample of the training rows (the
+        // validation curve always uses every validation row); linear curves are cheap and use every training row.
+        var trainCurveRows = descriptor.Family == TrainerFamily.TreeEnsemble ? TreeTrainCurveRows : int.MaxValue;
         var (featurizer, trainSet, validationSet, trainMatrix, validationMatrix) = await Task.Run(() =>
         {
             var trainLabelled = labelTransform.Transform(split.TrainSet);
             var f = featureEstimator.Fit(trainLabelled);
             var train = ml.Data.Cache(f.Transform(trainLabelled));
             var validation = ml.Data.Cache(f.Transform(labelTransform.Transform(split.TestSet)));
-            return (f, train, validation, FeatureMatrix.Read(train, request.Task), FeatureMatrix.Read(validation, request.Task));
+            return (f, train, validation, FeatureMatrix.Read(train, request.Task, trainCurveRows), FeatureMatrix.Read(validation, request.Task, int.MaxValue));
         }, ct);
-        await observer.LogAsync($"{trainMatrix.Rows} training rows, {validationMatrix.Rows} validation rows, {trainMatrix.Width} features after featurization.", ct);
+        var findings = await diagnostics;
+        foreach (var f in findings)
+        {
+            await observer.LogAsync($"{f.Rule}: {f.Message}", ct);
+        }
+
+        var sampleNote = trainMatrix.Rows < trainMatrix.SourceRows ? $" (training curve on an evenly spaced sample of {trainMatrix.Rows})" : string.Empty;
+        await observer.LogAsync($"{trainMatrix.SourceRows} training rows{sampleNote}, {validationMatrix.Rows} validation rows, {trainMatrix.Width} features after featurization.", ct);
 
         var classNames = ClassNames(request.Task, encoding, trainSet);
         var recorder = new CurveRecorder(request.Task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss", observer, request.Thresholds);
@@ -115,7 +131,7 @@ public sealed class ModelTrainer
             findings.Add(exploded);
             await observer.LogAsync($"{exploded.Rule}: {exploded.Message} Training stopped.", ct);
             return new TrainingResult(new Dictionary<string, double>(), findings, null, [], string.Empty, 0, LibraryVersion,
-                trainMatrix.Rows, validationMatrix.Rows, stopwatch.Elapsed, true, exploded.Message)
+                trainMatrix.SourceRows, validationMatrix.Rows, stopwatch.Elapsed, true, exploded.Message)
             { Curve = recorder.All, Trainer = descriptor.Name };
         }
 
@@ -132,9 +148,9 @@ public sealed class ModelTrainer
         ITransformer final = request.Task == MlTask.Multiclass
             ? featurizer.Append(model).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(validationSet)))
             : featurizer.Append(model);
-        var (sha, bytes) = Save(ml, final, data.Schema, request.ModelOutputPath);
+        var (sha, bytes) = Save(ml, final, inputSchema, request.ModelOutputPath);
         await observer.ProgressAsync(1, "done", ct);
-        return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.Rows, validationMatrix.Rows,
+        return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.SourceRows, validationMatrix.Rows,
             stopwatch.Elapsed, false, null)
         { Curve = recorder.All, Trainer = descriptor.Name };
     }
@@ -149,49 +165,103 @@ public sealed class ModelTrainer
 
         var (ensembles, probability, classProbabilities) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
         var classes = ensembles.Length;
-        double TreeLoss(double[] scores, FeatureMatrix m)
+        var steps = ensembles.Min(e => e.Trees.Count);
+        var trainReplay = new ReplaySet(trainMatrix, classes, ensembles);
+        var validationReplay = new ReplaySet(validationMatrix, classes, ensembles);
+        var blocks = trainReplay.Blocks.Concat(validationReplay.Blocks).ToArray();
+
+        // Loss of the rows [start, end) of a set under its current scores, as a sum (turned into the mean, or the
+        // root mean square, over all rows once the blocks are added up in a fixed order).
+        double LossSum(ReplaySet set, int start, int end)
         {
-            if (classProbabilities is null)
+            var m = set.Matrix;
+            var scores = set.Scores;
+            double sum = 0;
+            for (var i = start; i < end; i++)
             {
-                return Loss(request.Task, scores, m, probability, classes);
+                switch (request.Task)
+                {
+                    case MlTask.Binary:
+                        var p = probability!(scores[i]);
+                        sum -= Math.Log2(Math.Max(m.BinaryLabels[i] ? p : 1 - p, CurveLoss.Epsilon));
+                        break;
+                    case MlTask.Multiclass when classProbabilities is not null:
+                        sum += CurveLoss.NormalizedMulticlassRowLoss(scores.AsSpan(i * classes, classes), classProbabilities, m.ClassLabels[i]);
+                        break;
+                    case MlTask.Multiclass:
+                        sum += CurveLoss.SoftmaxRowLoss(scores.AsSpan(i * classes, classes), m.ClassLabels[i]);
+                        break;
+                    default:
+                        var d = scores[i] - m.NumericLabels[i];
+                        sum += d * d;
+                        break;
+                }
             }
 
-            var p = new double[scores.Length];
-            for (var i = 0; i < p.Length; i++)
-            {
-                p[i] = classProbabilities[i % classes](scores[i]);
-            }
-
-            return CurveLoss.NormalizedMulticlassLogLoss(p, classes, m.ClassLabels);
+            return sum;
         }
 
-        var steps = ensembles.Min(e => e.Trees.Count);
-        var trainScores = new double[trainMatrix.Rows * classes];
-        var validationScores = new double[validationMatrix.Rows * classes];
+        double Total(ReplaySet set, int block0, int count, double[,] partial, int step)
+        {
+            double sum = 0;
+            for (var b = 0; b < count; b++)
+            {
+                sum += partial[block0 + b, step];
+            }
+
+            var mean = sum / set.Matrix.Rows;
+            return request.Task == MlTask.Regression ? Math.Sqrt(mean) : mean;
+        }
+
+        // Trees are replayed in chunks of 10 steps. Within a chunk every block of rows is advanced through the
+        // chunk's trees independently (in parallel); each block records its loss sum after every tree, and the
+        // sums are added in block order, so the points do not depend on thread scheduling.
+        const int ChunkSteps = 10;
+        var replays = new TreeReplay[classes][];
         for (var c = 0; c < classes; c++)
         {
-            Fill(trainScores, classes, c, ensembles[c].Bias);
-            Fill(validationScores, classes, c, ensembles[c].Bias);
+            replays[c] = ensembles[c].Trees.Take(steps).Select(t => new TreeReplay(t)).ToArray();
         }
 
-        var explosion = recorder.Add(0, TreeLoss(trainScores, trainMatrix), TreeLoss(validationScores, validationMatrix));
-        for (var t = 0; t < steps && explosion is null; t++)
+        var initial = new double[blocks.Length, 1];
+        Parallel.For(0, blocks.Length, new ParallelOptions { CancellationToken = ct }, b =>
+        {
+            var (set, start, end) = blocks[b];
+            initial[b, 0] = LossSum(set, start, end);
+        });
+        var explosion = recorder.Add(0, Total(trainReplay, 0, trainReplay.Blocks.Count, initial, 0), Total(validationReplay, trainReplay.Blocks.Count, validationReplay.Blocks.Count, initial, 0));
+        for (var t0 = 0; t0 < steps && explosion is null; t0 += ChunkSteps)
         {
             ct.ThrowIfCancellationRequested();
-            for (var c = 0; c < classes; c++)
+            var t1 = Math.Min(steps, t0 + ChunkSteps);
+            var partial = new double[blocks.Length, t1 - t0];
+            Parallel.For(0, blocks.Length, new ParallelOptions { CancellationToken = ct }, b =>
             {
-                var tree = new TreeReplay(ensembles[c].Trees[t]);
-                var weight = ensembles[c].TreeWeights[t];
-                Accumulate(trainScores, trainMatrix, classes, c, tree, weight);
-                Accumulate(validationScores, validationMatrix, classes, c, tree, weight);
+                var (set, start, end) = blocks[b];
+                var m = set.Matrix;
+                for (var t = t0; t < t1; t++)
+                {
+                    for (var c = 0; c < classes; c++)
+                    {
+                        var tree = replays[c][t];
+                        var weight = ensembles[c].TreeWeights[t];
+                        for (var i = start; i < end; i++)
+                        {
+                            set.Scores[(i * classes) + c] += weight * tree.Evaluate(m.Row(i));
+                        }
+                    }
+
+                    partial[b, t - t0] = LossSum(set, start, end);
+                }
+            });
+
+            for (var t = t0; t < t1 && explosion is null; t++)
+            {
+                explosion = recorder.Add(t + 1, Total(trainReplay, 0, trainReplay.Blocks.Count, partial, t - t0), Total(validationReplay, trainReplay.Blocks.Count, validationReplay.Blocks.Count, partial, t - t0));
             }
 
-            explosion = recorder.Add(t + 1, TreeLoss(trainScores, trainMatrix), TreeLoss(validationScores, validationMatrix));
-            if ((t + 1) % 10 == 0 || explosion is not null)
-            {
-                await recorder.FlushAsync(ct);
-                await observer.ProgressAsync(0.6 + (0.3 * (t + 1) / steps), "replaying trees", ct);
-            }
+            await recorder.FlushAsync(ct);
+            await observer.ProgressAsync(0.6 + (0.3 * t1 / steps), "replaying trees", ct);
         }
 
         return (model, explosion);
@@ -241,31 +311,49 @@ public sealed class ModelTrainer
         FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["maximumNumberOfIterations"];
-        var schedule = new List<int>();
+        var checkpoints = new List<int>();
         for (var e = 1; e < total; e *= 2)
         {
-            schedule.Add(e);
+            checkpoints.Add(e);
         }
 
-        schedule.Add(total);
-        ITransformer? model = null;
-        DiagnosticFinding? explosion = null;
-        foreach (var epochs in schedule)
+        // Every point is a from-scratch SDCA fit with that many epochs, in its own MLContext seeded with the run's
+        // seed (so each is exactly the model a plain fit with that budget gives, whatever runs beside it). The
+        // full-budget fit — the run's model and last point — runs on one core while the shorter checkpoint fits
+        // (1, 2, 4, ... epochs; together fewer epochs than the full fit) run one after another on the other.
+        ITransformer Fit(int epochs) => TrainerFactory.Create(new MLContext(request.Seed), descriptor, hp, request.Seed, epochs).Fit(train);
+        var full = Task.Run(() => Fit(total), CancellationToken.None);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var estimator = TrainerFactory.Create(ml, descriptor, hp, request.Seed, epochs);
-            model = await Task.Run(() => estimator.Fit(train), ct);
+            DiagnosticFinding? explosion = null;
+            foreach (var epochs in checkpoints)
+            {
+                ct.ThrowIfCancellationRequested();
+                var checkpoint = await Task.Run(() => Fit(epochs), ct);
+                explosion = await AddSdcaPointAsync(checkpoint, epochs);
+                if (explosion is not null)
+                {
+                    return (checkpoint, explosion);
+                }
+            }
+
+            var model = await full.WaitAsync(ct);
+            return (model, await AddSdcaPointAsync(model, total));
+        }
+        finally
+        {
+            // A full fit left running by an early stop or cancellation finishes in the background; its result is unused.
+            _ = full.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        async Task<DiagnosticFinding?> AddSdcaPointAsync(ITransformer model, int epochs)
+        {
             var (trainLoss, validationLoss) = LinearLosses(request.Task, ((ISingleFeaturePredictionTransformer<object>)model).Model, trainMatrix, validationMatrix);
-            explosion = recorder.Add(epochs, trainLoss, validationLoss);
+            var explosion = recorder.Add(epochs, trainLoss, validationLoss);
             await recorder.FlushAsync(ct);
             await observer.ProgressAsync(0.2 + (0.7 * epochs / total), "training", ct);
-            if (explosion is not null)
-            {
-                break;
-            }
+            return explosion;
         }
-
-        return (model, explosion);
     }
 
     private static (double Train, double Validation) LinearLosses(MlTask task, object parameters, FeatureMatrix train, FeatureMatrix validation)
@@ -355,22 +443,6 @@ public sealed class ModelTrainer
                 return CurveLoss.MulticlassLogLoss(scores, classes, m.ClassLabels);
             default:
                 return CurveLoss.RootMeanSquaredError(scores, m.NumericLabels);
-        }
-    }
-
-    private static void Fill(double[] scores, int classes, int c, double value)
-    {
-        for (var i = c; i < scores.Length; i += classes)
-        {
-            scores[i] = value;
-        }
-    }
-
-    private static void Accumulate(double[] scores, FeatureMatrix m, int classes, int c, TreeReplay tree, double weight)
-    {
-        for (var i = 0; i < m.Rows; i++)
-        {
-            scores[(i * classes) + c] += weight * tree.Evaluate(m.Row(i));
         }
     }
 
@@ -503,4 +575,34 @@ public sealed class ModelTrainer
 
     private static double ParseNumber(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN;
+
+    /// <summary>The running scores of one split during tree replay, and its rows cut into fixed blocks.</summary>
+    private sealed class ReplaySet
+    {
+        private const int BlockRows = 2048;
+
+        public ReplaySet(FeatureMatrix matrix, int classes, RegressionTreeEnsemble[] ensembles)
+        {
+            Matrix = matrix;
+            Scores = new double[matrix.Rows * classes];
+            for (var i = 0; i < Scores.Length; i++)
+            {
+                Scores[i] = ensembles[i % classes].Bias;
+            }
+
+            var blocks = new List<(ReplaySet, int, int)>();
+            for (var start = 0; start < matrix.Rows; start += BlockRows)
+            {
+                blocks.Add((this, start, Math.Min(matrix.Rows, start + BlockRows)));
+            }
+
+            Blocks = blocks;
+        }
+
+        public FeatureMatrix Matrix { get; }
+
+        public double[] Scores { get; }
+
+        public IReadOnlyList<(ReplaySet Set, int Start, int End)> Blocks { get; }
+    }
 }
