@@ -30,12 +30,13 @@ public sealed class RunTrainingJob(
 
     public async Task RunAsync(Guid runId, string workerId, CancellationToken stoppingToken)
     {
+        // Read without the stopping token: a run claimed just before a SIGTERM must still reach the requeue below.
         TrainingRequest request;
-        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
-            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, stoppingToken);
+            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, CancellationToken.None);
             var version = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
-                .FirstAsync(v => v.Id == run.DatasetVersionId, stoppingToken);
+                .FirstAsync(v => v.Id == run.DatasetVersionId, CancellationToken.None);
             var modelFolder = Path.Combine(Path.GetDirectoryName(store.GetPath(version.Sha256))!, "..", "..", "tmp");
             Directory.CreateDirectory(modelFolder);
             request = new TrainingRequest(
@@ -56,6 +57,7 @@ public sealed class RunTrainingJob(
         }
         catch (OperationCanceledException) when (training.IsCancellationRequested)
         {
+            logger.LogInformation("Training of run {RunId} stopped (worker stopping: {Stopping}).", runId, stoppingToken.IsCancellationRequested);
             await observer.FlushAsync(CancellationToken.None);
             await StopAsync(runId, workerId, observer, stoppingToken.IsCancellationRequested);
         }
