@@ -23,7 +23,7 @@ dotnet build Portal.sln --no-restore --verbosity quiet -nologo
 echo "==> testing"
 log="$(mktemp)"
 status=0
-dotnet test Portal.sln --no-build --verbosity quiet -nologo "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Portal.sln --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line over all test assemblies: "tests: N passed, N failed, N skipped".
 awk '/(Passed|Failed)!/ {
