@@ -22,4 +22,18 @@ public static class BlazorCircuit
     /// <summary>Waits until the element matching <paramref name="cssSelector"/> has its interactive event handlers attached.</summary>
     public static async Task WaitForInteractiveAsync(IPage page, string cssSelector) =>
         await page.WaitForFunctionAsync(HasBlazorHandlers, cssSelector, new PageWaitForFunctionOptions { PollingInterval = 100 });
+
+    // InputFile wires its change listener from JavaScript after its first interactive render (InputFile.init in
+    // blazor.web.js, which also sets _blazorInputFileNextFileId): a file chosen before that is never uploaded.
+    private const string InputFileIsInitialised =
+        """
+        selector => {
+            const element = document.querySelector(selector);
+            return element !== null && element._blazorInputFileNextFileId !== undefined;
+        }
+        """;
+
+    /// <summary>Waits until the InputFile matching <paramref name="cssSelector"/> listens for chosen files.</summary>
+    public static async Task WaitForInputFileAsync(IPage page, string cssSelector) =>
+        await page.WaitForFunctionAsync(InputFileIsInitialised, cssSelector, new PageWaitForFunctionOptions { PollingInterval = 100 });
 }

@@ -15,8 +15,17 @@ namespace Portal.EndToEnd.Tests.Infrastructure;
 public sealed class PortalAppHost : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "portal-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly bool runsTrainingWorker;
 
-    public PortalAppHost() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    /// <param name="runsTrainingWorker">
+    /// Whether the app hosts its embedded training worker, polling every second and flushing curve points every
+    /// 200 ms so a browser sees a run train live; off by default, for journeys that train nothing.
+    /// </param>
+    public PortalAppHost(bool runsTrainingWorker = false)
+    {
+        this.runsTrainingWorker = runsTrainingWorker;
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    }
 
     /// <summary>Where the browser finds the app, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -39,8 +48,17 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", DemoAccounts.Password);
         builder.UseSetting("Demo:SeedData", "false");
-        // No training or monitoring work is exercised by these journeys; a quiet host keeps two cores free for the browser.
-        builder.UseSetting("Worker:Embedded", "false");
+        if (runsTrainingWorker)
+        {
+            builder.UseSetting("Worker:Embedded", "true");
+            builder.UseSetting("Training:PollSeconds", "1");
+            builder.UseSetting("Training:FlushMilliseconds", "200");
+        }
+        else
+        {
+            // Journeys that train nothing get a quiet host, which keeps the two cores free for the browser.
+            builder.UseSetting("Worker:Embedded", "false");
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -4,9 +4,10 @@ namespace Portal.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// One running app and one headless chromium shared by the tests of a class; each test opens its own
-/// browser context (cookies, storage) through <see cref="BrowserTest"/>.
+/// browser context (cookies, storage) through <see cref="BrowserTest"/>. The app trains nothing; see
+/// <see cref="TrainingBrowserFixture"/> for one that does.
 /// </summary>
-public sealed class PortalBrowserFixture : IAsyncLifetime
+public class PortalBrowserFixture : IAsyncLifetime
 {
     // Debian's chromium: `playwright install` cannot download browsers on the build machines (ENVIRONMENT.md, gotcha 8).
     private const string ChromiumPath = "/usr/bin/chromium";
@@ -19,7 +20,14 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
 
     private IPlaywright? playwright;
 
-    public PortalAppHost App { get; } = new();
+    public PortalBrowserFixture()
+        : this(new PortalAppHost())
+    {
+    }
+
+    protected PortalBrowserFixture(PortalAppHost app) => App = app;
+
+    public PortalAppHost App { get; }
 
     public IBrowser Browser { get; private set; } = null!;
 
