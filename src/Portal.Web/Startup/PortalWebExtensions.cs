@@ -51,7 +51,11 @@ public static class PortalWebExtensions
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // Never a stack trace: API errors become problem+json, page errors the friendly error page.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        // A request the API cannot bind (malformed JSON, a missing or non-numeric parameter) is the caller's mistake: 400, not 500.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        }));
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
         {
             pages.UseExceptionHandler("/Error", createScopeForErrors: true);

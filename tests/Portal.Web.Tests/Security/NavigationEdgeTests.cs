@@ -47,6 +47,23 @@ public sealed partial class NavigationEdgeTests(PortalAppFactory factory) : ICla
             factory.QueryColumn("SELECT Action FROM AuditEntries WHERE ActorName = $e", ("$e", DemoAccounts.Dpo)));
     }
 
+    [Theory]
+    [InlineData("/api/runs", "{ not json")]
+    [InlineData("/api/runs", "[1,2,3]")]
+    [InlineData("/api/users", "{\"email\": 5}")]
+    public async Task MalformedJsonIsA400WithAProblemNotA500(string path, string body)
+    {
+        var client = await BrowserSession.SignInAsync(factory, DemoAccounts.Admin);
+        var scientist = await BrowserSession.SignInAsync(factory, DemoAccounts.Scientist);
+        var caller = path == "/api/users" ? client : scientist;
+
+        var response = await caller.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Antiforgery();
 }

@@ -33,8 +33,10 @@ internal static class DatasetsApi
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("All versions of a dataset, newest first.");
 
-        group.MapGet("/{id:guid}/diff", async (Guid id, int from, int to, DatasetService datasets, CancellationToken ct) =>
-                (await datasets.DiffAsync(id, from, to, ct)).ToHttpResult())
+        group.MapGet("/{id:guid}/diff", async (Guid id, int? from, int? to, DatasetService datasets, CancellationToken ct) =>
+                from is null || to is null
+                    ? Invalid("Give both versions to compare: ?from=1&to=2.")
+                    : (await datasets.DiffAsync(id, from.Value, to.Value, ct)).ToHttpResult())
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Schema diff between two versions: added, removed and retyped columns.");
 

@@ -46,7 +46,6 @@ internal static class RunsApi
         group.MapPost("/{id:guid}/artifact", async (Guid id, HttpRequest request, ClaimsPrincipal user, RunService runs, DatasetService datasets, CancellationToken ct) =>
                 (await runs.UploadModelAsync(id, request.Body, user, datasets.MaxUploadBytes, ct)).ToHttpResult())
             .RequireAuthorization(Policies.ManageExperiments)
-            .Accepts<Stream>("application/octet-stream")
             .WithSummary("Uploads the model file of an external run (request body, e.g. an ML.NET zip).");
 
         group.MapPost("/{id:guid}/end", async (Guid id, EndRunRequest request, ClaimsPrincipal user, RunService runs, CancellationToken ct) =>
