@@ -16,7 +16,9 @@ internal static class ApiBench
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         var options = BenchOptions.Parse(args);
-        var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "portal-bench", Guid.NewGuid().ToString("N"));
+        var dataDirectory = options.DataDirectory is { } given ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), "portal-bench", Guid.NewGuid().ToString("N"));
+        // WebApplicationFactory finds the app's content root through MvcTestingAppManifest.json in the working folder.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         var reuse = File.Exists(Path.Combine(dataDirectory, "portal.db"));
         Console.WriteLine($"Portal.Bench.Api {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {Machine.Load()}, " +
             $"{(options.InProcess ? "in-process TestServer" : "Kestrel on loopback")}, data {dataDirectory}{(reuse ? " (reused)" : "")}");

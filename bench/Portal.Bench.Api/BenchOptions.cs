@@ -25,7 +25,7 @@ internal sealed record BenchOptions
 
     public bool InProcess { get; init; }
 
-    /// <summary>Only "list" or "ingest"; both when null.</summary>
+    /// <summary>Only "list" or "ingest" (or "seed": neither); both when null.</summary>
     public string? Only { get; init; }
 
     /// <summary>Keep (or reuse, when it already holds a seeded portal.db) this folder instead of a fresh temp one.</summary>

@@ -112,7 +112,7 @@ internal static class IngestBenchmark
                 {
                     var s = 2_000_000L + ((long)b * batchSize) + i;
                     (key.Value, value.Value, step.Value, ts.Value) = (Keys[i % Keys.Length], Math.Sin(s) + 1.5, s, SqliteRows.DateTime(now.AddMilliseconds(i)));
-                    await insert.ExecuteNonQueryAsync();
+                    insert.ExecuteNonQuery();
                 }
 
                 await transaction.CommitAsync();

@@ -86,7 +86,7 @@ internal static class Seeder
             p["$stage"].Value = finished ? "done" : status == "Running" ? "fitting" : DBNull.Value;
             p["$metric"].Value = status == "Succeeded" ? "AreaUnderRocCurve" : DBNull.Value;
             p["$metricValue"].Value = status == "Succeeded" ? auc : DBNull.Value;
-            await run.ExecuteNonQueryAsync();
+            run.ExecuteNonQuery();
 
             // Every run gets its points (queued ones too) so the table holds exactly runs x metrics-per-run rows.
             mRun.Value = SqliteRows.Guid(runId);
@@ -99,7 +99,7 @@ internal static class Seeder
                     mValue.Value = k switch { 0 => 0.7 * Math.Exp(-3 * t), 1 => 0.75 * Math.Exp(-2.5 * t), 2 => 0.5 + (0.4 * t), _ => auc * t };
                     mStep.Value = s;
                     mTs.Value = SqliteRows.DateTime(submitted.AddSeconds(5 + s));
-                    await metric.ExecuteNonQueryAsync();
+                    metric.ExecuteNonQuery();
                     if (++metricRows % MetricRowsPerTransaction == 0)
                     {
                         await transaction.CommitAsync();
