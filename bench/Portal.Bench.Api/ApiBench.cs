@@ -54,6 +54,11 @@ internal static class ApiBench
         Console.WriteLine($"  database: {await Seeder.CountAsync(host.DatabasePath, "Runs"):N0} runs, {await Seeder.CountAsync(host.DatabasePath, "RunMetrics"):N0} metric rows");
 
         using var client = host.ClientWith(token);
+        if (options.Only is "probe")
+        {
+            await Probe.RunAsync(host, token, userId, options.Requests);
+        }
+
         if (options.Only is null or "list")
         {
             Console.WriteLine("Run list, first page (sequential requests after warm-up):");

@@ -38,6 +38,7 @@ internal static class IngestBenchmark
             var clock = Stopwatch.StartNew();
             var httpPoints = await PostAllAsync(host, token, runIds, options.IngestBatchesPerClient, options.BatchSize, stepOffset: 1_000_000);
             var httpRate = httpPoints / clock.Elapsed.TotalSeconds;
+            await VerifyReadableAsync(setup, runIds[0], warmupBatches + options.IngestBatchesPerClient, options.BatchSize);
 
             var rawPoints = (long)options.IngestClients * options.IngestBatchesPerClient * options.BatchSize;
             clock.Restart();
@@ -75,6 +76,18 @@ internal static class IngestBenchmark
             return logged;
         });
         return (await Task.WhenAll(tasks)).Sum();
+    }
+
+    /// <summary>The app reads back what it wrote (the Guid and DateTime encodings are the ones EF queries with).</summary>
+    private static async Task VerifyReadableAsync(HttpClient client, Guid runId, int batches, int batchSize)
+    {
+        var curves = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys={Keys[0]}");
+        var expected = batches * batchSize / Keys.Length;
+        var actual = curves.GetProperty(Keys[0]).GetArrayLength();
+        if (actual != expected)
+        {
+            throw new InvalidOperationException($"Run {runId} reads back {actual} points of {Keys[0]}, expected {expected}.");
+        }
     }
 
     private static byte[] Body(int batchSize, long firstStep)
