@@ -611,6 +611,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("Trainer", "SubmittedUtc");
 
+                    b.HasIndex("Trainer", "Status", "PrimaryMetricValue");
+
                     b.ToTable("Runs", (string)null);
                 });
 

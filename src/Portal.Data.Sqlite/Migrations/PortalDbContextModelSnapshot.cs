@@ -600,6 +600,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Trainer", "SubmittedUtc");
 
+                    b.HasIndex("Trainer", "Status", "PrimaryMetricValue");
+
                     b.ToTable("Runs", (string)null);
                 });
 

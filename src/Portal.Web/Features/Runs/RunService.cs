@@ -313,7 +313,8 @@ public sealed class RunService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { r.SubmittedBy, r.Mode, r.Status, r.Progress, r.ProgressStage }).FirstOrDefaultAsync(cancellationToken);
         if (run is null || run.SubmittedBy != user.UserId())
         {
             return OperationResult<int>.Fail(OperationStatus.NotFound, "No such run of yours.");
@@ -326,7 +327,8 @@ public sealed class RunService(
         }
 
         var keys = parameters.Select(p => p.Key!).Concat(tags.Select(t => t.Key!)).ToList();
-        var existing = await db.RunParams.AsNoTracking().Where(p => p.RunId == runId && keys.Contains(p.Key)).ToListAsync(cancellationToken);
+        var existing = keys.Count == 0 ? []
+            : await db.RunParams.AsNoTracking().Where(p => p.RunId == runId && keys.Contains(p.Key)).ToListAsync(cancellationToken);
         foreach (var p in parameters)
         {
             if (existing.FirstOrDefault(e => !e.IsTag && e.Key == p.Key) is { } logged && logged.Value != p.Value)
@@ -337,14 +339,6 @@ public sealed class RunService(
 
         var now = time.GetUtcNow();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.RunMetrics.AddRange(metrics.Select(m => new RunMetric
-        {
-            RunId = runId,
-            Key = m.Key!,
-            Value = m.Value!.Value,
-            Step = m.Step ?? 0,
-            TimestampUtc = m.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : now.UtcDateTime,
-        }));
         db.RunParams.AddRange(parameters.DistinctBy(p => p.Key).Where(p => !existing.Any(e => !e.IsTag && e.Key == p.Key))
             .Select(p => new RunParam { RunId = runId, Key = p.Key!, Value = p.Value! }));
         foreach (var tag in tags.DistinctBy(t => t.Key))
@@ -361,7 +355,23 @@ public sealed class RunService(
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Metrics go in through one prepared INSERT (MetricRows; EF's tracked per-entity INSERT ... RETURNING was the
+        // bottleneck, see docs/benchmarks.md); params and tags through the change tracker; one transaction for all.
+        var pairsChanged = db.ChangeTracker.HasChanges();
+        await using (var transaction = metrics.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        {
+            await MetricRows.InsertAsync(db, runId, metrics, now.UtcDateTime, cancellationToken);
+            if (pairsChanged)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
         if (metrics.Count > 0)
         {
             await feed.PublishAsync(new RunUpdate(runId, RunStatus.Running, run.Progress, run.ProgressStage,

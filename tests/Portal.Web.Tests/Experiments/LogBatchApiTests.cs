@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Domain.Security;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Experiments;
+
+/// <summary>The log-batch write path (multi-row INSERT outside the change tracker) stores rows the rest of the app reads.</summary>
+public sealed class LogBatchApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+{
+    [Fact]
+    public async Task LoggedBatchReadsBackAsCurvesLatestMetricsParamsAndTags()
+    {
+        var client = await ScientistAsync();
+        var runId = await StartExternalRunAsync(client);
+        var metrics = Enumerable.Range(0, 250).Select(i => new { key = i % 2 == 0 ? "train/loss" : "Accuracy", value = i / 1000.0, step = (long)(i / 2), timestamp = 1_767_225_600_000L + i });
+
+        var response = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new
+        {
+            metrics,
+            @params = new[] { new { key = "learningRate", value = "0.1" } },
+            tags = new[] { new { key = "team", value = "risk" } },
+        });
+        var curves = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics");
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(252, (await response.JsonAsync()).GetProperty("logged").GetInt32());
+        Assert.Equal(125, curves.GetProperty("train/loss").GetArrayLength());
+        Assert.Equal(124, curves.GetProperty("Accuracy")[124].GetProperty("step").GetInt64());
+        Assert.Equal(0.249, run.GetProperty("metrics").GetProperty("Accuracy").GetDouble(), 6);
+        Assert.Equal("0.1", run.GetProperty("params").GetProperty("learningRate").GetString());
+        Assert.Equal("risk", run.GetProperty("tags").GetProperty("team").GetString());
+    }
+
+    [Fact]
+    public async Task BatchWithAChangedParamIsRefusedAndStoresNoMetrics()
+    {
+        var client = await ScientistAsync();
+        var runId = await StartExternalRunAsync(client);
+        await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { @params = new[] { new { key = "seed", value = "1" } } });
+
+        var refused = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new
+        {
+            metrics = new[] { new { key = "loss", value = 1.0, step = 0L } },
+            @params = new[] { new { key = "seed", value = "2" } },
+        });
+        var curves = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.False(curves.TryGetProperty("loss", out _));
+    }
+
+    private static async Task<Guid> StartExternalRunAsync(HttpClient client)
+    {
+        var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "log-batch-tests", mode = "external" });
+        return (await created.JsonAsync()).GetProperty("runId").GetGuid();
+    }
+
+    private async Task<HttpClient> ScientistAsync()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        return TokenFactory.ClientWith(factory, token.Token);
+    }
+}
