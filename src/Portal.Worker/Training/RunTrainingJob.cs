@@ -35,6 +35,19 @@ public sealed class RunTrainingJob(
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, CancellationToken.None);
+            if (run.Attempt > 1)
+            {
+                // A retry starts its curve afresh: points of the interrupted attempt would mix two trainings.
+                var cleared = await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync(CancellationToken.None);
+                db.RunLogLines.Add(new RunLogLine
+                {
+                    RunId = runId,
+                    TimestampUtc = time.GetUtcNow().UtcDateTime,
+                    Message = $"Attempt {run.Attempt}: cleared {cleared} curve point(s) of the interrupted attempt.",
+                });
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
             var version = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
                 .FirstAsync(v => v.Id == run.DatasetVersionId, CancellationToken.None);
             var modelFolder = Path.Combine(Path.GetDirectoryName(store.GetPath(version.Sha256))!, "..", "..", "tmp");
@@ -108,6 +121,8 @@ public sealed class RunTrainingJob(
             EvidenceJson = d.Evidence.ToJsonString(),
             CreatedUtc = now.UtcDateTime,
         }));
+        string[] tagKeys = ["mlnet.version", "rows.train", "rows.validation"];
+        db.RunParams.RemoveRange(await db.RunParams.Where(p => p.RunId == runId && p.IsTag && tagKeys.Contains(p.Key)).ToListAsync());
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "mlnet.version", Value = result.LibraryVersion });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.train", Value = result.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.validation", Value = result.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });

@@ -48,6 +48,10 @@ public sealed class StandaloneWorkerTests : IAsyncLifetime
         Assert.Contains(portal.QueryColumn("SELECT Message FROM RunLogLines WHERE RunId = $id", ("$id", runId.ToString().ToUpperInvariant())),
             line => line.Contains("worker-a stopped renewing its lease"));
         Assert.Equal("Succeeded", log.GetProperty("status").GetString());
+        // The curve is the successful attempt's alone: one point per step and key.
+        var curve = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=validation.logLoss");
+        var steps = curve.GetProperty("validation.logLoss").EnumerateArray().Select(p => p.GetProperty("step").GetInt64()).ToList();
+        Assert.Equal(steps.Distinct().Count(), steps.Count);
     }
 
     [Fact]
