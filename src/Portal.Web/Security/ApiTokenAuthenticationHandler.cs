@@ -38,7 +38,8 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var (principal, token) = outcome.Value!;
-        var identity = new ClaimsIdentity(principal.Claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        // TokenService built the owner's identity (current roles); add what this request was authenticated with.
+        var identity = (ClaimsIdentity)principal.Identity!;
         identity.AddClaim(new Claim(PortalClaimTypes.AuthenticatedWith, PortalClaimTypes.TokenAuthentication));
         identity.AddClaim(new Claim(PortalClaimTypes.TokenId, token.Id.ToString()));
         foreach (var scope in token.ScopeList)
@@ -46,7 +47,7 @@ internal sealed class ApiTokenAuthenticationHandler(
             identity.AddClaim(new Claim(PortalClaimTypes.Scope, scope));
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -46,7 +46,7 @@ internal sealed class TrainingHostService(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Training loop slot {Slot} failed; continuing.", slot);
-                await Task.Delay(TimeSpan.FromSeconds(settings.PollSeconds), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(settings.PollSeconds), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

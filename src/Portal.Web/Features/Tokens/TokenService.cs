@@ -159,7 +159,7 @@ public sealed class TokenService(
             new(ClaimTypes.Email, found.Email ?? ""),
             .. found.Roles.Select(role => new Claim(ClaimTypes.Role, role!)),
         ];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "ApiToken", ClaimTypes.Name, ClaimTypes.Role));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Security.ApiTokenAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role));
         return OperationResult<(ClaimsPrincipal, ApiToken)>.Ok((principal, token));
     }
 }
