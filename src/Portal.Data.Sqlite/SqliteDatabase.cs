@@ -10,7 +10,8 @@ public static class SqliteDatabase
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
         options.UseSqlite(builder.ConnectionString,
-            sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name));
+                sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name))
+            .AddInterceptors(new SqliteConnectionSetup(builder.DefaultTimeout * 1000));
     }
 
     public static string DefaultConnectionString(string dataDirectory) =>

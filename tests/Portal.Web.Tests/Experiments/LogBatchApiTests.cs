@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Experiments;
 
-/// <summary>The log-batch write path (multi-row INSERT outside the change tracker) stores rows the rest of the app reads.</summary>
+/// <summary>The log-batch write path (one json_each INSERT outside the change tracker on SQLite) stores rows the rest of the app reads.</summary>
 public sealed class LogBatchApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
     [Fact]
@@ -32,6 +35,31 @@ public sealed class LogBatchApiTests(PortalAppFactory factory) : IClassFixture<P
         Assert.Equal(0.249, run.GetProperty("metrics").GetProperty("Accuracy").GetDouble(), 6);
         Assert.Equal("0.1", run.GetProperty("params").GetProperty("learningRate").GetString());
         Assert.Equal("risk", run.GetProperty("tags").GetProperty("team").GetString());
+    }
+
+    [Fact]
+    public async Task LoggedValuesKeysAndTimestampsReadBackExactly()
+    {
+        var client = await ScientistAsync();
+        var runId = await StartExternalRunAsync(client);
+        // (-0.0 is left out: SQLite itself stores an integral REAL as an integer, so it reads back as 0 on any write path.)
+        double[] values = [0.1 + 0.2, 1.0 / 3, double.MaxValue, double.Epsilon, -1e-300, 123456789.123456789, 2.0, 5e-324 * 3, -7.5e18];
+        var timestamp = 1_767_225_600_123L;
+
+        var response = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new
+        {
+            metrics = values.Select((v, i) => new { key = "Verlust/ü größe", value = v, step = (long)i, timestamp = timestamp + i }),
+        });
+        await using var scope = factory.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var stored = await db.RunMetrics.Where(m => m.RunId == runId).OrderBy(m => m.Step).ToListAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), stored.Select(m => BitConverter.DoubleToInt64Bits(m.Value)));
+        Assert.All(stored, m => Assert.Equal("Verlust/ü größe", m.Key));
+        Assert.Equal(
+            values.Select((_, i) => DateTimeOffset.FromUnixTimeMilliseconds(timestamp + i).UtcDateTime),
+            stored.Select(m => DateTime.SpecifyKind(m.TimestampUtc, DateTimeKind.Utc)));
     }
 
     [Fact]
