@@ -18,7 +18,7 @@ var csv = Path.Combine(folder, "loans.csv");
 new LoanDefaultGenerator(42).WriteFile(csv, rows);
 if (args.Length > 2 && args[2] == "profile")
 {
-    foreach (var t in new[] { TrainerCatalog.LightGbm, TrainerCatalog.LbfgsLogisticRegression })
+    foreach (var t in new[] { TrainerCatalog.LightGbm, TrainerCatalog.LbfgsLogisticRegression, TrainerCatalog.SdcaLogisticRegression })
     {
         var sw = Stopwatch.StartNew();
         BareFit(csv, TrainerCatalog.Find(MlTask.Binary, t)!, TrainerCatalog.Find(MlTask.Binary, t)!.Resolve(null));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Portal.Domain.Runs;
 
@@ -5,44 +6,106 @@ namespace Portal.Domain.Diagnostics;
 
 /// <summary>
 /// Rules over the training data, run before training: ConstantColumn, MostlyMissing, ClassImbalance,
-/// TooFewRows. Each returns null when the rule does not fire. Missing values are null / empty strings.
+/// TooFewRows. Each returns null when the rule does not fire. Missing values are null / empty strings, or NaN in
+/// numeric columns.
 /// </summary>
 public static class DataRules
 {
     /// <summary>ConstantColumn: every non-missing value of the column is the same (or all are missing).</summary>
     public static DiagnosticFinding? ConstantColumn(string column, IReadOnlyList<string?> values)
     {
-        var present = values.Where(v => !string.IsNullOrEmpty(v)).ToList();
-        var distinct = present.Distinct(StringComparer.Ordinal).Take(2).ToList();
-        if (distinct.Count > 1)
+        string? first = null;
+        var present = 0;
+        for (var i = 0; i < values.Count; i++)
         {
-            return null;
+            var v = values[i];
+            if (string.IsNullOrEmpty(v))
+            {
+                continue;
+            }
+
+            if (first is not null && !string.Equals(first, v, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            first = v;
+            present++;
         }
 
-        var value = distinct.Count == 1 ? distinct[0] : null;
-        return new DiagnosticFinding(DiagnosticRules.ConstantColumn, DiagnosticSeverity.Warning,
-            value is null ? $"Column '{column}' has no values." : $"Column '{column}' holds the single value '{value}' in all {present.Count} non-missing rows; it cannot help the model.",
-            new JsonObject { ["column"] = column, ["value"] = value, ["rows"] = values.Count, ["nonMissingRows"] = present.Count });
+        return Constant(column, first, values.Count, present);
     }
 
-    /// <summary>MostlyMissing: the share of missing values is above the threshold.</summary>
+    /// <summary>ConstantColumn for a numeric column (NaN = missing).</summary>
+    public static DiagnosticFinding? ConstantColumn(string column, IReadOnlyList<double> values)
+    {
+        double? first = null;
+        var present = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var v = values[i];
+            if (double.IsNaN(v))
+            {
+                continue;
+            }
+
+            if (first is { } f && !f.Equals(v))
+            {
+                return null;
+            }
+
+            first = v;
+            present++;
+        }
+
+        return Constant(column, first?.ToString(CultureInfo.InvariantCulture), values.Count, present);
+    }
+
+    /// <summary>MostlyMissing: the share of missing values passes the threshold.</summary>
     public static DiagnosticFinding? MostlyMissing(string column, IReadOnlyList<string?> values, DiagnosticThresholds thresholds)
     {
-        if (values.Count == 0)
+        var missing = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            missing += string.IsNullOrEmpty(values[i]) ? 1 : 0;
+        }
+
+        return Missing(column, missing, values.Count, thresholds);
+    }
+
+    /// <summary>MostlyMissing for a numeric column (NaN = missing).</summary>
+    public static DiagnosticFinding? MostlyMissing(string column, IReadOnlyList<double> values, DiagnosticThresholds thresholds)
+    {
+        var missing = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            missing += double.IsNaN(values[i]) ? 1 : 0;
+        }
+
+        return Missing(column, missing, values.Count, thresholds);
+    }
+
+    private static DiagnosticFinding Constant(string column, string? value, int rows, int present) =>
+        new(DiagnosticRules.ConstantColumn, DiagnosticSeverity.Warning,
+            value is null ? $"Column '{column}' has no values." : $"Column '{column}' holds the single value '{value}' in all {present} non-missing rows; it cannot help the model.",
+            new JsonObject { ["column"] = column, ["value"] = value, ["rows"] = rows, ["nonMissingRows"] = present });
+
+    private static DiagnosticFinding? Missing(string column, int missing, int rows, DiagnosticThresholds thresholds)
+    {
+        if (rows == 0)
         {
             return null;
         }
 
-        var missing = values.Count(string.IsNullOrEmpty);
-        var share = (double)missing / values.Count;
+        var share = (double)missing / rows;
         if (share <= thresholds.MostlyMissingShare)
         {
             return null;
         }
 
         return new DiagnosticFinding(DiagnosticRules.MostlyMissing, DiagnosticSeverity.Warning,
-            $"Column '{column}' is missing in {share:P1} of rows ({missing} of {values.Count}); threshold {thresholds.MostlyMissingShare:P0}.",
-            new JsonObject { ["column"] = column, ["missing"] = missing, ["rows"] = values.Count, ["missingShare"] = share, ["threshold"] = thresholds.MostlyMissingShare });
+            $"Column '{column}' is missing in {share:P1} of rows ({missing} of {rows}); threshold {thresholds.MostlyMissingShare:P0}.",
+            new JsonObject { ["column"] = column, ["missing"] = missing, ["rows"] = rows, ["missingShare"] = share, ["threshold"] = thresholds.MostlyMissingShare });
     }
 
     /// <summary>ClassImbalance: the rarest class holds less than the threshold share of rows.</summary>

@@ -26,22 +26,6 @@ internal static class SchemaFeaturizer
     public static TextLoader CreateLoader(MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task) =>
         ml.Data.CreateTextLoader(TypedColumns(schema, labelColumn, task), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
 
-    /// <summary>
-    /// The same typed loader plus, for every column not already loaded as text, a text twin
-    /// (<see cref="RawTwin"/>) read from the same field, so one parse of the file yields both the typed columns the
-    /// pipeline uses and the raw text the data diagnostics need.
-    /// </summary>
-    public static TextLoader CreateLoaderWithRawText(MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task)
-    {
-        var typed = TypedColumns(schema, labelColumn, task);
-        var twins = typed.Where(c => c.DataKind != DataKind.String)
-            .Select(c => new TextLoader.Column(RawTwin(c.Name), DataKind.String, c.Source[0].Min));
-        return ml.Data.CreateTextLoader([.. typed, .. twins], separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
-    }
-
-    /// <summary>The name of the text twin of a typed column (<see cref="CreateLoaderWithRawText"/>).</summary>
-    public static string RawTwin(string column) => $"__raw_text_{column}";
-
     private static TextLoader.Column[] TypedColumns(IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task)
     {
         return schema.Select(c =>

@@ -67,13 +67,13 @@ public sealed class ModelTrainer
 
         await observer.ProgressAsync(0.02, "loading", ct);
 
-        // One parse of the file: the typed columns the pipeline trains from plus text twins of the typed columns for
-        // the data diagnostics, cached in memory; the raw table, the split and the featurization all read the cache.
-        var loader = SchemaFeaturizer.CreateLoaderWithRawText(ml, request.Schema, request.LabelColumn, request.Task);
-        var inputSchema = SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, request.Task).GetOutputSchema();
+        // One parse of the file into an in-memory cache of the typed columns; the raw table for the label mapping and
+        // the data diagnostics, the split, the featurization and the fit all read that cache.
+        var loader = SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, request.Task);
+        var inputSchema = loader.GetOutputSchema();
         var loaded = ml.Data.Cache(loader.Load(request.DataPath));
         var raw = await Task.Run(() => RawTable.Read(loaded, request.Schema), ct);
-        var encoding = LabelEncoding.Create(request.Task, request.LabelColumn, raw.Columns[request.LabelColumn]);
+        var encoding = LabelEncoding.Create(request.Task, request.LabelColumn, raw.Column(request.LabelColumn));
         var identifierLike = IdentifierLike(request, raw);
 
         // The data diagnostics only read the raw table; they run on the other core while the featurization runs.
@@ -517,20 +517,14 @@ public sealed class ModelTrainer
     {
         var t = request.Thresholds;
         var findings = new List<DiagnosticFinding>();
-        var labels = raw.Columns[request.LabelColumn];
+        var labels = raw.Column(request.LabelColumn);
         var features = request.Schema.Where(c => c.Name != request.LabelColumn).ToList();
         foreach (var c in features)
         {
-            var values = raw.Columns[c.Name];
-            if (DataRules.ConstantColumn(c.Name, values) is { } constant)
-            {
-                findings.Add(constant);
-            }
-
-            if (DataRules.MostlyMissing(c.Name, values, t) is { } missing)
-            {
-                findings.Add(missing);
-            }
+            var numbers = raw.Numbers(c.Name);
+            var constant = numbers is not null ? DataRules.ConstantColumn(c.Name, numbers) : DataRules.ConstantColumn(c.Name, raw.Column(c.Name));
+            var missing = numbers is not null ? DataRules.MostlyMissing(c.Name, numbers, t) : DataRules.MostlyMissing(c.Name, raw.Column(c.Name), t);
+            findings.AddRange(new[] { constant, missing }.OfType<DiagnosticFinding>());
         }
 
         if (request.Task != MlTask.Regression && DataRules.ClassImbalance(labels, t) is { } imbalance)
@@ -550,11 +544,10 @@ public sealed class ModelTrainer
         var numericLabels = sampledLabels.Select(encoding.ToNumber).ToArray();
         foreach (var c in features)
         {
-            var values = raw.Columns[c.Name];
             var finding = c.Type switch
             {
-                ColumnType.Numeric => LabelLeakageRule.Numeric(c.Name, sample.Select(i => ParseNumber(values[i])).ToArray(), numericLabels, request.Task, t),
-                ColumnType.Categorical or ColumnType.Boolean => LabelLeakageRule.Categorical(c.Name, sample.Select(i => values[i]).ToArray(), sampledLabels, t),
+                ColumnType.Numeric => LabelLeakageRule.Numeric(c.Name, sample.Select(i => raw.Numbers(c.Name)![i]).ToArray(), numericLabels, request.Task, t),
+                ColumnType.Categorical or ColumnType.Boolean => LabelLeakageRule.Categorical(c.Name, sample.Select(i => raw.Column(c.Name)[i]).ToArray(), sampledLabels, t),
                 _ => null,
             };
             if (finding is not null)
@@ -569,12 +562,9 @@ public sealed class ModelTrainer
     private static HashSet<string> IdentifierLike(TrainingRequest request, RawTable raw) =>
         request.Schema
             .Where(c => c.Type == ColumnType.Categorical && c.Name != request.LabelColumn)
-            .Where(c => raw.Columns[c.Name].Distinct(StringComparer.Ordinal).Count() > Math.Max(50, raw.Rows / 2))
+            .Where(c => raw.Column(c.Name).Distinct(StringComparer.Ordinal).Count() > Math.Max(50, raw.Rows / 2))
             .Select(c => c.Name)
             .ToHashSet(StringComparer.Ordinal);
-
-    private static double ParseNumber(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN;
 
     /// <summary>The running scores of one split during tree replay, and its rows cut into fixed blocks.</summary>
     private sealed class ReplaySet

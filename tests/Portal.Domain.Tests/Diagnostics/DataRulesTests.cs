@@ -33,6 +33,29 @@ public sealed class DataRulesTests
     public void MostlyMissingDoesNotFireAtHalf() => Assert.Null(DataRules.MostlyMissing("phone", ["1", "2", "", ""], Defaults));
 
     [Fact]
+    public void NumericConstantColumnIgnoresMissingValues()
+    {
+        var finding = DataRules.ConstantColumn("term_months", [36.0, double.NaN, 36.0]);
+
+        Assert.NotNull(finding);
+        Assert.Equal("36", (string)finding.Evidence["value"]!);
+        Assert.Equal(2, (int)finding.Evidence["nonMissingRows"]!);
+    }
+
+    [Fact]
+    public void NumericConstantColumnDoesNotFireWithTwoValues() => Assert.Null(DataRules.ConstantColumn("age", [31.0, double.NaN, 32.5]));
+
+    [Fact]
+    public void NumericMostlyMissingCountsNaN()
+    {
+        var finding = DataRules.MostlyMissing("income", [double.NaN, double.NaN, 1.0, double.NaN], Defaults);
+
+        Assert.NotNull(finding);
+        Assert.Equal(3, (int)finding.Evidence["missing"]!);
+        Assert.Null(DataRules.MostlyMissing("income", [double.NaN, 2.0, 1.0, double.NaN], Defaults));
+    }
+
+    [Fact]
     public void ClassImbalanceReportsTheMinorityShareAndRatio()
     {
         var labels = Enumerable.Repeat("0", 95).Concat(Enumerable.Repeat("1", 5)).ToList();
