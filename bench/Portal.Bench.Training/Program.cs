@@ -82,7 +82,10 @@ static void BareFit(string csv, TrainerDescriptor descriptor, IReadOnlyDictionar
             Portal.Domain.Datasets.ColumnType.Date => DataKind.DateTime,
             _ => DataKind.String,
         }, c.Ordinal)).ToArray();
-    var data = ml.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true, allowQuoting: true).Load(csv);
+    var data = ml.Data.CreateTextLoader(new TextLoader.Options
+    {
+        Columns = columns, Separators = [','], HasHeader = true, AllowQuoting = true, TrimWhitespace = true, MissingRealsAsNaNs = true,
+    }).Load(csv);
     var split = ml.Data.TrainTestSplit(data, 0.2, seed: 1);
     var numeric = new[] { "age", "annual_income", "loan_amount", "term_months", "credit_score", "debt_to_income", "previous_defaults" };
     IEstimator<ITransformer> pipeline = ml.Transforms.Conversion.MapValue("Label", new Dictionary<string, bool> { ["0"] = false, ["1"] = true }, LoanDefaultGenerator.Label)

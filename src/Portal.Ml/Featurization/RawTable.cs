@@ -9,8 +9,8 @@ namespace Portal.Ml.Featurization;
 /// Every column of the CSV as strings (empty = missing), for label mapping and data diagnostics, read in one cursor
 /// pass from the typed, cached view the pipeline itself trains from, so the file is parsed once. Text columns
 /// (categorical, boolean, free text, a classification label) keep their text; numeric and date columns are kept
-/// typed (<see cref="Numbers"/>; NaN where missing, a missing date being the default date) and turned into text only
-/// if something asks for their text.
+/// typed (numbers via <see cref="Numbers"/>, NaN where missing; a missing date is the default date) and turned into
+/// text only when something asks for their text (dates, so that a message names a date rather than its ticks).
 /// </summary>
 internal sealed class RawTable
 {
@@ -30,8 +30,8 @@ internal sealed class RawTable
     public string[] Column(string name) => _columns[name].Value;
 
     /// <summary>
-    /// A numeric or date column as numbers (dates as ticks), NaN where missing; null for a text column. The rules
-    /// read these directly, so numbers are never turned into text for them.
+    /// A numeric column as numbers, NaN where missing; null for any other column. The rules read these directly, so
+    /// numbers are never turned into text for them.
     /// </summary>
     public double[]? Numbers(string name) => _numbers.GetValueOrDefault(name);
 
@@ -75,10 +75,6 @@ internal sealed class RawTable
             if (number is not null)
             {
                 asNumbers[schema[c].Name] = number.Select(v => (double)v).ToArray();
-            }
-            else if (date is not null)
-            {
-                asNumbers[schema[c].Name] = date.Select(v => v == default ? double.NaN : v.Ticks).ToArray();
             }
 
             columns[schema[c].Name] = text is not null

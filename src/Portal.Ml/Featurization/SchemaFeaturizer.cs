@@ -22,9 +22,20 @@ internal static class SchemaFeaturizer
     private const string RawLabel = "__label_raw";
     private const string Numeric = "__numeric";
 
-    /// <summary>Text loader typed by the schema; the label is loaded as text (or float for regression) under its own name.</summary>
+    /// <summary>
+    /// Text loader typed by the schema; the label is loaded as text (or float for regression) under its own name. An
+    /// empty numeric field loads as NaN (ML.NET's default would be 0), so it counts as missing and gets the mean.
+    /// </summary>
     public static TextLoader CreateLoader(MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task) =>
-        ml.Data.CreateTextLoader(TypedColumns(schema, labelColumn, task), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
+        ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            Columns = TypedColumns(schema, labelColumn, task),
+            Separators = [','],
+            HasHeader = true,
+            AllowQuoting = true,
+            TrimWhitespace = true,
+            MissingRealsAsNaNs = true,
+        });
 
     private static TextLoader.Column[] TypedColumns(IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task)
     {

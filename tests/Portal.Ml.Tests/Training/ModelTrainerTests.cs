@@ -1,3 +1,4 @@
+using Portal.Domain.Datasets;
 using Portal.Domain.Diagnostics;
 using Portal.Domain.Runs;
 using Portal.Ml.Catalog;
@@ -87,6 +88,50 @@ public sealed class ModelTrainerTests : IDisposable
         Assert.True(result.Curve.Max(p => p.Step) < 50, "the run must stop before its last tree");
         Assert.False(File.Exists(request.ModelOutputPath));
         Assert.Contains(observer.Logs, l => l.StartsWith(DiagnosticRules.ExplodingLoss, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DataDiagnosticsReadNumbersDatesAndTextFromTheTrainingFile()
+    {
+        // Crafted: a constant number, a mostly missing number (blank fields, which must count as missing, not as 0), a
+        // constant date, a feature that copies the label, and honest noise; the rules must fire on exactly the crafted
+        // columns, with the values the file holds.
+        var path = Path.Combine(Path.GetTempPath(), $"portal-diagnostics-{Guid.NewGuid():N}.csv");
+        var random = new Random(3);
+        var lines = new List<string> { "noise,fixed_rate,sparse,opened,copy,region,label" };
+        for (var i = 0; i < 600; i++)
+        {
+            var label = random.Next(2);
+            lines.Add(FormattableString.Invariant($"{random.NextDouble():F4},4.5,{(i % 10 == 0 ? "7" : string.Empty)},2024-01-15,{label},{(random.Next(2) == 0 ? "north" : "south")},{label}"));
+        }
+
+        await File.WriteAllLinesAsync(path, lines);
+        try
+        {
+            IReadOnlyList<ColumnSchema> schema =
+            [
+                new(0, "noise", ColumnType.Numeric), new(1, "fixed_rate", ColumnType.Numeric), new(2, "sparse", ColumnType.Numeric),
+                new(3, "opened", ColumnType.Date), new(4, "copy", ColumnType.Numeric), new(5, "region", ColumnType.Categorical),
+                new(6, "label", ColumnType.Categorical),
+            ];
+            var request = new TrainingRequest(path, schema, "label", MlTask.Binary, TrainerCatalog.LbfgsLogisticRegression,
+                new Dictionary<string, double>(), 0.25, 1, Path.ChangeExtension(path, ".zip"));
+
+            var result = await _trainer.TrainAsync(request, new RecordingObserver(), CancellationToken.None);
+
+            var constants = result.Diagnostics.Where(d => d.Rule == DiagnosticRules.ConstantColumn).ToDictionary(d => (string)d.Evidence["column"]!, d => (string?)d.Evidence["value"]);
+            Assert.Equal(new Dictionary<string, string?> { ["fixed_rate"] = "4.5", ["sparse"] = "7", ["opened"] = "2024-01-15T00:00:00" }, constants);
+            var missing = Assert.Single(result.Diagnostics, d => d.Rule == DiagnosticRules.MostlyMissing);
+            Assert.Equal("sparse", (string)missing.Evidence["column"]!);
+            Assert.Equal(540, (int)missing.Evidence["missing"]!);
+            var leak = Assert.Single(result.Diagnostics, d => d.Rule == DiagnosticRules.LabelLeakage);
+            Assert.Equal("copy", (string)leak.Evidence["column"]!);
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(Path.ChangeExtension(path, ".zip"));
+        }
     }
 
     [Fact]
