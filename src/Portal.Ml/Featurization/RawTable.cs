@@ -71,16 +71,18 @@ internal sealed class RawTable
         var asNumbers = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (var c = 0; c < schema.Count; c++)
         {
-            var (text, number, date) = (texts[c], numbers[c], dates[c]);
+            var (text, date) = (texts[c], dates[c]);
+            var number = numbers[c]?.Select(v => (double)v).ToArray();
             if (number is not null)
             {
-                asNumbers[schema[c].Name] = number.Select(v => (double)v).ToArray();
+                asNumbers[schema[c].Name] = number;
             }
 
+            // Numbers are formatted as the floats they were loaded as (4.5, not 4.5000000001...).
             columns[schema[c].Name] = text is not null
                 ? new Lazy<string[]>(text.ToArray())
                 : number is not null
-                    ? new Lazy<string[]>(() => Format(number, v => float.IsNaN(v) ? string.Empty : v.ToString(CultureInfo.InvariantCulture)))
+                    ? new Lazy<string[]>(() => Format(number, v => double.IsNaN(v) ? string.Empty : ((float)v).ToString(CultureInfo.InvariantCulture)))
                     : new Lazy<string[]>(() => Format(date!, v => v == default ? string.Empty : v.ToString("s", CultureInfo.InvariantCulture)));
         }
 
@@ -127,7 +129,7 @@ internal sealed class RawTable
         };
     }
 
-    private static string[] Format<T>(List<T> values, Func<T, string> format)
+    private static string[] Format<T>(IReadOnlyList<T> values, Func<T, string> format)
         where T : IEquatable<T>
     {
         // Repeated values (small integers, amounts, dates) are formatted once.
