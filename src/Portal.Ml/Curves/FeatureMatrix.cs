@@ -43,20 +43,22 @@ internal sealed class FeatureMatrix
         var sourceRows = (int)(data.GetRowCount() ?? CountRows(data));
         var stride = sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
         var width = ((VectorDataViewType)data.Schema["Features"].Type).Size;
-        var values = new List<float>();
-        var binary = new List<bool>();
-        var classes = new List<int>();
-        var numeric = new List<float>();
+        var rows = (sourceRows + stride - 1) / stride;
+
+        // Sized once from the row count: the features are copied straight into their row of one array.
+        var values = new float[rows * width];
+        var binary = new bool[task == MlTask.Binary ? rows : 0];
+        var classes = new int[task == MlTask.Multiclass ? rows : 0];
+        var numeric = new float[task == MlTask.Regression ? rows : 0];
         var featureColumn = data.Schema["Features"];
         var labelColumn = data.Schema["Label"];
         using var cursor = data.GetRowCursor([featureColumn, labelColumn]);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
         var buffer = default(VBuffer<float>);
-        var dense = new float[width];
         ValueGetter<bool>? getBool = task == MlTask.Binary ? cursor.GetGetter<bool>(labelColumn) : null;
         ValueGetter<uint>? getKey = task == MlTask.Multiclass ? cursor.GetGetter<uint>(labelColumn) : null;
         ValueGetter<float>? getFloat = task == MlTask.Regression ? cursor.GetGetter<float>(labelColumn) : null;
-        var rows = 0;
+        var row = 0;
         var index = -1;
         while (cursor.MoveNext())
         {
@@ -66,31 +68,26 @@ internal sealed class FeatureMatrix
             }
 
             getFeatures(ref buffer);
-            buffer.CopyTo(dense);
-            values.AddRange(dense);
+            buffer.CopyTo(values.AsSpan(row * width, width));
             switch (task)
             {
                 case MlTask.Binary:
-                    bool b = default;
-                    getBool!(ref b);
-                    binary.Add(b);
+                    getBool!(ref binary[row]);
                     break;
                 case MlTask.Multiclass:
                     uint k = default;
                     getKey!(ref k);
-                    classes.Add((int)k - 1);
+                    classes[row] = (int)k - 1;
                     break;
                 default:
-                    float f = default;
-                    getFloat!(ref f);
-                    numeric.Add(f);
+                    getFloat!(ref numeric[row]);
                     break;
             }
 
-            rows++;
+            row++;
         }
 
-        return new FeatureMatrix([.. values], rows, index + 1, width, [.. binary], [.. classes], [.. numeric]);
+        return new FeatureMatrix(values, rows, sourceRows, width, binary, classes, numeric);
     }
 
     private static long CountRows(IDataView data)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -28,8 +29,10 @@ namespace Portal.Ml.Training;
 /// spaced sample of at most 20,000 training rows (the loss of the ensemble truncated after t trees — exact, no
 /// extra training; parallel over fixed row blocks, summed in block order); L-BFGS is trained in chunks of
 /// iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor an
-/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit.
-/// Every point is the loss of a real model on real rows; nothing is interpolated.
+/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit (until
+/// a budget gives the same model as half of it: SDCA's convergence check has ended training). The fits start as soon
+/// as the featurized training set is defined, beside the reading of the curve matrices; tree models are evaluated from
+/// the replayed validation scores. Every point is the loss of a real model on real rows; nothing is interpolated.
 /// </remarks>
 public sealed class ModelTrainer
 {
@@ -98,14 +101,24 @@ public sealed class ModelTrainer
         // Tree replay scores the training curve on a bounded, evenly spaced sample of the training rows (the
         // validation curve always uses every validation row); linear curves are cheap and use every training row.
         var trainCurveRows = descriptor.Family == TrainerFamily.TreeEnsemble ? TreeTrainCurveRows : int.MaxValue;
-        var (featurizer, trainSet, validationSet, trainMatrix, validationMatrix) = await Task.Run(() =>
-        {
-            var trainLabelled = labelTransform.Transform(split.TrainSet);
-            var f = featureEstimator.Fit(trainLabelled);
-            var train = ml.Data.Cache(f.Transform(trainLabelled));
-            var validation = ml.Data.Cache(f.Transform(labelTransform.Transform(split.TestSet)));
-            return (f, train, validation, FeatureMatrix.Read(train, request.Task, trainCurveRows), FeatureMatrix.Read(validation, request.Task, int.MaxValue));
-        }, ct);
+        var trainLabelled = labelTransform.Transform(split.TrainSet);
+        var featurizer = await Task.Run(() => featureEstimator.Fit(trainLabelled), ct);
+        var trainSet = ml.Data.Cache(featurizer.Transform(trainLabelled));
+        var validationSet = ml.Data.Cache(featurizer.Transform(labelTransform.Transform(split.TestSet)));
+
+        // The fits start as soon as the featurized training set is defined (the first fills its cache as it reads);
+        // the dense matrices the curves are computed from are read beside them.
+        using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet);
+        var (trainMatrix, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
+        return await TrainFeaturizedAsync(ml, request, descriptor, hp, encoding, diagnostics, featurizer, trainSet, validationSet, trainMatrix, validationMatrix, fits, inputSchema, stopwatch, observer, ct);
+    }
+
+    private static async Task<TrainingResult> TrainFeaturizedAsync(
+        MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, LabelEncoding encoding,
+        Task<List<DiagnosticFinding>> diagnostics, ITransformer featurizer, IDataView trainSet, IDataView validationSet,
+        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, BackgroundFits fits, DataViewSchema inputSchema, Stopwatch stopwatch,
+        ITrainingObserver observer, CancellationToken ct)
+    {
         var findings = await diagnostics;
         foreach (var f in findings)
         {
@@ -118,11 +131,15 @@ public sealed class ModelTrainer
         var classNames = ClassNames(request.Task, encoding, trainSet);
         var recorder = new CurveRecorder(request.Task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss", observer, request.Thresholds);
         await observer.ProgressAsync(0.2, "training", ct);
-        var (model, exploded) = descriptor.Family switch
+
+        // Tree replay ends with every validation row's score under the full ensemble: for binary and regression models
+        // the evaluation reads those (the scores ML.NET's scorer computes, evaluated by ML.NET's evaluator) instead of
+        // scoring the validation set a second time.
+        var (model, exploded, scored) = descriptor.Family switch
         {
-            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, descriptor, hp, request, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, fits.Model!, trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
-            _ => await TrainSdcaAsync(ml, descriptor, hp, request, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
+            _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
         };
         await recorder.FlushAsync(ct);
 
@@ -142,12 +159,13 @@ public sealed class ModelTrainer
         }.OfType<DiagnosticFinding>());
 
         await observer.ProgressAsync(0.9, "evaluating", ct);
-        var (metrics, matrix, perClass) = ModelEvaluator.Evaluate(ml, request.Task, model!.Transform(validationSet), classNames);
+        var trained = model ?? throw new InvalidOperationException("The trainer returned no model.");
+        var (metrics, matrix, perClass) = ModelEvaluator.Evaluate(ml, request.Task, scored ?? trained.Transform(validationSet), classNames);
 
         await observer.ProgressAsync(0.95, "saving", ct);
         ITransformer final = request.Task == MlTask.Multiclass
-            ? featurizer.Append(model).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(validationSet)))
-            : featurizer.Append(model);
+            ? featurizer.Append(trained).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(trained.Transform(validationSet)))
+            : featurizer.Append(trained);
         var (sha, bytes) = Save(ml, final, inputSchema, request.ModelOutputPath);
         await observer.ProgressAsync(1, "done", ct);
         return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.SourceRows, validationMatrix.Rows,
@@ -155,12 +173,11 @@ public sealed class ModelTrainer
         { Curve = recorder.All, Trainer = descriptor.Name };
     }
 
-    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainTreesAsync(
-        MLContext ml, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, TrainingRequest request, IDataView train,
-        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainTreesAsync(
+        MLContext ml, TrainingRequest request, Task<ITransformer> fit, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder,
+        ITrainingObserver observer, CancellationToken ct)
     {
-        var estimator = TrainerFactory.Create(ml, descriptor, hp, request.Seed);
-        var model = await Task.Run(() => estimator.Fit(train), ct);
+        var model = await fit.WaitAsync(ct);
         await observer.ProgressAsync(0.6, "replaying trees", ct);
 
         var (ensembles, probability, classProbabilities) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
@@ -264,10 +281,19 @@ public sealed class ModelTrainer
             await observer.ProgressAsync(0.6 + (0.3 * t1 / steps), "replaying trees", ct);
         }
 
-        return (model, explosion);
+        var scored = explosion is not null ? null : request.Task switch
+        {
+            MlTask.Binary => ml.Data.LoadFromEnumerable(validationReplay.Scores.Select((score, i) => new BinaryScore
+            {
+                Label = validationMatrix.BinaryLabels[i], Score = (float)score, Probability = (float)probability!(score), PredictedLabel = (float)score > 0,
+            })),
+            MlTask.Regression => ml.Data.LoadFromEnumerable(validationReplay.Scores.Select((score, i) => new RegressionScore { Label = validationMatrix.NumericLabels[i], Score = (float)score })),
+            _ => null,
+        };
+        return (model, explosion, scored);
     }
 
-    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainLbfgsAsync(
+    private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainLbfgsAsync(
         MLContext ml, IReadOnlyDictionary<string, double> hp, IDataView train,
         FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
@@ -303,56 +329,65 @@ public sealed class ModelTrainer
             previous = trainLoss;
         }
 
-        return (model, explosion);
+        return (model, explosion, null);
     }
 
-    private static async Task<(ITransformer?, DiagnosticFinding?)> TrainSdcaAsync(
-        MLContext ml, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, TrainingRequest request, IDataView train,
-        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainSdcaAsync(
+        MlTask task, IReadOnlyDictionary<string, double> hp, BackgroundFits fits, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix,
+        CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["maximumNumberOfIterations"];
-        var checkpoints = new List<int>();
-        for (var e = 1; e < total; e *= 2)
+        var full = fits.Model!;
+        await foreach (var (epochs, checkpoint) in fits.Checkpoints.ReadAllAsync(ct))
         {
-            checkpoints.Add(e);
-        }
-
-        // Every point is a from-scratch SDCA fit with that many epochs, in its own MLContext seeded with the run's
-        // seed (so each is exactly the model a plain fit with that budget gives, whatever runs beside it). The
-        // full-budget fit — the run's model and last point — runs on one core while the shorter checkpoint fits
-        // (1, 2, 4, ... epochs; together fewer epochs than the full fit) run one after another on the other.
-        ITransformer Fit(int epochs) => TrainerFactory.Create(new MLContext(request.Seed), descriptor, hp, request.Seed, epochs).Fit(train);
-        var full = Task.Run(() => Fit(total), CancellationToken.None);
-        try
-        {
-            DiagnosticFinding? explosion = null;
-            foreach (var epochs in checkpoints)
+            var explosion = await AddSdcaPointAsync(checkpoint, epochs);
+            if (explosion is not null)
             {
-                ct.ThrowIfCancellationRequested();
-                var checkpoint = await Task.Run(() => Fit(epochs), ct);
-                explosion = await AddSdcaPointAsync(checkpoint, epochs);
-                if (explosion is not null)
-                {
-                    return (checkpoint, explosion);
-                }
+                return (checkpoint, explosion, null);
             }
 
+            // SDCA returns the best (lowest training objective) of the epochs it ran and stops once its convergence
+            // check passes, so when a checkpoint equals the full-budget model, every budget in between gives that
+            // model too: the curve is flat from here, and the larger checkpoints are not fitted.
             var model = await full.WaitAsync(ct);
-            return (model, await AddSdcaPointAsync(model, total));
+            if (SameLinearModel(checkpoint, model))
+            {
+                fits.StopCheckpoints();
+                await observer.LogAsync($"SDCA reached its final model within {epochs} epoch(s) of the {total} allowed: its convergence check ended training, or later epochs did not lower the training objective.", ct);
+                return (model, await AddSdcaPointAsync(model, total), null);
+            }
         }
-        finally
-        {
-            // A full fit left running by an early stop or cancellation finishes in the background; its result is unused.
-            _ = full.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-        }
+
+        var final = await full.WaitAsync(ct);
+        return (final, await AddSdcaPointAsync(final, total), null);
 
         async Task<DiagnosticFinding?> AddSdcaPointAsync(ITransformer model, int epochs)
         {
-            var (trainLoss, validationLoss) = LinearLosses(request.Task, ((ISingleFeaturePredictionTransformer<object>)model).Model, trainMatrix, validationMatrix);
+            var (trainLoss, validationLoss) = LinearLosses(task, ((ISingleFeaturePredictionTransformer<object>)model).Model, trainMatrix, validationMatrix);
             var explosion = recorder.Add(epochs, trainLoss, validationLoss);
             await recorder.FlushAsync(ct);
             await observer.ProgressAsync(0.2 + (0.7 * epochs / total), "training", ct);
             return explosion;
+        }
+    }
+
+    /// <summary>True when two fitted linear models have exactly the same parameters (weights, biases, calibration).</summary>
+    private static bool SameLinearModel(ITransformer a, ITransformer b) => LinearParameters(a).SequenceEqual(LinearParameters(b));
+
+    private static IEnumerable<float> LinearParameters(ITransformer model)
+    {
+        switch (((ISingleFeaturePredictionTransformer<object>)model).Model)
+        {
+            case CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator> binary:
+                return binary.SubModel.Weights.Append(binary.SubModel.Bias).Append((float)binary.Calibrator.Slope).Append((float)binary.Calibrator.Offset);
+            case MaximumEntropyModelParameters maxEnt:
+                VBuffer<float>[] weights = [];
+                maxEnt.GetWeights(ref weights, out _);
+                return weights.SelectMany(w => w.DenseValues()).Concat(maxEnt.GetBiases());
+            case LinearRegressionModelParameters regression:
+                return regression.Weights.Append(regression.Bias);
+            case var other:
+                throw new InvalidOperationException($"No parameters to compare for {other.GetType().Name}.");
         }
     }
 
@@ -565,6 +600,112 @@ public sealed class ModelTrainer
             .Where(c => raw.Column(c.Name).Distinct(StringComparer.Ordinal).Count() > Math.Max(50, raw.Rows / 2))
             .Select(c => c.Name)
             .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The fits that run in the background from the moment the featurized training set is defined: the run's model
+    /// (for tree ensembles the one fit; for SDCA the full-budget fit) and, for SDCA, the curve's checkpoint fits at
+    /// 1, 2, 4, ... epochs, one after another beside it (together fewer epochs than the full fit). Every SDCA fit has
+    /// its own MLContext seeded with the run's seed, so each checkpoint is exactly the model a plain fit with that
+    /// budget gives, whatever runs beside it. The fits read the training set through a cancellable view, so a fit no
+    /// longer needed stops at its next row (a native LightGbm fit only between its data passes).
+    /// </summary>
+    private sealed class BackgroundFits : IDisposable
+    {
+        private readonly CancellationTokenSource _stopModel = new();
+        private readonly CancellationTokenSource _stopCheckpoints = new();
+        private readonly List<Task> _started = [];
+
+        /// <summary>The fit of the run's model; null when the trainer family trains in the foreground (L-BFGS chunks).</summary>
+        public Task<ITransformer>? Model { get; private set; }
+
+        /// <summary>The SDCA checkpoint fits, in increasing epochs, as they finish; empty for other families.</summary>
+        public ChannelReader<(int Epochs, ITransformer Model)> Checkpoints { get; private set; } = Empty;
+
+        private static ChannelReader<(int, ITransformer)> Empty
+        {
+            get
+            {
+                var channel = Channel.CreateUnbounded<(int, ITransformer)>();
+                channel.Writer.Complete();
+                return channel.Reader;
+            }
+        }
+
+        public static BackgroundFits Start(MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, IDataView train)
+        {
+            var fits = new BackgroundFits();
+            var modelData = new CancellableDataView(train, fits._stopModel.Token);
+            switch (descriptor.Family)
+            {
+                case TrainerFamily.TreeEnsemble:
+                    fits.Model = Task.Run(() => TrainerFactory.Create(ml, descriptor, hp, request.Seed).Fit(modelData));
+                    break;
+                case TrainerFamily.EpochLinear:
+                    var total = (int)hp["maximumNumberOfIterations"];
+                    ITransformer Sdca(int epochs, IDataView data) => TrainerFactory.Create(new MLContext(request.Seed), descriptor, hp, request.Seed, epochs).Fit(data);
+                    fits.Model = Task.Run(() => Sdca(total, modelData));
+                    var feed = Channel.CreateUnbounded<(int, ITransformer)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                    fits.Checkpoints = feed.Reader;
+                    var stop = fits._stopCheckpoints.Token;
+                    var checkpointData = new CancellableDataView(train, stop);
+                    var chain = Task.Run(() =>
+                    {
+                        for (var epochs = 1; epochs < total && !stop.IsCancellationRequested; epochs *= 2)
+                        {
+                            feed.Writer.TryWrite((epochs, Sdca(epochs, checkpointData)));
+                        }
+                    });
+                    _ = chain.ContinueWith(t => feed.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    fits._started.Add(chain);
+                    break;
+            }
+
+            if (fits.Model is not null)
+            {
+                fits._started.Add(fits.Model);
+            }
+
+            return fits;
+        }
+
+        /// <summary>Stops the checkpoint fit under way and starts no more.</summary>
+        public void StopCheckpoints() => _stopCheckpoints.Cancel();
+
+        public void Dispose()
+        {
+            // An early stop, a failure or a cancellation can leave fits running: they are stopped, and their results
+            // (or errors) are unused.
+            _stopCheckpoints.Cancel();
+            _stopModel.Cancel();
+            foreach (var fit in _started)
+            {
+                _ = fit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+
+            _stopCheckpoints.Dispose();
+            _stopModel.Dispose();
+        }
+    }
+
+    /// <summary>A validation row as ML.NET's binary scorer outputs it (the columns its evaluator reads).</summary>
+    private sealed class BinaryScore
+    {
+        public bool Label { get; init; }
+
+        public float Score { get; init; }
+
+        public float Probability { get; init; }
+
+        public bool PredictedLabel { get; init; }
+    }
+
+    /// <summary>A validation row as ML.NET's regression scorer outputs it.</summary>
+    private sealed class RegressionScore
+    {
+        public float Label { get; init; }
+
+        public float Score { get; init; }
+    }
 
     /// <summary>The running scores of one split during tree replay, and its rows cut into fixed blocks.</summary>
     private sealed class ReplaySet

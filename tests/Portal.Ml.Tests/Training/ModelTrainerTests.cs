@@ -1,7 +1,10 @@
 using Portal.Domain.Datasets;
 using Portal.Domain.Diagnostics;
 using Portal.Domain.Runs;
+using Microsoft.ML;
 using Portal.Ml.Catalog;
+using Portal.Ml.Evaluation;
+using Portal.Ml.Featurization;
 using Portal.Ml.Training;
 
 namespace Portal.Ml.Tests.Training;
@@ -60,6 +63,66 @@ public sealed class ModelTrainerTests : IDisposable
         var key = task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss";
         var last = result.Curve.Where(p => p.Key == $"validation.{key}").MaxBy(p => p.Step)!;
         Assert.Equal(result.Metrics[key], last.Value, 1e-3 * Math.Max(1, result.Metrics[key]));
+    }
+
+    [Theory]
+    [InlineData(MlTask.Binary, TrainerCatalog.LightGbm)]
+    [InlineData(MlTask.Binary, TrainerCatalog.FastTree)]
+    [InlineData(MlTask.Regression, TrainerCatalog.LightGbm)]
+    [InlineData(MlTask.Regression, TrainerCatalog.FastTree)]
+    [InlineData(MlTask.Binary, TrainerCatalog.SdcaLogisticRegression)]
+    public async Task MetricsEqualMlNetScoringTheSavedModelOnTheValidationSplit(MlTask task, string trainer)
+    {
+        // Tree models are evaluated from the scores the curve replay computed, not by a second scoring pass; the
+        // metrics must be exactly those of ML.NET scoring the saved model on the same validation rows.
+        var request = _data.Request(task, trainer, Small(task, trainer), seed: 5);
+        var result = await _trainer.TrainAsync(request, new RecordingObserver(), CancellationToken.None);
+
+        var ml = new MLContext(request.Seed);
+        IDataView data = ml.Data.Cache(SchemaFeaturizer.CreateLoader(ml, request.Schema, request.LabelColumn, task).Load(request.DataPath));
+        var encoding = LabelEncoding.Create(task, request.LabelColumn, RawTable.Read(data, request.Schema).Column(request.LabelColumn));
+        if (task == MlTask.Regression)
+        {
+            data = ml.Data.FilterRowsByMissingValues(data, request.LabelColumn);
+        }
+
+        var validation = ml.Data.TrainTestSplit(data, request.ValidationFraction, seed: request.Seed).TestSet;
+        var labelled = SchemaFeaturizer.LabelEstimator(ml, request.LabelColumn, encoding).Fit(data).Transform(validation);
+        var scored = ml.Model.Load(request.ModelOutputPath, out _).Transform(labelled);
+        var (expected, _, _) = ModelEvaluator.Evaluate(ml, task, scored, []);
+
+        Assert.All(expected, m => Assert.Equal(m.Value, result.Metrics[m.Key]));
+    }
+
+    [Fact]
+    public async Task SdcaCurveEndsWhereTheRunReachedItsFinalModel()
+    {
+        // On 100,000 loan rows SDCA's duality gap is within ML.NET's tolerance after two epochs: the full budget gives
+        // the model of two, so the curve is 1, 2 and the full budget (flat from 2), the log says why, and the 4-epoch
+        // fit is not made.
+        var observer = new RecordingObserver();
+        var result = await _trainer.TrainAsync(SdcaRequest(rows: 100_000), observer, CancellationToken.None);
+
+        var validation = result.Curve.Where(p => p.Key == "validation.logLoss").ToList();
+        Assert.Equal([1, 2, 8], validation.Select(p => p.Step));
+        Assert.NotEqual(validation[0].Value, validation[1].Value);
+        Assert.Equal(validation[1].Value, validation[2].Value);
+        Assert.Contains(observer.Logs, l => l.StartsWith("SDCA reached its final model within 2 epoch(s) of the 8 allowed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SdcaCurveGoesOnWhenALargerBudgetOnlyRepeatsTheBestEpochSoFar()
+    {
+        // On 1,500 rows the second epoch raises SDCA's training objective, so a budget of 2 returns the model of epoch
+        // 1; training has not converged, though (4 and 8 epochs give better models), so the curve must go on.
+        var observer = new RecordingObserver();
+        var result = await _trainer.TrainAsync(SdcaRequest(rows: 1500), observer, CancellationToken.None);
+
+        var validation = result.Curve.Where(p => p.Key == "validation.logLoss").ToList();
+        Assert.Equal([1, 2, 4, 8], validation.Select(p => p.Step));
+        Assert.Equal(validation[0].Value, validation[1].Value);
+        Assert.True(validation[3].Value < validation[1].Value, "the full budget must improve on the repeated point");
+        Assert.DoesNotContain(observer.Logs, l => l.StartsWith("SDCA reached its final model", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -168,6 +231,9 @@ public sealed class ModelTrainerTests : IDisposable
     }
 
     public void Dispose() => _data.Dispose();
+
+    private TrainingRequest SdcaRequest(int rows) =>
+        _data.Request(MlTask.Binary, TrainerCatalog.SdcaLogisticRegression, new Dictionary<string, double> { ["maximumNumberOfIterations"] = 8 }, rows: rows);
 
     private static Dictionary<string, double> Small(MlTask task, string trainer) =>
         TrainerCatalog.Find(task, trainer)!.Family == TrainerFamily.TreeEnsemble
