@@ -64,24 +64,29 @@ public static class LabelLeakageRule
             return null;
         }
 
-        var groups = Enumerable.Range(0, n)
-            .GroupBy(i => values[i] ?? string.Empty, StringComparer.Ordinal)
-            .Where(g => g.Count() >= 2)
-            .ToList();
-        var covered = groups.Sum(g => g.Count());
-        if (groups.Count < 2 || covered < n / 2)
+        // Label counts per value, in one pass.
+        var byValue = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var distinctLabels = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var value = values[i] ?? string.Empty;
+            if (!byValue.TryGetValue(value, out var counts))
+            {
+                byValue[value] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            counts[labels[i]] = counts.GetValueOrDefault(labels[i]) + 1;
+            distinctLabels.Add(labels[i]);
+        }
+
+        var groups = byValue.Values.Select(counts => (Rows: counts.Values.Sum(), Agreeing: counts.Values.Max())).Where(g => g.Rows >= 2).ToList();
+        var covered = groups.Sum(g => g.Rows);
+        if (groups.Count < 2 || covered < n / 2 || distinctLabels.Count < 2)
         {
             return null;
         }
 
-        var labelCount = Enumerable.Range(0, n).Select(i => labels[i]).Distinct(StringComparer.Ordinal).Count();
-        if (labelCount < 2)
-        {
-            return null;
-        }
-
-        var agreeing = groups.Sum(g => g.GroupBy(i => labels[i], StringComparer.Ordinal).Max(l => l.Count()));
-        var accuracy = (double)agreeing / covered;
+        var accuracy = (double)groups.Sum(g => g.Agreeing) / covered;
         if (accuracy < thresholds.LeakageScore)
         {
             return null;
@@ -95,12 +100,21 @@ public static class LabelLeakageRule
     /// <summary>Mann-Whitney AUC with average ranks for ties; null when one class is absent.</summary>
     internal static double? Auc(IReadOnlyList<(double X, double Y)> rows)
     {
-        var sorted = rows.OrderBy(r => r.X).ToList();
-        var ranks = new double[sorted.Count];
-        for (var i = 0; i < sorted.Count;)
+        var x = new double[rows.Count];
+        var positive = new bool[rows.Count];
+        for (var i = 0; i < x.Length; i++)
         {
+            (x[i], positive[i]) = (rows[i].X, rows[i].Y > 0.5);
+        }
+
+        Array.Sort(x, positive);
+        double positives = 0;
+        double rankSum = 0;
+        for (var i = 0; i < x.Length;)
+        {
+            // Tied values share the average of their ranks.
             var j = i;
-            while (j + 1 < sorted.Count && sorted[j + 1].X == sorted[i].X)
+            while (j + 1 < x.Length && x[j + 1] == x[i])
             {
                 j++;
             }
@@ -108,20 +122,22 @@ public static class LabelLeakageRule
             var rank = ((i + j) / 2.0) + 1;
             for (var t = i; t <= j; t++)
             {
-                ranks[t] = rank;
+                if (positive[t])
+                {
+                    positives++;
+                    rankSum += rank;
+                }
             }
 
             i = j + 1;
         }
 
-        double positives = sorted.Count(r => r.Y > 0.5);
-        var negatives = sorted.Count - positives;
+        var negatives = x.Length - positives;
         if (positives == 0 || negatives == 0)
         {
             return null;
         }
 
-        var rankSum = sorted.Select((r, i) => r.Y > 0.5 ? ranks[i] : 0).Sum();
         return (rankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
     }
 

@@ -26,7 +26,7 @@ namespace Portal.Ml.Training;
 /// <remarks>
 /// How the curve is obtained depends on the trainer family (see docs/decisions/0003-learning-curves.md):
 /// tree ensembles are fitted once and then replayed tree by tree over the featurized validation rows and an evenly
-/// spaced sample of at most 20,000 training rows (the loss of the ensemble truncated after t trees — exact, no
+/// spaced sample of at most 10,000 training rows (the loss of the ensemble truncated after t trees — exact, no
 /// extra training; parallel over fixed row blocks, summed in block order); L-BFGS is trained in chunks of
 /// iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor an
 /// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit (until
@@ -38,7 +38,7 @@ public sealed class ModelTrainer
 {
     private const int LbfgsChunks = 10;
     private const int LeakageSampleRows = 20_000;
-    private const int TreeTrainCurveRows = 20_000;
+    private const int TreeTrainCurveRows = 10_000;
 
     /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
     public static string LibraryVersion { get; } = typeof(MLContext).Assembly
@@ -575,14 +575,15 @@ public sealed class ModelTrainer
         // Leakage on an evenly spaced sample keeps the check cheap on large files; a leak shows on 20,000 rows.
         var stride = Math.Max(1, raw.Rows / LeakageSampleRows);
         var sample = Enumerable.Range(0, raw.Rows).Where(i => i % stride == 0).ToArray();
-        var sampledLabels = sample.Select(i => labels[i]).ToArray();
+        T[] Sampled<T>(T[] column) => Array.ConvertAll(sample, i => column[i]);
+        var sampledLabels = Sampled(labels);
         var numericLabels = sampledLabels.Select(encoding.ToNumber).ToArray();
         foreach (var c in features)
         {
             var finding = c.Type switch
             {
-                ColumnType.Numeric => LabelLeakageRule.Numeric(c.Name, sample.Select(i => raw.Numbers(c.Name)![i]).ToArray(), numericLabels, request.Task, t),
-                ColumnType.Categorical or ColumnType.Boolean => LabelLeakageRule.Categorical(c.Name, sample.Select(i => raw.Column(c.Name)[i]).ToArray(), sampledLabels, t),
+                ColumnType.Numeric => LabelLeakageRule.Numeric(c.Name, Sampled(raw.Numbers(c.Name)!), numericLabels, request.Task, t),
+                ColumnType.Categorical or ColumnType.Boolean => LabelLeakageRule.Categorical(c.Name, Sampled(raw.Column(c.Name)), sampledLabels, t),
                 _ => null,
             };
             if (finding is not null)

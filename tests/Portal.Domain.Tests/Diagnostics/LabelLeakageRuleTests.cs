@@ -20,6 +20,20 @@ public sealed class LabelLeakageRuleTests
     }
 
     [Fact]
+    public void SingleFeatureAucCountsTiedPairsAsHalf()
+    {
+        // Positives at 1 and 2, negatives at 1 and 3, repeated: of the four positive/negative pairs one is a tie
+        // (half), one is ordered right, two wrong: AUC 1.5 / 4 = 0.375, reported as max(AUC, 1 - AUC).
+        var values = Enumerable.Repeat(new[] { 1.0, 1.0, 2.0, 3.0 }, 5).SelectMany(v => v).ToList();
+        var labels = Enumerable.Repeat(new[] { 0.0, 1.0, 1.0, 0.0 }, 5).SelectMany(v => v).ToList();
+
+        var finding = LabelLeakageRule.Numeric("x", values, labels, MlTask.Binary, new DiagnosticThresholds { LeakageScore = 0.6 });
+
+        Assert.NotNull(finding);
+        Assert.Equal(0.625, (double)finding.Evidence["score"]!, 12);
+    }
+
+    [Fact]
     public void InverselyRelatedFeatureIsAlsoLeakage()
     {
         var labels = Enumerable.Range(0, 200).Select(i => (double)(i % 2)).ToList();
