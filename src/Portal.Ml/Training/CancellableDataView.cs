@@ -6,9 +6,10 @@ namespace Portal.Ml.Training;
 /// <summary>
 /// A pass-through view whose cursors throw <see cref="OperationCanceledException"/> once the token is cancelled, so a
 /// fit reading it (ML.NET 5 trainers take no cancellation token) stops at its next row instead of running to the end
-/// unobserved. Rows, order, ids and shuffling are those of the source view.
+/// unobserved. Rows, order, ids and shuffling are those of the source view. <paramref name="cursorOpened"/>, when
+/// given, is called for every cursor a reader opens (a trainer opens one per pass, which shows how far it got).
 /// </summary>
-internal sealed class CancellableDataView(IDataView source, CancellationToken token) : IDataView
+internal sealed class CancellableDataView(IDataView source, CancellationToken token, Action? cursorOpened = null) : IDataView
 {
     public bool CanShuffle => source.CanShuffle;
 
@@ -16,11 +17,19 @@ internal sealed class CancellableDataView(IDataView source, CancellationToken to
 
     public long? GetRowCount() => source.GetRowCount();
 
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(source.GetRowCursor(columnsNeeded, rand), token);
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        token.ThrowIfCancellationRequested();
+        cursorOpened?.Invoke();
+        return new Cursor(source.GetRowCursor(columnsNeeded, rand), token);
+    }
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [.. source.GetRowCursorSet(columnsNeeded, n, rand).Select(c => new Cursor(c, token))];
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        token.ThrowIfCancellationRequested();
+        cursorOpened?.Invoke();
+        return [.. source.GetRowCursorSet(columnsNeeded, n, rand).Select(c => new Cursor(c, token))];
+    }
 
     private sealed class Cursor(DataViewRowCursor inner, CancellationToken token) : DataViewRowCursor
     {

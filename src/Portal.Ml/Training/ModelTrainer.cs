@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -29,10 +28,11 @@ namespace Portal.Ml.Training;
 /// spaced sample of at most 10,000 training rows (the loss of the ensemble truncated after t trees — exact, no
 /// extra training; parallel over fixed row blocks, summed in block order); L-BFGS is trained in chunks of
 /// iterations with a warm start from the previous chunk's weights; SDCA, which has neither a warm start nor an
-/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit (until
-/// a budget gives the same model as half of it: SDCA's convergence check has ended training). The fits start as soon
-/// as the featurized training set is defined, beside the reading of the curve matrices; tree models are evaluated from
-/// the replayed validation scores. Every point is the loss of a real model on real rows; nothing is interpolated.
+/// iteration callback in ML.NET 5, is fitted from scratch at 1, 2, 4, ... epochs beside the full-budget fit, except
+/// the budgets from the full fit's best epoch on, which give the full model (see <see cref="BackgroundFits"/>). The
+/// fits start as soon as the featurized training set is defined, beside the reading of the curve matrices; tree models
+/// are evaluated from the replayed validation scores. Every point is the loss of a real model on real rows; nothing is
+/// interpolated.
 /// </remarks>
 public sealed class ModelTrainer
 {
@@ -337,8 +337,8 @@ public sealed class ModelTrainer
         CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["maximumNumberOfIterations"];
-        var full = fits.Model!;
-        await foreach (var (epochs, checkpoint) in fits.Checkpoints.ReadAllAsync(ct))
+        var firstDeduced = 0;
+        await foreach (var (epochs, checkpoint, deduced) in fits.Checkpoints.ReadAllAsync(ct))
         {
             var explosion = await AddSdcaPointAsync(checkpoint, epochs);
             if (explosion is not null)
@@ -346,20 +346,20 @@ public sealed class ModelTrainer
                 return (checkpoint, explosion, null);
             }
 
-            // SDCA returns the best (lowest training objective) of the epochs it ran and stops once its convergence
-            // check passes, so when a checkpoint equals the full-budget model, every budget in between gives that
-            // model too: the curve is flat from here, and the larger checkpoints are not fitted.
-            var model = await full.WaitAsync(ct);
-            if (SameLinearModel(checkpoint, model))
+            if (deduced && firstDeduced == 0)
             {
-                fits.StopCheckpoints();
-                await observer.LogAsync($"SDCA reached its final model within {epochs} epoch(s) of the {total} allowed: its convergence check ended training, or later epochs did not lower the training objective.", ct);
-                return (model, await AddSdcaPointAsync(model, total), null);
+                firstDeduced = epochs;
             }
         }
 
-        var final = await full.WaitAsync(ct);
-        return (final, await AddSdcaPointAsync(final, total), null);
+        var model = await fits.Model!.WaitAsync(ct);
+        if (fits.BestEpoch is { } best && best < total)
+        {
+            var unfitted = firstDeduced > 0 ? $"; the checkpoints from {firstDeduced} epoch(s) on are that model and were not fitted again" : string.Empty;
+            await observer.LogAsync($"SDCA's best epoch was {best} of the {total} allowed (its convergence check ended training there, or later epochs did not lower the training objective): every budget from {best} epoch(s) on gives that model, so the curve is flat from there{unfitted}.", ct);
+        }
+
+        return (model, await AddSdcaPointAsync(model, total), null);
 
         async Task<DiagnosticFinding?> AddSdcaPointAsync(ITransformer model, int epochs)
         {
@@ -368,26 +368,6 @@ public sealed class ModelTrainer
             await recorder.FlushAsync(ct);
             await observer.ProgressAsync(0.2 + (0.7 * epochs / total), "training", ct);
             return explosion;
-        }
-    }
-
-    /// <summary>True when two fitted linear models have exactly the same parameters (weights, biases, calibration).</summary>
-    private static bool SameLinearModel(ITransformer a, ITransformer b) => LinearParameters(a).SequenceEqual(LinearParameters(b));
-
-    private static IEnumerable<float> LinearParameters(ITransformer model)
-    {
-        switch (((ISingleFeaturePredictionTransformer<object>)model).Model)
-        {
-            case CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator> binary:
-                return binary.SubModel.Weights.Append(binary.SubModel.Bias).Append((float)binary.Calibrator.Slope).Append((float)binary.Calibrator.Offset);
-            case MaximumEntropyModelParameters maxEnt:
-                VBuffer<float>[] weights = [];
-                maxEnt.GetWeights(ref weights, out _);
-                return weights.SelectMany(w => w.DenseValues()).Concat(maxEnt.GetBiases());
-            case LinearRegressionModelParameters regression:
-                return regression.Weights.Append(regression.Bias);
-            case var other:
-                throw new InvalidOperationException($"No parameters to compare for {other.GetType().Name}.");
         }
     }
 
@@ -601,92 +581,6 @@ public sealed class ModelTrainer
             .Where(c => raw.Column(c.Name).Distinct(StringComparer.Ordinal).Count() > Math.Max(50, raw.Rows / 2))
             .Select(c => c.Name)
             .ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>
-    /// The fits that run in the background from the moment the featurized training set is defined: the run's model
-    /// (for tree ensembles the one fit; for SDCA the full-budget fit) and, for SDCA, the curve's checkpoint fits at
-    /// 1, 2, 4, ... epochs, one after another beside it (together fewer epochs than the full fit). Every SDCA fit has
-    /// its own MLContext seeded with the run's seed, so each checkpoint is exactly the model a plain fit with that
-    /// budget gives, whatever runs beside it. The fits read the training set through a cancellable view, so a fit no
-    /// longer needed stops at its next row (a native LightGbm fit only between its data passes).
-    /// </summary>
-    private sealed class BackgroundFits : IDisposable
-    {
-        private readonly CancellationTokenSource _stopModel = new();
-        private readonly CancellationTokenSource _stopCheckpoints = new();
-        private readonly List<Task> _started = [];
-
-        /// <summary>The fit of the run's model; null when the trainer family trains in the foreground (L-BFGS chunks).</summary>
-        public Task<ITransformer>? Model { get; private set; }
-
-        /// <summary>The SDCA checkpoint fits, in increasing epochs, as they finish; empty for other families.</summary>
-        public ChannelReader<(int Epochs, ITransformer Model)> Checkpoints { get; private set; } = Empty;
-
-        private static ChannelReader<(int, ITransformer)> Empty
-        {
-            get
-            {
-                var channel = Channel.CreateUnbounded<(int, ITransformer)>();
-                channel.Writer.Complete();
-                return channel.Reader;
-            }
-        }
-
-        public static BackgroundFits Start(MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, IDataView train)
-        {
-            var fits = new BackgroundFits();
-            var modelData = new CancellableDataView(train, fits._stopModel.Token);
-            switch (descriptor.Family)
-            {
-                case TrainerFamily.TreeEnsemble:
-                    fits.Model = Task.Run(() => TrainerFactory.Create(ml, descriptor, hp, request.Seed).Fit(modelData));
-                    break;
-                case TrainerFamily.EpochLinear:
-                    var total = (int)hp["maximumNumberOfIterations"];
-                    ITransformer Sdca(int epochs, IDataView data) => TrainerFactory.Create(new MLContext(request.Seed), descriptor, hp, request.Seed, epochs).Fit(data);
-                    fits.Model = Task.Run(() => Sdca(total, modelData));
-                    var feed = Channel.CreateUnbounded<(int, ITransformer)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-                    fits.Checkpoints = feed.Reader;
-                    var stop = fits._stopCheckpoints.Token;
-                    var checkpointData = new CancellableDataView(train, stop);
-                    var chain = Task.Run(() =>
-                    {
-                        for (var epochs = 1; epochs < total && !stop.IsCancellationRequested; epochs *= 2)
-                        {
-                            feed.Writer.TryWrite((epochs, Sdca(epochs, checkpointData)));
-                        }
-                    });
-                    _ = chain.ContinueWith(t => feed.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                    fits._started.Add(chain);
-                    break;
-            }
-
-            if (fits.Model is not null)
-            {
-                fits._started.Add(fits.Model);
-            }
-
-            return fits;
-        }
-
-        /// <summary>Stops the checkpoint fit under way and starts no more.</summary>
-        public void StopCheckpoints() => _stopCheckpoints.Cancel();
-
-        public void Dispose()
-        {
-            // An early stop, a failure or a cancellation can leave fits running: they are stopped, and their results
-            // (or errors) are unused.
-            _stopCheckpoints.Cancel();
-            _stopModel.Cancel();
-            foreach (var fit in _started)
-            {
-                _ = fit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-
-            _stopCheckpoints.Dispose();
-            _stopModel.Dispose();
-        }
-    }
 
     /// <summary>A validation row as ML.NET's binary scorer outputs it (the columns its evaluator reads).</summary>
     private sealed class BinaryScore

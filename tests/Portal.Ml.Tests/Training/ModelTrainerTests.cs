@@ -95,26 +95,31 @@ public sealed class ModelTrainerTests : IDisposable
     }
 
     [Fact]
-    public async Task SdcaCurveEndsWhereTheRunReachedItsFinalModel()
+    public async Task SdcaCheckpointsFromTheBestEpochOnAreTheFullModelAndExactlyWhatThatBudgetTrains()
     {
-        // On 100,000 loan rows SDCA's duality gap is within ML.NET's tolerance after two epochs: the full budget gives
-        // the model of two, so the curve is 1, 2 and the full budget (flat from 2), the log says why, and the 4-epoch
-        // fit is not made.
+        // On 100,000 loan rows SDCA's best epoch is the second (its duality gap is within ML.NET's tolerance there):
+        // every budget from 2 epochs on gives the full model, so the curve is flat from 2, the 2- and 4-epoch points are
+        // the full model (not fitted again), and the log says so. That deduction must be exact: a run whose whole
+        // budget is 4 epochs ends on the very loss the 8-epoch curve shows at 4.
         var observer = new RecordingObserver();
         var result = await _trainer.TrainAsync(SdcaRequest(rows: 100_000), observer, CancellationToken.None);
+        var fourEpochs = await _trainer.TrainAsync(SdcaRequest(rows: 100_000, epochs: 4), new RecordingObserver(), CancellationToken.None);
 
-        var validation = result.Curve.Where(p => p.Key == "validation.logLoss").ToList();
-        Assert.Equal([1, 2, 8], validation.Select(p => p.Step));
-        Assert.NotEqual(validation[0].Value, validation[1].Value);
-        Assert.Equal(validation[1].Value, validation[2].Value);
-        Assert.Contains(observer.Logs, l => l.StartsWith("SDCA reached its final model within 2 epoch(s) of the 8 allowed", StringComparison.Ordinal));
+        var validation = result.Curve.Where(p => p.Key == "validation.logLoss").ToDictionary(p => p.Step, p => p.Value);
+        Assert.Equal([1, 2, 4, 8], validation.Keys);
+        Assert.NotEqual(validation[1], validation[2]);
+        Assert.Equal(validation[2], validation[4]);
+        Assert.Equal(validation[2], validation[8]);
+        Assert.Contains(observer.Logs, l => l.StartsWith("SDCA's best epoch was 2 of the 8 allowed", StringComparison.Ordinal)
+            && l.Contains("from 2 epoch(s) on are that model and were not fitted again", StringComparison.Ordinal));
+        Assert.Equal(validation[4], fourEpochs.Curve.Where(p => p.Key == "validation.logLoss").MaxBy(p => p.Step)!.Value);
     }
 
     [Fact]
     public async Task SdcaCurveGoesOnWhenALargerBudgetOnlyRepeatsTheBestEpochSoFar()
     {
         // On 1,500 rows the second epoch raises SDCA's training objective, so a budget of 2 returns the model of epoch
-        // 1; training has not converged, though (4 and 8 epochs give better models), so the curve must go on.
+        // 1; training goes on improving, though (4 and 8 epochs give better models): every checkpoint is fitted.
         var observer = new RecordingObserver();
         var result = await _trainer.TrainAsync(SdcaRequest(rows: 1500), observer, CancellationToken.None);
 
@@ -122,7 +127,7 @@ public sealed class ModelTrainerTests : IDisposable
         Assert.Equal([1, 2, 4, 8], validation.Select(p => p.Step));
         Assert.Equal(validation[0].Value, validation[1].Value);
         Assert.True(validation[3].Value < validation[1].Value, "the full budget must improve on the repeated point");
-        Assert.DoesNotContain(observer.Logs, l => l.StartsWith("SDCA reached its final model", StringComparison.Ordinal));
+        Assert.DoesNotContain(observer.Logs, l => l.Contains("not fitted again", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -232,8 +237,8 @@ public sealed class ModelTrainerTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private TrainingRequest SdcaRequest(int rows) =>
-        _data.Request(MlTask.Binary, TrainerCatalog.SdcaLogisticRegression, new Dictionary<string, double> { ["maximumNumberOfIterations"] = 8 }, rows: rows);
+    private TrainingRequest SdcaRequest(int rows, int epochs = 8) =>
+        _data.Request(MlTask.Binary, TrainerCatalog.SdcaLogisticRegression, new Dictionary<string, double> { ["maximumNumberOfIterations"] = epochs }, rows: rows);
 
     private static Dictionary<string, double> Small(MlTask task, string trainer) =>
         TrainerCatalog.Find(task, trainer)!.Family == TrainerFamily.TreeEnsemble
