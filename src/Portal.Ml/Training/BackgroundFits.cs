@@ -17,9 +17,10 @@ namespace Portal.Ml.Training;
 /// the run's seed: exactly the model a plain fit with that budget gives. ML.NET's SDCA checks convergence after every
 /// epoch and returns the epoch with the lowest training objective (logged as "Using best model from iteration k"), so
 /// every budget of k epochs or more gives the full-budget model: those checkpoints are that model and are not fitted
-/// again. A checkpoint of e epochs is fitted once the full fit has begun epoch e + 1 (SDCA opens a cursor for its
-/// preprocessing, its invariants, and each epoch and convergence check) — it did not stop within e, so the checkpoint
-/// is probably needed and runs beside it — or once the full fit has ended with a best epoch above e (or none logged).
+/// again. A checkpoint of e epochs is fitted once the full fit has begun epoch e + 2 (SDCA opens a cursor for its
+/// preprocessing, its invariants, and each epoch and convergence check) — it went on past e + 1, so the checkpoint is
+/// probably needed and runs beside it (a run often stops one epoch after its best) — or once the full fit has ended
+/// with a best epoch above e (or none logged). That is scheduling only: which points are fitted does not depend on it.
 /// </remarks>
 internal sealed partial class BackgroundFits : IDisposable
 {
@@ -110,7 +111,7 @@ internal sealed partial class BackgroundFits : IDisposable
                 var opened = 0;
                 for (var epochs = 1; epochs < total; epochs *= 2)
                 {
-                    while (!full.IsCompleted && opened < 3 + (2 * epochs))
+                    while (!full.IsCompleted && opened < 5 + (2 * epochs))
                     {
                         var pass = _fullPasses.WaitAsync(stop);
                         if (await Task.WhenAny(pass, full) == pass)
