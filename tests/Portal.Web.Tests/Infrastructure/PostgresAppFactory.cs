@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Hosting;
+using Xunit;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on PostgreSQL (the scale-out provider): a private server started for the test class, a fresh
+/// database migrated by the app on start, otherwise the same settings as <see cref="PortalAppFactory"/>.
+/// </summary>
+public sealed class PostgresAppFactory : PortalAppFactory, IAsyncLifetime
+{
+    private PostgresServer? _server;
+    private string? _connectionString;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.StartAsync();
+        _connectionString = await _server.CreateDatabaseAsync("portal");
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+            _server = null;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Database:Provider", "Postgres");
+        builder.UseSetting("Database:ConnectionString", _connectionString ?? throw new InvalidOperationException("The PostgreSQL server has not started."));
+    }
+}
