@@ -48,8 +48,10 @@ internal sealed partial class BackgroundFits : IDisposable
         switch (descriptor.Family)
         {
             case TrainerFamily.TreeEnsemble:
+                // The trainer is created here, so the shared context's components are made in the same order every run.
+                var trainer = TrainerFactory.Create(ml, descriptor, hp, request.Seed);
                 var data = new CancellableDataView(train, stop);
-                fits.Model = Task.Run(() => TrainerFactory.Create(ml, descriptor, hp, request.Seed).Fit(data), CancellationToken.None);
+                fits.Model = Task.Run(() => trainer.Fit(data), CancellationToken.None);
                 fits._started.Add(fits.Model);
                 break;
             case TrainerFamily.EpochLinear:
