@@ -110,15 +110,6 @@ public sealed class ModelTrainer
         // the dense matrices the curves are computed from are read beside them.
         using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet);
         var (trainMatrix, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
-        return await TrainFeaturizedAsync(ml, request, descriptor, hp, encoding, diagnostics, featurizer, trainSet, validationSet, trainMatrix, validationMatrix, fits, inputSchema, stopwatch, observer, ct);
-    }
-
-    private static async Task<TrainingResult> TrainFeaturizedAsync(
-        MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, LabelEncoding encoding,
-        Task<List<DiagnosticFinding>> diagnostics, ITransformer featurizer, IDataView trainSet, IDataView validationSet,
-        FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, BackgroundFits fits, DataViewSchema inputSchema, Stopwatch stopwatch,
-        ITrainingObserver observer, CancellationToken ct)
-    {
         var findings = await diagnostics;
         foreach (var f in findings)
         {
