@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
 using Portal.Web.Features.Runs;
@@ -12,8 +14,46 @@ using Portal.Worker.Training;
 namespace Portal.Web.Tests.Experiments;
 
 /// <summary>Queueing, cancellation, external runs and lease recovery, with no worker running (the clock is the test's).</summary>
-public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : IClassFixture<RunLifecycleTests.ClockFactory>
+public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : RunLifecycleTestsBase(factory), IClassFixture<RunLifecycleTests.ClockFactory>
 {
+    protected override Task<PortalAppFactory> NewFactoryAsync() => Task.FromResult<PortalAppFactory>(new ClockFactory());
+
+    public sealed class ClockFactory : PortalAppFactory
+    {
+        public ClockFactory()
+        {
+            Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        }
+    }
+}
+
+/// <summary>
+/// The same on a private PostgreSQL server: the lease claim race, retries and recovery, cancellation audit and batch
+/// limits on the scale-out provider.
+/// </summary>
+public sealed class PostgresRunLifecycleTests(PostgresRunLifecycleTests.ClockFactory factory) : RunLifecycleTestsBase(factory), IClassFixture<PostgresRunLifecycleTests.ClockFactory>
+{
+    protected override async Task<PortalAppFactory> NewFactoryAsync()
+    {
+        var own = new ClockFactory();
+        await own.InitializeAsync();
+        return own;
+    }
+
+    public sealed class ClockFactory : PostgresAppFactory
+    {
+        public ClockFactory()
+        {
+            Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        }
+    }
+}
+
+public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
+{
+    /// <summary>A factory with a database of its own, on the same provider.</summary>
+    protected abstract Task<PortalAppFactory> NewFactoryAsync();
+
     [Fact]
     public async Task QueuedRunIsCancelledAtOnceAndTheCancellationIsAudited()
     {
@@ -26,10 +66,10 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("Cancelled", (await cancel.JsonAsync()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Single(factory.QueryColumn("SELECT Id FROM AuditEntries WHERE Action = $a AND SubjectId = $id",
-            ("$a", RunService.CancelledAction), ("$id", runId.ToString())));
-        Assert.Single(factory.QueryColumn("SELECT Id FROM AuditEntries WHERE Action = $a AND SubjectId = $id",
-            ("$a", RunService.SubmittedAction), ("$id", runId.ToString())));
+        await using var db = await DbAsync();
+        var subject = runId.ToString();
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.CancelledAction && a.SubjectId == subject).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.SubmittedAction && a.SubjectId == subject).ToListAsync());
     }
 
     [Fact]
@@ -78,8 +118,9 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, (await response.JsonAsync()).GetProperty("detail").GetString());
-        Assert.Equal("0", factory.QueryColumn("SELECT COUNT(*) FROM RunMetrics WHERE RunId = $id", ("$id", runId.ToString().ToUpperInvariant())).Single());
-        Assert.Equal("0", factory.QueryColumn("SELECT COUNT(*) FROM RunParams WHERE RunId = $id", ("$id", runId.ToString().ToUpperInvariant())).Single());
+        await using var db = await DbAsync();
+        Assert.Equal(0, await db.RunMetrics.CountAsync(m => m.RunId == runId));
+        Assert.Equal(0, await db.RunParams.CountAsync(p => p.RunId == runId));
     }
 
     [Fact]
@@ -112,7 +153,7 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
     public async Task RunOfAVanishedWorkerIsRetriedThenFailedWithTheReason()
     {
         // Its own database, so the oldest queued run is this one.
-        await using var own = new ClockFactory();
+        await using var own = await NewFactoryAsync();
         var client = await ScientistAsync(own);
         var runId = await SubmitManagedAsync(client);
         var leases = ActivatorUtilities.CreateInstance<RunLeases>(own.Services);
@@ -124,7 +165,7 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
             var running = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}");
             Assert.Equal("Running", running.GetProperty("status").GetString());
 
-            own.Time.Advance(TimeSpan.FromSeconds(31));
+            own.FakeClock!.Advance(TimeSpan.FromSeconds(31));
             await leases.RecoverExpiredAsync(CancellationToken.None);
         }
 
@@ -147,6 +188,8 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
     }
 
     private Task<HttpClient> ScientistAsync() => ScientistAsync(factory);
+
+    private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
     private static async Task<HttpClient> ScientistAsync(PortalAppFactory app)
     {
@@ -177,15 +220,5 @@ public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : 
         });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.JsonAsync()).GetProperty("runId").GetGuid();
-    }
-
-    public sealed class ClockFactory : PortalAppFactory
-    {
-        public ClockFactory()
-        {
-            Clock = Time;
-        }
-
-        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Web.Tests.Infrastructure;
 
@@ -20,6 +21,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     /// <summary>Replaces the clock when set (token expiry tests).</summary>
     protected TimeProvider? Clock { get; init; }
+
+    /// <summary>The replaced clock, when it is a fake the test moves.</summary>
+    public FakeTimeProvider? FakeClock => Clock as FakeTimeProvider;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

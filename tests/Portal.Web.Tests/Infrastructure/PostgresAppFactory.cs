@@ -7,7 +7,7 @@ namespace Portal.Web.Tests.Infrastructure;
 /// The real app on PostgreSQL (the scale-out provider): a private server started for the test class, a fresh
 /// database migrated by the app on start, otherwise the same settings as <see cref="PortalAppFactory"/>.
 /// </summary>
-public sealed class PostgresAppFactory : PortalAppFactory, IAsyncLifetime
+public class PostgresAppFactory : PortalAppFactory, IAsyncLifetime
 {
     private PostgresServer? _server;
     private string? _connectionString;
