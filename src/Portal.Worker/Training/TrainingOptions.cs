@@ -19,8 +19,8 @@ public sealed class TrainingOptions
     [Range(1, 300)]
     public int PollSeconds { get; set; } = 2;
 
-    /// <summary>How often curve points are written and pushed while training.</summary>
-    [Range(50, 10_000)]
+    /// <summary>How often curve points are written and pushed while training; 0 writes and pushes every report at once.</summary>
+    [Range(0, 10_000)]
     public int FlushMilliseconds { get; set; } = 400;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);

@@ -52,7 +52,9 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
         {
             builder.UseSetting("Worker:Embedded", "true");
             builder.UseSetting("Training:PollSeconds", "1");
-            builder.UseSetting("Training:FlushMilliseconds", "200");
+            // Every curve chunk is written and pushed as it is computed: on a fast machine a small run's whole curve
+            // fits in one 200 ms flush window, and the page would receive it in one piece.
+            builder.UseSetting("Training:FlushMilliseconds", "0");
         }
         else
         {
