@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace Portal.Web.Security;
 
-/// <summary>For the REST API, a refused request gets a problem body that says which role or scope is missing.</summary>
+/// <summary>For the REST API and the hubs, a refused request gets a problem body that says which role or scope is missing.</summary>
 internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler fallback = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden && context.Request.Path.StartsWithSegments("/api"))
+        if (authorizeResult.Forbidden && ApiPaths.IsApi(context))
         {
             var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() ?? [];
             var reasons = failed.Select(r => r switch

@@ -23,13 +23,12 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var secret = PresentedToken(Request);
+        if (secret is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var secret = header["Bearer ".Length..].Trim();
         var outcome = await tokens.AuthenticateAsync(secret, Context.RequestAborted);
         if (!outcome.Succeeded)
         {
@@ -48,6 +47,18 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>The token a request presents: <c>Authorization: Bearer</c>, or on a hub path the <c>access_token</c> query parameter.</summary>
+    public static string? PresentedToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return request.Path.StartsWithSegments(ApiPaths.Hubs) && request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

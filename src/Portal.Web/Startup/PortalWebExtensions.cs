@@ -40,6 +40,11 @@ public static class PortalWebExtensions
         services.AddSingleton<RunService>();
         services.AddSignalR();
         services.AddHostedService<RunsHubForwarder>();
+        services.AddOptions<LiveFeedOptions>()
+            .BindConfiguration(LiveFeedOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<RunFeedRelay>();
         builder.AddPortalLiveFeed();
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
@@ -52,11 +57,11 @@ public static class PortalWebExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // Never a stack trace: API errors become problem+json, page errors the friendly error page.
         // A request the API cannot bind (malformed JSON, a missing or non-numeric parameter) is the caller's mistake: 400, not 500.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        app.UseWhen(ApiPaths.IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         }));
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
+        app.UseWhen(c => !ApiPaths.IsApi(c), pages =>
         {
             pages.UseExceptionHandler("/Error", createScopeForErrors: true);
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

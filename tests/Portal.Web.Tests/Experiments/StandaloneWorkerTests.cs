@@ -75,6 +75,26 @@ public sealed class StandaloneWorkerTests : IAsyncLifetime
         Assert.Equal(0, run.GetProperty("attempt").GetInt32());
     }
 
+    [Fact]
+    public async Task StandaloneWorkersCurveReachesTheWebProcesssHubSubscribersLiveThroughTheDatabaseRelay()
+    {
+        var (client, runId) = await SubmitLongRunAsync();
+        var reader = await TokenFactory.CreateAsync(portal.Services, DemoAccounts.Manager, ApiScopes.Read);
+        await using var subscriber = await RunsHubSubscriber.ConnectAsync(portal, reader.Token);
+        await subscriber.SubscribeAsync(runId);
+
+        StartWorker("worker-d");
+        var end = await subscriber.WaitForStatusAsync(TimeSpan.FromMinutes(3), "Succeeded", "Failed", "Cancelled");
+        var stored = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=validation.logLoss");
+
+        // The worker publishes on its own process's feed only; what this web process pushed came from the database.
+        Assert.Equal("Succeeded", end.Status);
+        Assert.Contains(subscriber.Updates, u => u.Status == "Running" && u.Points.Any(p => p.Key == "validation.logLoss"));
+        var expected = stored.GetProperty("validation.logLoss").EnumerateArray().Select(p => (p.GetProperty("step").GetInt64(), p.GetProperty("value").GetDouble())).ToList();
+        Assert.Equal(401, expected.Count);
+        Assert.Equal(expected, subscriber.MergedCurves()["validation.logLoss"]);
+    }
+
     private async Task<(HttpClient, Guid)> SubmitLongRunAsync()
     {
         var token = await TokenFactory.CreateAsync(portal.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);

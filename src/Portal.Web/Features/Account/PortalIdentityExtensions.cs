@@ -35,7 +35,7 @@ public static class PortalIdentityExtensions
             })
             .AddPolicyScheme(SmartScheme, "Cookie or API token", options =>
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ApiTokenAuthenticationHandler.PresentedToken(context.Request) is not null
                         ? ApiTokenAuthenticationHandler.SchemeName
                         : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
@@ -93,7 +93,7 @@ public static class PortalIdentityExtensions
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (ApiPaths.IsApi(context.HttpContext))
         {
             return Results.Problem(
                     apiStatus == StatusCodes.Status401Unauthorized

@@ -75,3 +75,29 @@ public sealed record RunQuery(
 public sealed record CurvePoint(long Step, double Value);
 
 public sealed record RunLogDto(DateTime TimestampUtc, string Message);
+
+public static class CurveSeries
+{
+    /// <summary>
+    /// Adds a live point to a curve ordered by step. The live feed delivers at least once (a relay resends what a
+    /// page may already have read), so a point at a step the curve holds replaces it instead of doubling it.
+    /// </summary>
+    public static void Merge(List<CurvePoint> curve, CurvePoint point)
+    {
+        if (curve.Count == 0 || curve[^1].Step < point.Step)
+        {
+            curve.Add(point);
+            return;
+        }
+
+        var at = curve.FindLastIndex(p => p.Step <= point.Step);
+        if (at >= 0 && curve[at].Step == point.Step)
+        {
+            curve[at] = point;
+        }
+        else
+        {
+            curve.Insert(at + 1, point);
+        }
+    }
+}

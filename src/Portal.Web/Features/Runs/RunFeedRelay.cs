@@ -1,0 +1,165 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Domain.Runs;
+using Portal.Worker.Live;
+using Portal.Worker.Training;
+
+namespace Portal.Web.Features.Runs;
+
+/// <summary>The relay of runs trained in other processes (section <c>LiveFeed</c>).</summary>
+public sealed class LiveFeedOptions
+{
+    public const string SectionName = "LiveFeed";
+
+    /// <summary>How often the web process reads what workers in other processes wrote, to push it to its pages and hub subscribers.</summary>
+    [Range(100, 60_000)]
+    public int RelayMilliseconds { get; set; } = 1000;
+}
+
+/// <summary>
+/// A worker publishes on the live feed of its own process only. For runs trained elsewhere (a standalone worker, a
+/// worker on another machine) this web process reads the points, log lines, progress and end that the worker wrote
+/// to the database and publishes them on its own feed, so its pages and its <see cref="RunsHub"/> subscribers see
+/// those runs live too. Its cursors are a per-process cache of what it has relayed; the database stays the truth.
+/// </summary>
+internal sealed class RunFeedRelay(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    RunFeed feed,
+    IOptions<LiveFeedOptions> options,
+    TimeProvider time,
+    ILogger<RunFeedRelay> logger,
+    WorkerName? localWorker = null) : BackgroundService
+{
+    private const int MaxPointsPerTick = 5000;
+    private const int MaxLinesPerTick = 50;
+    private static readonly TimeSpan FinishedWindow = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<Guid, Cursor> relayed = [];
+    private readonly Dictionary<Guid, DateTimeOffset> ended = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Runs ended by this process (its embedded worker, a cancellation here) were published here already.
+        using var local = feed.Subscribe(update =>
+        {
+            if (update.Status is not (RunStatus.Queued or RunStatus.Running))
+            {
+                lock (ended)
+                {
+                    ended[update.RunId] = time.GetUtcNow();
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+        // Polling is paced by the machine's clock; the portal's clock (a test may move it by days) only dates the window of ended runs.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.RelayMilliseconds));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RelayAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Relaying runs trained by other processes failed; will retry.");
+            }
+        }
+    }
+
+    /// <summary>One pass: publishes what the database gained since the last pass for every run trained elsewhere.</summary>
+    internal async Task RelayAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var since = (now - FinishedWindow).UtcDateTime;
+        var mine = localWorker?.Value;
+        var tracked = relayed.Keys.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.Runs.AsNoTracking()
+            .Where(r => r.Mode == RunMode.Managed && (
+                (r.Status == RunStatus.Running && r.LeaseOwner != mine) ||
+                tracked.Contains(r.Id) ||
+                (r.FinishedUtc != null && r.FinishedUtc >= since)))
+            .Select(r => new { r.Id, r.Status, r.Progress, r.ProgressStage, r.FailureReason, r.Attempt, r.LeaseOwner })
+            .ToListAsync(cancellationToken);
+
+        lock (ended)
+        {
+            foreach (var old in ended.Where(e => now - e.Value > FinishedWindow).Select(e => e.Key).ToList())
+            {
+                ended.Remove(old);
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            var terminal = run.Status is not (RunStatus.Queued or RunStatus.Running);
+            bool alreadyEnded;
+            lock (ended)
+            {
+                alreadyEnded = ended.ContainsKey(run.Id);
+            }
+
+            if ((terminal && alreadyEnded) || (run.Status == RunStatus.Running && mine is not null && run.LeaseOwner == mine))
+            {
+                // Published by this process: its own worker trains it, or its end went out here.
+                relayed.Remove(run.Id);
+                continue;
+            }
+
+            if (!relayed.TryGetValue(run.Id, out var cursor) || cursor.Attempt != run.Attempt)
+            {
+                // First sight, or a retry (which clears the interrupted attempt's points): send every point so far.
+                cursor = new Cursor(run.Attempt, 0, 0, -1, null);
+            }
+
+            var points = await db.RunMetrics.AsNoTracking()
+                .Where(m => m.RunId == run.Id && m.Id > cursor.MetricId)
+                .OrderBy(m => m.Id).Take(MaxPointsPerTick)
+                .Select(m => new { m.Id, m.Key, m.Value, m.Step })
+                .ToListAsync(cancellationToken);
+            var lines = await db.RunLogLines.AsNoTracking()
+                .Where(l => l.RunId == run.Id && l.Id > cursor.LineId)
+                .OrderBy(l => l.Id).Take(MaxLinesPerTick)
+                .Select(l => new { l.Id, l.Message })
+                .ToListAsync(cancellationToken);
+            var moved = points.Count > 0 || lines.Count > 0 || cursor.Progress != run.Progress || cursor.Stage != run.ProgressStage;
+            var drained = points.Count < MaxPointsPerTick && lines.Count < MaxLinesPerTick;
+            if (moved || (terminal && drained))
+            {
+                // Points first (as Running), the end last, so a page reloading on the end reads a complete run.
+                var status = terminal ? RunStatus.Running : run.Status;
+                var stage = run.ProgressStage;
+                var batch = points.Select(p => new MetricPoint(p.Key, p.Value, p.Step)).ToList();
+                await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, stage, batch, lines.FirstOrDefault()?.Message));
+                foreach (var line in lines.Skip(1))
+                {
+                    await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, stage, [], line.Message));
+                }
+
+                if (terminal && drained)
+                {
+                    await feed.PublishAsync(new RunUpdate(run.Id, run.Status, 1, run.Status.ToString(), [], run.FailureReason));
+                }
+            }
+
+            if (terminal && drained)
+            {
+                relayed.Remove(run.Id);
+                lock (ended)
+                {
+                    ended[run.Id] = now;
+                }
+            }
+            else
+            {
+                relayed[run.Id] = new Cursor(run.Attempt, points.Count > 0 ? points[^1].Id : cursor.MetricId,
+                    lines.Count > 0 ? lines[^1].Id : cursor.LineId, run.Progress, run.ProgressStage);
+            }
+        }
+    }
+
+    private sealed record Cursor(int Attempt, long MetricId, long LineId, double Progress, string? Stage);
+}

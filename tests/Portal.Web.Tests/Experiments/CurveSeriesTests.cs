@@ -1,0 +1,40 @@
+using Portal.Web.Features.Runs;
+
+namespace Portal.Web.Tests.Experiments;
+
+/// <summary>The run page merges live points: the feed may deliver a point twice (a relay resending what the page read).</summary>
+public sealed class CurveSeriesTests
+{
+    [Fact]
+    public void PointsInStepOrderAreAppended()
+    {
+        var curve = new List<CurvePoint> { new(0, 1.0) };
+
+        CurveSeries.Merge(curve, new CurvePoint(1, 0.9));
+        CurveSeries.Merge(curve, new CurvePoint(2, 0.8));
+
+        Assert.Equal([new(0, 1.0), new(1, 0.9), new(2, 0.8)], curve);
+    }
+
+    [Fact]
+    public void APointAtAStepTheCurveHoldsReplacesItInsteadOfDoublingIt()
+    {
+        var curve = new List<CurvePoint> { new(0, 1.0), new(1, 0.9), new(2, 0.8) };
+
+        CurveSeries.Merge(curve, new CurvePoint(1, 0.9));
+        CurveSeries.Merge(curve, new CurvePoint(2, 0.7));
+
+        Assert.Equal([new(0, 1.0), new(1, 0.9), new(2, 0.7)], curve);
+    }
+
+    [Fact]
+    public void ALatePointIsInsertedAtItsStep()
+    {
+        var curve = new List<CurvePoint> { new(0, 1.0), new(2, 0.8) };
+
+        CurveSeries.Merge(curve, new CurvePoint(1, 0.9));
+        CurveSeries.Merge(curve, new CurvePoint(-1, 2.0));
+
+        Assert.Equal([new(-1, 2.0), new(0, 1.0), new(1, 0.9), new(2, 0.8)], curve);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Portal.Domain.Security;
+using Portal.Ml.DemoData;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Experiments;
+
+/// <summary>External subscribers of <c>/hubs/runs</c>: a run's curve and end reach them live; only readers get in.</summary>
+public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<TrainingAppFactory>
+{
+    private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task ReadOnlyTokenSubscriberReceivesTheCurveWhileTheRunTrainsThenItsEndAndMissesNoPoint()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Manager, ApiScopes.Read);
+        await using var subscriber = await RunsHubSubscriber.ConnectAsync(factory, reader.Token);
+
+        var runId = await SubmitAsync(client, dataset, new { numberOfIterations = 200 });
+        await subscriber.SubscribeAsync(runId);
+        var end = await subscriber.WaitForStatusAsync(TrainingTimeout, "Succeeded", "Failed", "Cancelled");
+        var stored = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=train.logLoss,validation.logLoss");
+
+        Assert.Equal("Succeeded", end.Status);
+        Assert.Contains(subscriber.Updates, u => u.Status == "Running" && u.Points.Any(p => p.Key == "validation.logLoss"));
+        var received = subscriber.MergedCurves();
+        foreach (var key in new[] { "train.logLoss", "validation.logLoss" })
+        {
+            var expected = stored.GetProperty(key).EnumerateArray().Select(p => (p.GetProperty("step").GetInt64(), p.GetProperty("value").GetDouble())).ToList();
+            Assert.Equal(201, expected.Count);
+            Assert.Equal(expected, received[key]);
+        }
+    }
+
+    [Fact]
+    public async Task SubscribingAfterTheRunEndedReturnsItsWholeCurveInTheSnapshot()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+        var runId = await SubmitAsync(client, dataset, new { numberOfIterations = 20 });
+        await client.WaitForRunAsync(runId, TrainingTimeout);
+        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Dpo, ApiScopes.Read);
+        await using var subscriber = await RunsHubSubscriber.ConnectAsync(factory, reader.Token);
+
+        await subscriber.SubscribeAsync(runId);
+
+        Assert.Equal("Succeeded", subscriber.Snapshot!.Status);
+        Assert.Equal(21, subscriber.Snapshot.Points.Count(p => p.Key == "validation.logLoss"));
+        Assert.Contains(subscriber.Snapshot.Points, p => p.Key == "areaUnderRocCurve");
+    }
+
+    [Fact]
+    public async Task SubscribingToAnUnknownRunFailsWithTheReason()
+    {
+        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read);
+        await using var subscriber = await RunsHubSubscriber.ConnectAsync(factory, reader.Token);
+        var unknown = Guid.NewGuid();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => subscriber.SubscribeAsync(unknown));
+
+        Assert.Contains($"Run {unknown} does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task HubRefusesNoTokenATokenWithoutReadScopeAndATokenWhoseUserMayNotReadRuns()
+    {
+        var predictOnly = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Predict);
+        var admin = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Admin, ApiScopes.Read);
+
+        var anonymous = await Assert.ThrowsAsync<HttpRequestException>(() => RunsHubSubscriber.Connection(factory, null).StartAsync());
+        var noScope = await Assert.ThrowsAsync<HttpRequestException>(() => RunsHubSubscriber.Connection(factory, predictOnly.Token).StartAsync());
+        var noRole = await Assert.ThrowsAsync<HttpRequestException>(() => RunsHubSubscriber.Connection(factory, admin.Token).StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, noScope.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, noRole.StatusCode);
+        using var raw = TokenFactory.ClientWith(factory, predictOnly.Token);
+        var refused = await raw.PostAsync("/hubs/runs/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("lacks the 'read' scope", (await refused.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task BrowserClientsMayPassTheTokenAsAccessTokenOnTheHubPathOnly()
+    {
+        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read);
+        using var client = BrowserSession.NewClient(factory);
+
+        var withQuery = await client.PostAsync($"/hubs/runs/negotiate?negotiateVersion=1&access_token={reader.Token}", null);
+        var without = await client.PostAsync("/hubs/runs/negotiate?negotiateVersion=1", null);
+        var onTheApi = await client.GetAsync($"/api/runs?access_token={reader.Token}");
+
+        Assert.Equal(HttpStatusCode.OK, withQuery.StatusCode);
+        Assert.Contains("connectionToken", await withQuery.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, onTheApi.StatusCode);
+    }
+
+    private static async Task<Guid> SubmitAsync(HttpClient client, (Guid Id, int Version) dataset, object hyperparameters)
+    {
+        var response = await client.PostAsJsonAsync("/api/runs", new
+        {
+            experiment = "hub-subscribers",
+            datasetId = dataset.Id,
+            datasetVersion = dataset.Version,
+            labelColumn = LoanDefaultGenerator.Label,
+            task = "binary",
+            trainer = "LightGbm",
+            hyperparameters,
+            validationFraction = 0.2,
+            seed = 3,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("runId").GetGuid();
+    }
+
+    private async Task<(HttpClient, (Guid, int))> ScientistWithLoansAsync()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        var client = TokenFactory.ClientWith(factory, token.Token);
+        using var csv = new MemoryStream();
+        new LoanDefaultGenerator(seed: 19).Write(csv, rows: 2000);
+        var body = await (await client.UploadAsync("loans-hub", csv.ToArray())).JsonAsync();
+        return (client, (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32()));
+    }
+}

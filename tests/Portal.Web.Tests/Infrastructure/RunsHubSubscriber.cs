@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Portal.Web.Features.Runs;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>
+/// An external client of <c>/hubs/runs</c>, as a notebook or script would be: connects with an API token over the
+/// real SignalR protocol (long polling through the test server), subscribes to a run, and records what it receives.
+/// </summary>
+public sealed class RunsHubSubscriber : IAsyncDisposable
+{
+    private readonly HubConnection connection;
+    private readonly ConcurrentQueue<RunUpdateMessage> updates = new();
+
+    private RunsHubSubscriber(HubConnection connection)
+    {
+        this.connection = connection;
+        connection.On<RunUpdateMessage>(nameof(IRunsClient.RunUpdated), updates.Enqueue);
+    }
+
+    public IReadOnlyList<RunUpdateMessage> Updates => [.. updates];
+
+    public RunSnapshotMessage? Snapshot { get; private set; }
+
+    public static HubConnection Connection(WebApplicationFactory<Program> factory, string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(factory.Server.BaseAddress, "/hubs/runs"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .Build();
+
+    public static async Task<RunsHubSubscriber> ConnectAsync(WebApplicationFactory<Program> factory, string token)
+    {
+        var subscriber = new RunsHubSubscriber(Connection(factory, token));
+        await subscriber.connection.StartAsync();
+        return subscriber;
+    }
+
+    public async Task SubscribeAsync(Guid runId) =>
+        Snapshot = await connection.InvokeAsync<RunSnapshotMessage>(nameof(RunsHub.SubscribeToRun), runId);
+
+    /// <summary>Waits until an update with one of the given statuses arrives (the feed's end of a run).</summary>
+    public async Task<RunUpdateMessage> WaitForStatusAsync(TimeSpan timeout, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var end = updates.FirstOrDefault(u => statuses.Contains(u.Status));
+            if (end is not null)
+            {
+                return end;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No {string.Join("/", statuses)} update within {timeout}; received {updates.Count} update(s).");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The snapshot's points merged with every update's, by key and step, as a subscriber is told to merge them.</summary>
+    public Dictionary<string, List<(long Step, double Value)>> MergedCurves()
+    {
+        var merged = new Dictionary<(string Key, long Step), double>();
+        foreach (var point in (Snapshot?.Points ?? []).Concat(updates.SelectMany(u => u.Points)))
+        {
+            merged[(point.Key, point.Step)] = point.Value;
+        }
+
+        return merged.GroupBy(p => p.Key.Key).ToDictionary(g => g.Key, g => g.Select(p => (p.Key.Step, p.Value)).OrderBy(p => p.Step).ToList());
+    }
+
+    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+}
