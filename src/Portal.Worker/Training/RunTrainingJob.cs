@@ -35,15 +35,16 @@ public sealed class RunTrainingJob(
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, CancellationToken.None);
-            if (run.Attempt > 1)
+            // A retry, or a run handed back by a stopping worker, starts its curve afresh: points of the interrupted
+            // training would mix two trainings (the hand-back does not count as an attempt, so the attempt number may repeat).
+            var cleared = await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync(CancellationToken.None);
+            if (cleared > 0)
             {
-                // A retry starts its curve afresh: points of the interrupted attempt would mix two trainings.
-                var cleared = await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync(CancellationToken.None);
                 db.RunLogLines.Add(new RunLogLine
                 {
                     RunId = runId,
                     TimestampUtc = time.GetUtcNow().UtcDateTime,
-                    Message = $"Attempt {run.Attempt}: cleared {cleared} curve point(s) of the interrupted attempt.",
+                    Message = $"Attempt {run.Attempt}: cleared {cleared} curve point(s) of the interrupted training.",
                 });
                 await db.SaveChangesAsync(CancellationToken.None);
             }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
 using Portal.Web.Features.Runs;
@@ -58,6 +62,33 @@ public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         Assert.Contains("ExplodingLoss", run.GetProperty("failureReason").GetString());
         Assert.Contains(run.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("rule").GetString() == "ExplodingLoss");
+    }
+
+    [Fact]
+    public async Task PointsLeftByAnInterruptedTrainingAreClearedWhenTheRunTrainsAgain()
+    {
+        // A run handed back by a stopping worker keeps its attempt number and the points that worker had written;
+        // a queued run holding such points stands for it here. The worker (one run at a time) is kept busy meanwhile.
+        var (client, dataset) = await ScientistWithLoansAsync();
+        var busy = await client.PostAsJsonAsync("/api/runs", Request(dataset, "LightGbm", new { numberOfIterations = 300 }));
+        var response = await client.PostAsJsonAsync("/api/runs", Request(dataset, "LightGbm", new { numberOfIterations = 20 }));
+        var runId = (await response.JsonAsync()).GetProperty("runId").GetGuid();
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal(RunStatus.Queued, (await db.Runs.FirstAsync(r => r.Id == runId)).Status);
+            db.RunMetrics.Add(new RunMetric { RunId = runId, Key = "validation.logLoss", Value = 42, Step = 7, TimestampUtc = DateTime.UtcNow });
+            db.RunMetrics.Add(new RunMetric { RunId = runId, Key = "validation.logLoss", Value = 42, Step = 500, TimestampUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var run = await client.WaitForRunAsync(runId, TrainingTimeout);
+        var curve = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=validation.logLoss");
+
+        Assert.Equal(HttpStatusCode.Accepted, busy.StatusCode);
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        var steps = curve.GetProperty("validation.logLoss").EnumerateArray().Select(p => p.GetProperty("step").GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => (long)i), steps);
+        Assert.DoesNotContain(curve.GetProperty("validation.logLoss").EnumerateArray(), p => p.GetProperty("value").GetDouble() == 42);
     }
 
     [Theory]

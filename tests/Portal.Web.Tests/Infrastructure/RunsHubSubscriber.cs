@@ -51,18 +51,19 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
     /// <summary>Waits until an update with one of the given statuses arrives (the feed's end of a run).</summary>
     public async Task<RunUpdateMessage> WaitForStatusAsync(TimeSpan timeout, params string[] statuses)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var end = updates.FirstOrDefault(u => statuses.Contains(u.Status));
-            if (end is not null)
-            {
-                return end;
-            }
+        await WaitForAsync(received => received.Any(u => statuses.Contains(u.Status)), timeout, $"a {string.Join("/", statuses)} update");
+        return updates.First(u => statuses.Contains(u.Status));
+    }
 
+    /// <summary>Polls what has been received until <paramref name="condition"/> holds (or fails the test after <paramref name="timeout"/>).</summary>
+    public async Task WaitForAsync(Func<IReadOnlyList<RunUpdateMessage>, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Updates))
+        {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No {string.Join("/", statuses)} update within {timeout}; received {updates.Count} update(s).");
+                throw new TimeoutException($"No {what} within {timeout}; received {updates.Count} update(s).");
             }
 
             await Task.Delay(100);

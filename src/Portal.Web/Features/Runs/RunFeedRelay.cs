@@ -35,6 +35,7 @@ internal sealed class RunFeedRelay(
     private const int MaxPointsPerTick = 5000;
     private const int MaxLinesPerTick = 50;
     private static readonly TimeSpan FinishedWindow = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<Guid, Cursor> relayed = [];
     private readonly Dictionary<Guid, DateTimeOffset> ended = [];
@@ -82,7 +83,7 @@ internal sealed class RunFeedRelay(
                 (r.Status == RunStatus.Running && r.LeaseOwner != mine) ||
                 tracked.Contains(r.Id) ||
                 (r.FinishedUtc != null && r.FinishedUtc >= since)))
-            .Select(r => new { r.Id, r.Status, r.Progress, r.ProgressStage, r.FailureReason, r.Attempt, r.LeaseOwner })
+            .Select(r => new { r.Id, r.Status, r.Progress, r.ProgressStage, r.FailureReason, r.Attempt, r.LeaseOwner, r.FinishedUtc })
             .ToListAsync(cancellationToken);
 
         lock (ended)
@@ -109,10 +110,26 @@ internal sealed class RunFeedRelay(
                 continue;
             }
 
-            if (!relayed.TryGetValue(run.Id, out var cursor) || cursor.Attempt != run.Attempt)
+            var seen = relayed.TryGetValue(run.Id, out var cursor);
+            if (!seen && terminal && run.FinishedUtc > (now - EndGrace).UtcDateTime)
             {
-                // First sight, or a retry (which clears the interrupted attempt's points): send every point so far.
-                cursor = new Cursor(run.Attempt, 0, 0, -1, null);
+                // An end this relay never saw running: wait a moment, for this process's own worker publishes its end
+                // just after writing it; if this process did not, the end is relayed on a later pass.
+                continue;
+            }
+
+            if (!seen || cursor is null)
+            {
+                // First sight: every point so far (subscribers merge by step), but only log lines written from now on
+                // (a page shows the earlier ones from its own read).
+                var lastLine = await db.RunLogLines.Where(l => l.RunId == run.Id).MaxAsync(l => (long?)l.Id, cancellationToken) ?? 0;
+                cursor = new Cursor(run.Attempt, run.LeaseOwner, 0, lastLine, -1, null);
+            }
+            else if (run.Status == RunStatus.Running && (cursor.Attempt != run.Attempt || cursor.Owner != run.LeaseOwner))
+            {
+                // A new training (a retry or a hand-back) clears the interrupted one's points: send its points from the
+                // start. Ids only grow (AUTOINCREMENT, sequences), so none of the new training's points is skipped.
+                cursor = cursor with { Attempt = run.Attempt, Owner = run.LeaseOwner, MetricId = 0 };
             }
 
             var points = await db.RunMetrics.AsNoTracking()
@@ -125,24 +142,23 @@ internal sealed class RunFeedRelay(
                 .OrderBy(l => l.Id).Take(MaxLinesPerTick)
                 .Select(l => new { l.Id, l.Message })
                 .ToListAsync(cancellationToken);
-            var moved = points.Count > 0 || lines.Count > 0 || cursor.Progress != run.Progress || cursor.Stage != run.ProgressStage;
+            var moved = points.Count > 0 || lines.Count > 0 || (!terminal && (cursor.Progress != run.Progress || cursor.Stage != run.ProgressStage));
             var drained = points.Count < MaxPointsPerTick && lines.Count < MaxLinesPerTick;
-            if (moved || (terminal && drained))
+            if (moved)
             {
-                // Points first (as Running), the end last, so a page reloading on the end reads a complete run.
+                // Points first (as Running when the run has ended), the end last, so a page reloading on the end reads a complete run.
                 var status = terminal ? RunStatus.Running : run.Status;
-                var stage = run.ProgressStage;
                 var batch = points.Select(p => new MetricPoint(p.Key, p.Value, p.Step)).ToList();
-                await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, stage, batch, lines.FirstOrDefault()?.Message));
+                await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, run.ProgressStage, batch, lines.FirstOrDefault()?.Message));
                 foreach (var line in lines.Skip(1))
                 {
-                    await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, stage, [], line.Message));
+                    await feed.PublishAsync(new RunUpdate(run.Id, status, run.Progress, run.ProgressStage, [], line.Message));
                 }
+            }
 
-                if (terminal && drained)
-                {
-                    await feed.PublishAsync(new RunUpdate(run.Id, run.Status, 1, run.Status.ToString(), [], run.FailureReason));
-                }
+            if (terminal && drained)
+            {
+                await feed.PublishAsync(new RunUpdate(run.Id, run.Status, 1, run.Status.ToString(), [], run.FailureReason));
             }
 
             if (terminal && drained)
@@ -155,11 +171,12 @@ internal sealed class RunFeedRelay(
             }
             else
             {
-                relayed[run.Id] = new Cursor(run.Attempt, points.Count > 0 ? points[^1].Id : cursor.MetricId,
+                // The owner is remembered while running only: an end or a hand-back releases the lease without starting a training.
+                relayed[run.Id] = new Cursor(run.Attempt, run.Status == RunStatus.Running ? run.LeaseOwner : cursor.Owner, points.Count > 0 ? points[^1].Id : cursor.MetricId,
                     lines.Count > 0 ? lines[^1].Id : cursor.LineId, run.Progress, run.ProgressStage);
             }
         }
     }
 
-    private sealed record Cursor(int Attempt, long MetricId, long LineId, double Progress, string? Stage);
+    private sealed record Cursor(int Attempt, string? Owner, long MetricId, long LineId, double Progress, string? Stage);
 }
