@@ -25,7 +25,14 @@ public static class PortalWebExtensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // A request the API cannot bind says which parameter or body failed, so the caller knows what to fix.
+            if (context.Exception is BadHttpRequestException bad && context.ProblemDetails.Detail is null)
+            {
+                context.ProblemDetails.Detail = bad.Message;
+            }
+        });
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 

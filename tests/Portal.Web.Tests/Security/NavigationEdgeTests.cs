@@ -61,7 +61,9 @@ public sealed partial class NavigationEdgeTests(PortalAppFactory factory) : ICla
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync());
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("   at ", problem);
+        Assert.Contains("Failed to read parameter", problem); // says what could not be read
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

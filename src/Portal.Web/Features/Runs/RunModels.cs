@@ -70,7 +70,17 @@ public sealed record RunQuery(
     string SortBy = "submitted",
     bool Descending = true,
     int Page = 0,
-    int PageSize = 25);
+    int PageSize = 25)
+{
+    public static readonly IReadOnlyList<string> SortKeys = ["submitted", "metric", "trainer", "status"];
+
+    /// <summary>What is wrong with the query, said so that the caller can fix it; null when it is valid.</summary>
+    public string? Problem() =>
+        !SortKeys.Contains(SortBy, StringComparer.OrdinalIgnoreCase) ? $"sortBy must be one of {string.Join(", ", SortKeys)}."
+        : MetricMin > MetricMax ? "metricMin must not exceed metricMax."
+        : (MetricMin is { } min && !double.IsFinite(min)) || (MetricMax is { } max && !double.IsFinite(max)) ? "metricMin and metricMax must be finite numbers."
+        : null;
+}
 
 public sealed record CurvePoint(long Step, double Value);
 

@@ -202,7 +202,9 @@ public sealed class RunService(
 
         if (!string.IsNullOrWhiteSpace(query.SubmittedBy))
         {
-            runs = runs.Where(r => r.SubmittedByName.Contains(query.SubmittedBy));
+            // Case-insensitive on both providers (SQLite's instr and PostgreSQL's strpos both match case).
+            var submitter = query.SubmittedBy.Trim().ToLowerInvariant();
+            runs = runs.Where(r => r.SubmittedByName.ToLower().Contains(submitter));
         }
 
         if (query.MetricMin is { } min)
@@ -218,8 +220,9 @@ public sealed class RunService(
         var total = await runs.CountAsync(cancellationToken);
         runs = (query.SortBy.ToLowerInvariant(), query.Descending) switch
         {
-            ("metric", true) => runs.OrderByDescending(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
-            ("metric", false) => runs.OrderBy(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
+            // Runs without a metric (queued, running, failed) last either way: SQLite sorts NULL first, PostgreSQL last.
+            ("metric", true) => runs.OrderBy(r => r.PrimaryMetricValue == null).ThenByDescending(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
+            ("metric", false) => runs.OrderBy(r => r.PrimaryMetricValue == null).ThenBy(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
             ("trainer", true) => runs.OrderByDescending(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
             ("trainer", false) => runs.OrderBy(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
             ("status", true) => runs.OrderByDescending(r => r.Status).ThenByDescending(r => r.SubmittedUtc),

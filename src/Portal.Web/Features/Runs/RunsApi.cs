@@ -18,8 +18,13 @@ internal static class RunsApi
 
         group.MapGet("/", async (Guid? experimentId, RunStatus? status, string? trainer, string? submittedBy, double? metricMin, double? metricMax,
                 string? sortBy, bool? descending, int? page, int? pageSize, RunService runs, CancellationToken ct) =>
-                await runs.ListAsync(new RunQuery(experimentId, status, trainer, submittedBy, metricMin, metricMax, sortBy ?? "submitted",
-                    descending ?? true, page ?? 0, pageSize ?? 25), ct))
+            {
+                var query = new RunQuery(experimentId, status, trainer, submittedBy, metricMin, metricMax, sortBy ?? "submitted",
+                    descending ?? true, page ?? 0, pageSize ?? 25);
+                return query.Problem() is { } problem
+                    ? Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
+                    : Results.Ok(await runs.ListAsync(query, ct));
+            })
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Lists runs, paged, sorted (submitted, metric, trainer, status) and filtered.");
 

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Domain.Security;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Experiments;
+
+/// <summary>The run list on SQLite.</summary>
+public sealed class RunListApiTests(PortalAppFactory factory) : RunListApiTestsBase(factory), IClassFixture<PortalAppFactory>;
+
+/// <summary>The run list on a private PostgreSQL server: NULL ordering and string matching differ from SQLite there.</summary>
+public sealed class PostgresRunListApiTests(PostgresAppFactory factory) : RunListApiTestsBase(factory), IClassFixture<PostgresAppFactory>;
+
+/// <summary>
+/// <c>GET /api/runs</c>: server-side paging, sorting and filtering, as the runs page uses them. Each test keeps to an
+/// experiment of its own; its runs are externally tracked runs ended with a primary metric (AUC), or left running.
+/// </summary>
+public abstract class RunListApiTestsBase(PortalAppFactory factory)
+{
+    [Fact]
+    public async Task PagesHoldPageSizeRunsNewestFirstAndTheTotalCountsThemAll()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, created) = await CreateRunsAsync(client, Enumerable.Range(0, 7).Select(i => ("LightGbm", (double?)(0.5 + (i / 100.0)))).ToArray());
+
+        var first = await ListAsync(client, $"experimentId={experimentId}&pageSize=3");
+        var last = await ListAsync(client, $"experimentId={experimentId}&pageSize=3&page=2");
+        var oldestFirst = await ListAsync(client, $"experimentId={experimentId}&pageSize=3&descending=false");
+
+        Assert.Equal(7, first.GetProperty("total").GetInt32());
+        Assert.Equal(created.AsEnumerable().Reverse().Take(3), Ids(first));
+        Assert.Equal([created[0]], Ids(last));
+        Assert.Equal(created.Take(3), Ids(oldestFirst));
+    }
+
+    [Fact]
+    public async Task FiltersNarrowTheListAndItsTotal()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, runs) = await CreateRunsAsync(client, ("LightGbm", 0.9), ("LightGbm", 0.7), ("FastTree", 0.8), ("FastTree", null));
+        var scope = $"experimentId={experimentId}";
+
+        Assert.Equal([runs[1], runs[0]], Ids(await ListAsync(client, $"{scope}&trainer=LightGbm")));
+        Assert.Equal([runs[3]], Ids(await ListAsync(client, $"{scope}&status=Running")));
+        Assert.Equal([runs[2], runs[0]], Ids(await ListAsync(client, $"{scope}&metricMin=0.75")));
+        Assert.Equal([runs[2]], Ids(await ListAsync(client, $"{scope}&metricMin=0.75&metricMax=0.85")));
+        Assert.Equal(4, (await ListAsync(client, $"{scope}&submittedBy=SCIENTIST")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await ListAsync(client, $"{scope}&submittedBy=manager")).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await ListAsync(client, $"{scope}&trainer=FastTree&status=Succeeded")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task SortingByMetricPutsRunsWithoutOneLastEitherWay()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, runs) = await CreateRunsAsync(client, ("LightGbm", 0.7), ("LightGbm", null), ("LightGbm", 0.9), ("LightGbm", 0.8));
+
+        var best = await ListAsync(client, $"experimentId={experimentId}&sortBy=metric&descending=true");
+        var worst = await ListAsync(client, $"experimentId={experimentId}&sortBy=metric&descending=false");
+
+        Assert.Equal([runs[2], runs[3], runs[0], runs[1]], Ids(best));
+        Assert.Equal([runs[0], runs[3], runs[2], runs[1]], Ids(worst));
+        Assert.Equal(0.9, best.GetProperty("items")[0].GetProperty("primaryMetricValue").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("sortBy=colour", "sortBy must be one of submitted, metric, trainer, status", "")]
+    [InlineData("metricMin=0.9&metricMax=0.1", "metricMin must not exceed metricMax", "")]
+    [InlineData("status=Sleeping", "status", "Sleeping")]
+    [InlineData("page=first", "page", "first")]
+    public async Task BadListParametersAreRefusedWithTheReason(string query, string expected, string alsoNamed)
+    {
+        var client = await ScientistAsync();
+
+        var response = await client.GetAsync($"/api/runs?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.JsonAsync()).GetProperty("detail").GetString();
+        Assert.Contains(expected, detail);
+        Assert.Contains(alsoNamed, detail);
+    }
+
+    private static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetGuid())];
+
+    private static async Task<JsonElement> ListAsync(HttpClient client, string query)
+    {
+        var response = await client.GetAsync($"/api/runs?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    /// <summary>One run per (trainer, AUC) in a new experiment, oldest first; a run with no AUC is left running.</summary>
+    private static async Task<(Guid ExperimentId, List<Guid> Runs)> CreateRunsAsync(HttpClient client, params (string Trainer, double? Auc)[] runs)
+    {
+        var experiment = $"list-{Guid.NewGuid():N}";
+        var ids = new List<Guid>();
+        foreach (var (trainer, auc) in runs)
+        {
+            var created = await client.PostAsJsonAsync("/api/runs", new { experiment, mode = "external", task = "binary", trainer });
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+            var runId = (await created.JsonAsync()).GetProperty("runId").GetGuid();
+            if (auc is { } value)
+            {
+                var logged = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics = new[] { new { key = "areaUnderRocCurve", value, step = 1 } } });
+                Assert.Equal(HttpStatusCode.OK, logged.StatusCode);
+                var ended = await client.PostAsJsonAsync($"/api/runs/{runId}/end", new { status = "Succeeded" });
+                Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+            }
+
+            ids.Add(runId);
+        }
+
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{ids[0]}");
+        return (run.GetProperty("experimentId").GetGuid(), ids);
+    }
+
+    private async Task<HttpClient> ScientistAsync()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        return TokenFactory.ClientWith(factory, token.Token);
+    }
+}
