@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Portal.Domain.Security;
+using Portal.Web.Features.Runs;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Components;
+
+/// <summary>
+/// The compare page, rendered with bUnit over the real <see cref="RunService"/> and database of a running app:
+/// metrics side by side with the best marked, parameter differences highlighted, curves overlaid.
+/// </summary>
+public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<PortalAppFactory>
+{
+    private readonly PortalAppFactory factory;
+
+    public RunComparePageTests(PortalAppFactory factory)
+    {
+        this.factory = factory;
+        Services.AddSingleton(factory.Services.GetRequiredService<RunService>());
+        SignIn(DemoAccounts.Manager, Roles.BusinessManager);
+    }
+
+    [Fact]
+    public async Task ThreeRunsShowMetricsWithTheBestMarkedParameterDifferencesHighlightedAndOverlaidCurves()
+    {
+        var client = await ScientistAsync();
+        var a = await LogRunAsync(client, "LightGbm", auc: 0.91, logLoss: 0.30, ("numberOfIterations", "100"), ("learningRate", "0.1"));
+        var b = await LogRunAsync(client, "LightGbm", auc: 0.87, logLoss: 0.25, ("numberOfIterations", "300"), ("learningRate", "0.1"));
+        var c = await LogRunAsync(client, "FastTree", auc: 0.80, logLoss: 0.41, ("numberOfIterations", "100"), ("learningRate", "0.1"));
+
+        var cut = RenderCompare($"{a},{b},{c}");
+        cut.WaitForElement("[data-testid=compare-table]");
+
+        var auc = Row(cut, "areaUnderRocCurve");
+        Assert.Equal(["0.91", "0.87", "0.8"], auc.Skip(1).Select(td => td.TextContent));
+        Assert.Equal([true, false, false], auc.Skip(1).Select(td => td.ClassList.Contains("portal-diff")));
+        var loss = Row(cut, "logLoss");
+        Assert.Equal([false, true, false], loss.Skip(1).Select(td => td.ClassList.Contains("portal-diff"))); // lower is better
+        Assert.Contains("portal-diff", RowElement(cut, "numberOfIterations").ClassList);
+        Assert.DoesNotContain("portal-diff", RowElement(cut, "learningRate").ClassList);
+        Assert.Equal(3, cut.FindAll("[data-testid=curve-chart] polyline").Count);
+        Assert.Contains("15 points over 5 steps", cut.Find("[data-testid=curve-points]").TextContent);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public async Task FewerThanTwoOrMoreThanFiveRunsAskForTwoToFive(int count)
+    {
+        var client = await ScientistAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await LogRunAsync(client, "LightGbm", auc: 0.8, logLoss: 0.4));
+        }
+
+        var cut = RenderCompare(string.Join(',', ids));
+
+        cut.WaitForAssertion(() => Assert.Contains("Choose two to five runs", cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=compare-table]"));
+    }
+
+    [Fact]
+    public async Task AnIdThatIsNoRunIsNamedInsteadOfSilentlyLeftOut()
+    {
+        var client = await ScientistAsync();
+        var a = await LogRunAsync(client, "LightGbm", auc: 0.8, logLoss: 0.4);
+        var missing = Guid.NewGuid();
+
+        var cut = RenderCompare($"{a},{missing}");
+
+        cut.WaitForAssertion(() => Assert.Contains($"No run {missing}", cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=compare-table]"));
+    }
+
+    private IRenderedComponent<ContainerFragment> RenderCompare(string ids)
+    {
+        // The page reads its runs from the address, as when a user opens a compare link.
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"runs/compare?ids={ids}");
+        return Render<ContainerFragment>(p => p.AddChildContent(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<RunComparePage>(1);
+            builder.CloseComponent();
+        }));
+    }
+
+    private static AngleSharp.Dom.IElement RowElement(IRenderedComponent<ContainerFragment> cut, string key) =>
+        cut.FindAll("[data-testid=compare-table] tr").Single(tr => tr.Children.FirstOrDefault()?.TextContent == key);
+
+    private static List<AngleSharp.Dom.IElement> Row(IRenderedComponent<ContainerFragment> cut, string key) => [.. RowElement(cut, key).Children];
+
+    /// <summary>An externally tracked run with a 5-step validation curve, its params and final metrics, ended Succeeded.</summary>
+    private static async Task<Guid> LogRunAsync(HttpClient client, string trainer, double auc, double logLoss, params (string Key, string Value)[] parameters)
+    {
+        var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "compare", mode = "external", task = "binary", trainer });
+        var runId = (await created.JsonAsync()).GetProperty("runId").GetGuid();
+        var metrics = Enumerable.Range(0, 5).Select(s => new { key = "validation.logLoss", value = logLoss + (0.1 * (4 - s)), step = (long)s })
+            .Append(new { key = "areaUnderRocCurve", value = auc, step = 4L })
+            .Append(new { key = "logLoss", value = logLoss, step = 4L });
+        var logged = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics, @params = parameters.Select(p => new { key = p.Key, value = p.Value }) });
+        Assert.Equal(HttpStatusCode.OK, logged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/end", new { status = "Succeeded" })).StatusCode);
+        return runId;
+    }
+
+    private async Task<HttpClient> ScientistAsync()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        return TokenFactory.ClientWith(factory, token.Token);
+    }
+
+    /// <summary>Renders its child content: lets a test put the popover provider MudBlazor needs beside the page.</summary>
+    public sealed class ContainerFragment : ComponentBase
+    {
+        [Parameter]
+        public RenderFragment? ChildContent { get; set; }
+
+        protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
+    }
+}
