@@ -3,13 +3,22 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Experiments;
 
-public sealed class DatasetApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+/// <summary>Dataset uploads on SQLite.</summary>
+public sealed class DatasetApiTests(PortalAppFactory factory) : DatasetApiTestsBase(factory), IClassFixture<PortalAppFactory>;
+
+/// <summary>Dataset uploads on a private PostgreSQL server: versioning, refusals that store nothing, the audit entry.</summary>
+public sealed class PostgresDatasetApiTests(PostgresAppFactory factory) : DatasetApiTestsBase(factory), IClassFixture<PostgresAppFactory>;
+
+public abstract class DatasetApiTestsBase(PortalAppFactory factory)
 {
     private const string Customers = """
         customer_id,email,age,plan,monthly_spend,churned
@@ -78,7 +87,11 @@ public sealed class DatasetApiTests(PortalAppFactory factory) : IClassFixture<Po
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, detail);
-        Assert.Empty(factory.QueryColumn("SELECT Id FROM Datasets WHERE Name = $n", ("$n", name)));
+        await using (var db = await DbAsync())
+        {
+            Assert.False(await db.Datasets.AnyAsync(d => d.Name == name));
+        }
+
         Assert.Equal(blobsBefore, BlobCount());
     }
 
@@ -119,8 +132,10 @@ public sealed class DatasetApiTests(PortalAppFactory factory) : IClassFixture<Po
 
         var body = await (await client.UploadCsvAsync("customers-audit", Customers)).JsonAsync();
 
-        var details = Assert.Single(factory.QueryColumn("SELECT DetailsJson FROM AuditEntries WHERE Action = $a AND SubjectId = $id",
-            ("$a", DatasetService.UploadedAction), ("$id", body.GetProperty("versionId").GetGuid().ToString())));
+        await using var db = await DbAsync();
+        var versionId = body.GetProperty("versionId").GetGuid().ToString();
+        var details = Assert.Single(await db.AuditEntries.Where(a => a.Action == DatasetService.UploadedAction && a.SubjectId == versionId)
+            .Select(a => a.DetailsJson).ToListAsync());
         Assert.Contains("\"email\"", details);
         Assert.Contains(body.GetProperty("sha256").GetString()!, details);
     }
@@ -130,6 +145,8 @@ public sealed class DatasetApiTests(PortalAppFactory factory) : IClassFixture<Po
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         return TokenFactory.ClientWith(factory, token.Token);
     }
+
+    private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
     private int BlobCount()
     {
