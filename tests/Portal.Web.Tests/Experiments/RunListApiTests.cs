@@ -64,6 +64,24 @@ public abstract class RunListApiTestsBase(PortalAppFactory factory)
         Assert.Equal(0.9, best.GetProperty("items")[0].GetProperty("primaryMetricValue").GetDouble());
     }
 
+    [Fact]
+    public async Task PagesSortedByMetricRunOnFromTheLastScoredRunIntoTheUnscoredOnesNewestFirst()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, runs) = await CreateRunsAsync(client, ("FastTree", null), ("FastTree", 0.6), ("FastTree", 0.8), ("FastTree", null), ("FastTree", 0.7));
+        var scope = $"experimentId={experimentId}&sortBy=metric&descending=true&pageSize=2";
+
+        var pages = new List<List<Guid>>();
+        for (var page = 0; page < 3; page++)
+        {
+            pages.Add(Ids(await ListAsync(client, $"{scope}&page={page}")));
+        }
+
+        Assert.Equal([runs[2], runs[4]], pages[0]);
+        Assert.Equal([runs[1], runs[3]], pages[1]);
+        Assert.Equal([runs[0]], pages[2]);
+    }
+
     [Theory]
     [InlineData("sortBy=colour", "sortBy must be one of submitted, metric, trainer, status", "")]
     [InlineData("metricMin=0.9&metricMax=0.1", "metricMin must not exceed metricMax", "")]

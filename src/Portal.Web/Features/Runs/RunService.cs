@@ -218,25 +218,43 @@ public sealed class RunService(
         }
 
         var total = await runs.CountAsync(cancellationToken);
-        runs = (query.SortBy.ToLowerInvariant(), query.Descending) switch
+        var skip = page * pageSize;
+        List<Run> pageRuns;
+        if (query.SortBy.Equals("metric", StringComparison.OrdinalIgnoreCase))
         {
-            // Runs without a metric (queued, running, failed) last either way: SQLite sorts NULL first, PostgreSQL last.
-            ("metric", true) => runs.OrderBy(r => r.PrimaryMetricValue == null).ThenByDescending(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
-            ("metric", false) => runs.OrderBy(r => r.PrimaryMetricValue == null).ThenBy(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc),
-            ("trainer", true) => runs.OrderByDescending(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
-            ("trainer", false) => runs.OrderBy(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
-            ("status", true) => runs.OrderByDescending(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
-            ("status", false) => runs.OrderBy(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
-            (_, false) => runs.OrderBy(r => r.SubmittedUtc),
-            _ => runs.OrderByDescending(r => r.SubmittedUtc),
-        };
-        var rows = await (from r in runs.Skip(page * pageSize).Take(pageSize)
-                          join e in db.Experiments on r.ExperimentId equals e.Id
-                          select new { Run = r, Experiment = e.Name })
-            .ToListAsync(cancellationToken);
+            // Runs without a metric (queued, running, failed) come last either way, on both providers (SQLite sorts NULL
+            // first, PostgreSQL last). Two reads keep each one an index range: the scored runs in metric order, then,
+            // once a page runs past them, the unscored ones newest first.
+            var scored = runs.Where(r => r.PrimaryMetricValue != null);
+            var scoredCount = await scored.CountAsync(cancellationToken);
+            pageRuns = skip >= scoredCount ? [] : await (query.Descending
+                    ? scored.OrderByDescending(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc)
+                    : scored.OrderBy(r => r.PrimaryMetricValue).ThenByDescending(r => r.SubmittedUtc))
+                .Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
+            if (pageRuns.Count < pageSize)
+            {
+                pageRuns.AddRange(await runs.Where(r => r.PrimaryMetricValue == null).OrderByDescending(r => r.SubmittedUtc)
+                    .Skip(Math.Max(0, skip - scoredCount)).Take(pageSize - pageRuns.Count).ToListAsync(cancellationToken));
+            }
+        }
+        else
+        {
+            pageRuns = await ((query.SortBy.ToLowerInvariant(), query.Descending) switch
+            {
+                ("trainer", true) => runs.OrderByDescending(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
+                ("trainer", false) => runs.OrderBy(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
+                ("status", true) => runs.OrderByDescending(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
+                ("status", false) => runs.OrderBy(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
+                (_, false) => runs.OrderBy(r => r.SubmittedUtc),
+                _ => runs.OrderByDescending(r => r.SubmittedUtc),
+            }).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
+        }
+
+        var experimentIds = pageRuns.Select(r => r.ExperimentId).Distinct().ToList();
+        var experiments = await db.Experiments.AsNoTracking().Where(e => experimentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
         return new PagedResult<RunRow>(
-            rows.Select(x => new RunRow(x.Run.Id, x.Experiment, x.Run.Status, x.Run.Trainer, x.Run.Task?.ToString(), x.Run.SubmittedByName,
-                x.Run.SubmittedUtc, x.Run.Duration?.TotalSeconds, x.Run.PrimaryMetric, x.Run.PrimaryMetricValue, x.Run.Progress)).ToList(),
+            pageRuns.Select(r => new RunRow(r.Id, experiments[r.ExperimentId], r.Status, r.Trainer, r.Task?.ToString(), r.SubmittedByName,
+                r.SubmittedUtc, r.Duration?.TotalSeconds, r.PrimaryMetric, r.PrimaryMetricValue, r.Progress)).ToList(),
             total, page, pageSize);
     }
 
