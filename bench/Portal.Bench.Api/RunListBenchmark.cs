@@ -14,6 +14,8 @@ internal static class RunListBenchmark
         ("trainer=LightGbm", "trainer=LightGbm&page=0&pageSize=25"),
         ("experiment filter", $"experimentId={experimentId}&page=0&pageSize=25"),
         ("sort by metric desc", "sortBy=metric&descending=true&page=0&pageSize=25"),
+        ("sort by metric asc", "sortBy=metric&descending=false&page=0&pageSize=25"),
+        ("submitter contains 'SCIENTIST'", "submittedBy=SCIENTIST&page=0&pageSize=25"),
         ("status+trainer, sort by metric", "status=Succeeded&trainer=FastTree&sortBy=metric&descending=true&page=0&pageSize=25"),
         ("metric range, sort by trainer", "metricMin=0.9&sortBy=trainer&descending=false&page=0&pageSize=25"),
     ];
