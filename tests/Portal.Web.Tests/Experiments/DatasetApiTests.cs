@@ -138,6 +138,10 @@ public abstract class DatasetApiTestsBase(PortalAppFactory factory)
             .Select(a => a.DetailsJson).ToListAsync());
         Assert.Contains("\"email\"", details);
         Assert.Contains(body.GetProperty("sha256").GetString()!, details);
+        // The entry joined the hash chain intact: what the provider stored (text, timestamps) reads back as it was hashed.
+        var dpo = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Dpo, ApiScopes.Read);
+        var verify = await TokenFactory.ClientWith(factory, dpo.Token).GetFromJsonAsync<JsonElement>("/api/audit/verify");
+        Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
     }
 
     private async Task<HttpClient> ScientistAsync()
