@@ -44,6 +44,7 @@ public static class TrainerCatalog
         new("maximumNumberOfIterations", true, 8, 1, 1000, "Passes (epochs) over the data."),
         new("l2Regularization", false, 1e-4, 0, 1000, "L2 penalty on weights."),
         new("l1Regularization", false, 0, 0, 1000, "L1 penalty on weights."),
+        new("convergenceTolerance", false, 0.1, 1e-6, 1, "Stop once the duality gap is this fraction of the loss (ML.NET's default 0.1 stops early on easy data)."),
     ];
 
     private static readonly HyperparameterSpec[] LbfgsParameters =

@@ -51,17 +51,17 @@ internal static class TrainerFactory
             (MlTask.Binary, TrainerCatalog.SdcaLogisticRegression) => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
             {
                 LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = epochs, L2Regularization = F("l2Regularization"),
-                L1Regularization = F("l1Regularization"), NumberOfThreads = 1, Shuffle = true,
+                L1Regularization = F("l1Regularization"), ConvergenceTolerance = F("convergenceTolerance"), NumberOfThreads = 1, Shuffle = true,
             }),
             (MlTask.Multiclass, TrainerCatalog.SdcaMaximumEntropy) => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
                 LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = epochs, L2Regularization = F("l2Regularization"),
-                L1Regularization = F("l1Regularization"), NumberOfThreads = 1, Shuffle = true,
+                L1Regularization = F("l1Regularization"), ConvergenceTolerance = F("convergenceTolerance"), NumberOfThreads = 1, Shuffle = true,
             }),
             (MlTask.Regression, TrainerCatalog.Sdca) => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
             {
                 LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = epochs, L2Regularization = F("l2Regularization"),
-                L1Regularization = F("l1Regularization"), NumberOfThreads = 1, Shuffle = true,
+                L1Regularization = F("l1Regularization"), ConvergenceTolerance = F("convergenceTolerance"), NumberOfThreads = 1, Shuffle = true,
             }),
             (MlTask.Binary, TrainerCatalog.LbfgsLogisticRegression) => LbfgsTrainer(ml, hp, epochs ?? 100),
             _ => throw new TrainingValidationException([$"Trainer '{trainer.Name}' is not available for {trainer.Task} tasks."]),

@@ -130,6 +130,23 @@ public sealed class ModelTrainerTests : IDisposable
         Assert.DoesNotContain(observer.Logs, l => l.Contains("not fitted again", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TighterConvergenceToleranceLetsSdcaTrainPastTheEpochWhereTheDefaultStops()
+    {
+        // The default tolerance (0.1) ends SDCA on these 100,000 rows at epoch 2 (the test above); at 1e-6 it uses its
+        // whole budget, and epochs 4 and 8 are models of their own, each fitted.
+        var observer = new RecordingObserver();
+        var hyperparameters = new Dictionary<string, double> { ["maximumNumberOfIterations"] = 8, ["convergenceTolerance"] = 1e-6 };
+
+        var result = await _trainer.TrainAsync(_data.Request(MlTask.Binary, TrainerCatalog.SdcaLogisticRegression, hyperparameters, rows: 100_000), observer, CancellationToken.None);
+
+        var train = result.Curve.Where(p => p.Key == "train.logLoss").ToDictionary(p => p.Step, p => p.Value);
+        Assert.Equal([1, 2, 4, 8], train.Keys);
+        Assert.NotEqual(train[2], train[4]);
+        Assert.NotEqual(train[4], train[8]);
+        Assert.DoesNotContain(observer.Logs, l => l.Contains("not fitted again", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(TrainerCatalog.LightGbm)]
     [InlineData(TrainerCatalog.SdcaLogisticRegression)]
