@@ -1,11 +1,8 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
-using Portal.Ml.DemoData;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Worker.Training;
 
@@ -29,11 +26,8 @@ public abstract class RunFeedRelayTestsBase(PortalAppFactory factory)
     [Fact]
     public async Task RemoteWorkersPointsProgressLogAndEndReachHubSubscribersInOrder()
     {
-        var runId = await SubmitAsync();
-        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Manager, ApiScopes.Read);
-        await using var subscriber = await RunsHubSubscriber.ConnectAsync(factory, reader.Token);
-        await subscriber.SubscribeAsync(runId);
-        var leases = ActivatorUtilities.CreateInstance<RunLeases>(factory.Services);
+        var (runId, subscriber, leases) = await SubscribedToNewRunAsync(DemoAccounts.Manager);
+        await using var subscription = subscriber;
         Assert.Equal(runId, await leases.TryClaimAsync("remote-worker", TimeSpan.FromMinutes(5), CancellationToken.None));
 
         await WriteAsync(runId, run => run.Report(0.4, "training"), Points(0, 3), null);
@@ -58,11 +52,8 @@ public abstract class RunFeedRelayTestsBase(PortalAppFactory factory)
     [Fact]
     public async Task RetryOnAnotherWorkerStartsTheRelayedCurveAfresh()
     {
-        var runId = await SubmitAsync();
-        var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Dpo, ApiScopes.Read);
-        await using var subscriber = await RunsHubSubscriber.ConnectAsync(factory, reader.Token);
-        await subscriber.SubscribeAsync(runId);
-        var leases = ActivatorUtilities.CreateInstance<RunLeases>(factory.Services);
+        var (runId, subscriber, leases) = await SubscribedToNewRunAsync(DemoAccounts.Dpo);
+        await using var subscription = subscriber;
         await leases.TryClaimAsync("first-worker", TimeSpan.FromMinutes(5), CancellationToken.None);
         await WriteAsync(runId, run => run.Report(0.5, "training"), Points(0, 4), null);
         await subscriber.WaitForAsync(u => Received(u).Count == 4, Relay, "the first attempt's points");
@@ -106,23 +97,15 @@ public abstract class RunFeedRelayTestsBase(PortalAppFactory factory)
 
     private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
-    private async Task<Guid> SubmitAsync()
+    /// <summary>A queued run, this process's hub subscriber of it, and the claims a remote worker makes.</summary>
+    private async Task<(Guid RunId, RunsHubSubscriber Subscriber, RunLeases Leases)> SubscribedToNewRunAsync(string reader)
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         var client = TokenFactory.ClientWith(factory, token.Token);
-        using var csv = new MemoryStream();
-        new LoanDefaultGenerator(seed: 8).Write(csv, rows: 300);
-        var dataset = await (await client.UploadAsync("loans-relay", csv.ToArray())).JsonAsync();
-        var response = await client.PostAsJsonAsync("/api/runs", new
-        {
-            experiment = "relay",
-            datasetId = dataset.GetProperty("datasetId").GetGuid(),
-            datasetVersion = dataset.GetProperty("version").GetInt32(),
-            labelColumn = LoanDefaultGenerator.Label,
-            task = "binary",
-            trainer = "FastTree",
-        });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("runId").GetGuid();
+        var runId = await client.SubmitLoanRunAsync(await client.UploadLoansAsync("loans-relay", rows: 300, seed: 8), "relay", "FastTree");
+        var readToken = await TokenFactory.CreateAsync(factory.Services, reader, ApiScopes.Read);
+        var subscriber = await RunsHubSubscriber.ConnectAsync(factory, readToken.Token);
+        await subscriber.SubscribeAsync(runId);
+        return (runId, subscriber, ActivatorUtilities.CreateInstance<RunLeases>(factory.Services));
     }
 }

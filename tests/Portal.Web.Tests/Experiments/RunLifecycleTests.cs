@@ -204,21 +204,6 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
         return (await response.JsonAsync()).GetProperty("runId").GetGuid();
     }
 
-    private static async Task<Guid> SubmitManagedAsync(HttpClient client)
-    {
-        using var csv = new MemoryStream();
-        new LoanDefaultGenerator(seed: 3).Write(csv, rows: 300);
-        var dataset = await (await client.UploadAsync("loans-small", csv.ToArray())).JsonAsync();
-        var response = await client.PostAsJsonAsync("/api/runs", new
-        {
-            experiment = "lifecycle",
-            datasetId = dataset.GetProperty("datasetId").GetGuid(),
-            datasetVersion = dataset.GetProperty("version").GetInt32(),
-            labelColumn = LoanDefaultGenerator.Label,
-            task = "binary",
-            trainer = "FastTree",
-        });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("runId").GetGuid();
-    }
+    private static async Task<Guid> SubmitManagedAsync(HttpClient client) =>
+        await client.SubmitLoanRunAsync(await client.UploadLoansAsync("loans-small", rows: 300, seed: 3), "lifecycle", "FastTree");
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Portal.Domain.Security;
-using Portal.Ml.DemoData;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Experiments;
@@ -99,31 +98,13 @@ public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<Tra
         Assert.Equal(HttpStatusCode.Unauthorized, onTheApi.StatusCode);
     }
 
-    private static async Task<Guid> SubmitAsync(HttpClient client, (Guid Id, int Version) dataset, object hyperparameters)
-    {
-        var response = await client.PostAsJsonAsync("/api/runs", new
-        {
-            experiment = "hub-subscribers",
-            datasetId = dataset.Id,
-            datasetVersion = dataset.Version,
-            labelColumn = LoanDefaultGenerator.Label,
-            task = "binary",
-            trainer = "LightGbm",
-            hyperparameters,
-            validationFraction = 0.2,
-            seed = 3,
-        });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("runId").GetGuid();
-    }
+    private static Task<Guid> SubmitAsync(HttpClient client, (Guid Id, int Version) dataset, object hyperparameters) =>
+        client.SubmitLoanRunAsync(dataset, "hub-subscribers", "LightGbm", hyperparameters);
 
     private async Task<(HttpClient, (Guid, int))> ScientistWithLoansAsync()
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         var client = TokenFactory.ClientWith(factory, token.Token);
-        using var csv = new MemoryStream();
-        new LoanDefaultGenerator(seed: 19).Write(csv, rows: 2000);
-        var body = await (await client.UploadAsync("loans-hub", csv.ToArray())).JsonAsync();
-        return (client, (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32()));
+        return (client, await client.UploadLoansAsync("loans-hub", rows: 2000, seed: 19));
     }
 }

@@ -143,9 +143,6 @@ public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         var client = TokenFactory.ClientWith(factory, token.Token);
-        using var csv = new MemoryStream();
-        new LoanDefaultGenerator(seed: 11).Write(csv, rows: 2000);
-        var body = await (await client.UploadAsync("loans", csv.ToArray())).JsonAsync();
-        return (client, (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32()));
+        return (client, await client.UploadLoansAsync("loans", rows: 2000, seed: 11));
     }
 }
