@@ -1,6 +1,8 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace Portal.Web.Tests.Components;
@@ -23,9 +25,34 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "user-1"));
     }
 
+    /// <summary>Renders a page beside the popover provider MudBlazor's selects and menus need, as the layout does.</summary>
+    protected IRenderedComponent<PageHost> RenderPage<TPage>(params (string Name, object Value)[] parameters)
+        where TPage : IComponent =>
+        Render<PageHost>(p => p.AddChildContent(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(1);
+            foreach (var (name, value) in parameters)
+            {
+                builder.AddComponentParameter(2, name, value);
+            }
+
+            builder.CloseComponent();
+        }));
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+
+    /// <summary>Renders its child content.</summary>
+    public sealed class PageHost : ComponentBase
+    {
+        [Parameter]
+        public RenderFragment? ChildContent { get; set; }
+
+        protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
+    }
 
     private sealed class FixedAntiforgery : AntiforgeryStateProvider
     {

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 using Portal.Domain.Security;
 using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
@@ -78,23 +77,17 @@ public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<Po
         Assert.Empty(cut.FindAll("[data-testid=compare-table]"));
     }
 
-    private IRenderedComponent<ContainerFragment> RenderCompare(string ids)
+    private IRenderedComponent<PageHost> RenderCompare(string ids)
     {
         // The page reads its runs from the address, as when a user opens a compare link.
         Services.GetRequiredService<NavigationManager>().NavigateTo($"runs/compare?ids={ids}");
-        return Render<ContainerFragment>(p => p.AddChildContent(builder =>
-        {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<RunComparePage>(1);
-            builder.CloseComponent();
-        }));
+        return RenderPage<RunComparePage>();
     }
 
-    private static AngleSharp.Dom.IElement RowElement(IRenderedComponent<ContainerFragment> cut, string key) =>
+    private static AngleSharp.Dom.IElement RowElement(IRenderedComponent<PageHost> cut, string key) =>
         cut.FindAll("[data-testid=compare-table] tr").Single(tr => tr.Children.FirstOrDefault()?.TextContent == key);
 
-    private static List<AngleSharp.Dom.IElement> Row(IRenderedComponent<ContainerFragment> cut, string key) => [.. RowElement(cut, key).Children];
+    private static List<AngleSharp.Dom.IElement> Row(IRenderedComponent<PageHost> cut, string key) => [.. RowElement(cut, key).Children];
 
     /// <summary>An externally tracked run with a 5-step validation curve, its params and final metrics, ended Succeeded.</summary>
     private static async Task<Guid> LogRunAsync(HttpClient client, string trainer, double auc, double logLoss, params (string Key, string Value)[] parameters)
@@ -114,14 +107,5 @@ public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<Po
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         return TokenFactory.ClientWith(factory, token.Token);
-    }
-
-    /// <summary>Renders its child content: lets a test put the popover provider MudBlazor needs beside the page.</summary>
-    public sealed class ContainerFragment : ComponentBase
-    {
-        [Parameter]
-        public RenderFragment? ChildContent { get; set; }
-
-        protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
     }
 }
