@@ -47,6 +47,8 @@ public static class PortalWebExtensions
         services.AddSingleton<RunService>();
         services.AddSignalR();
         services.AddHostedService<RunsHubForwarder>();
+        services.AddSingleton<RunsHubSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunsHubSessions>());
         services.AddOptions<LiveFeedOptions>()
             .BindConfiguration(LiveFeedOptions.SectionName)
             .ValidateDataAnnotations()

@@ -83,6 +83,28 @@ public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task RevokedTokensConnectionIsClosedWithinTheRevalidationIntervalAndCannotReconnect()
+    {
+        await using var quick = new QuickRevalidationFactory();
+        var token = await TokenFactory.CreateAsync(quick.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        await using var connection = RunsHubSubscriber.Connection(quick, token.Token);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+
+        var revoke = await TokenFactory.ClientWith(quick, token.Token).DeleteAsync($"/api/tokens/{token.Id}");
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var again = await Assert.ThrowsAsync<HttpRequestException>(() => RunsHubSubscriber.Connection(quick, token.Token).StartAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
     public async Task BrowserClientsMayPassTheTokenAsAccessTokenOnTheHubPathOnly()
     {
         var reader = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read);
@@ -96,6 +118,16 @@ public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<Tra
         Assert.Contains("connectionToken", await withQuery.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, onTheApi.StatusCode);
+    }
+
+    /// <summary>The portal re-checking sessions every 5 s (the least it allows) instead of 30.</summary>
+    public sealed class QuickRevalidationFactory : PortalAppFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Security:RevalidationSeconds", "5");
+        }
     }
 
     private static Task<Guid> SubmitAsync(HttpClient client, (Guid Id, int Version) dataset, object hyperparameters) =>

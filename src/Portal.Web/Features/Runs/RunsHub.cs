@@ -5,11 +5,24 @@ namespace Portal.Web.Features.Runs;
 /// <summary>
 /// Live updates of runs for clients outside the Blazor circuit (scripts, notebooks, other services). Holds no
 /// state: a subscription is a SignalR group per run. Authorized by <c>ReadExperiments</c> where it is mapped;
-/// clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>.
+/// clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. A token's
+/// connection is closed once the token no longer admits it (<see cref="RunsHubSessions"/>).
 /// </summary>
-public sealed class RunsHub(RunService runs) : Hub<IRunsClient>
+public sealed class RunsHub(RunService runs, RunsHubSessions sessions) : Hub<IRunsClient>
 {
     public static string Group(Guid runId) => $"run-{runId:N}";
+
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     /// <summary>
     /// Joins the run's group and returns what the database holds now. The group is joined before the read, so a

@@ -99,6 +99,29 @@ public sealed class TokenService(
             token.ScopeList, token.CreatedUtc, token.ExpiresUtc, token.RevokedUtc, token.LastUsedUtc));
     }
 
+    /// <summary>
+    /// Whether a token still admits its holder now: not revoked or expired, its owner not locked out and still in
+    /// one of <paramref name="roles"/>. For connections that outlive the request that authenticated them.
+    /// </summary>
+    public async Task<bool> StillAdmitsAsync(Guid tokenId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await (from t in db.ApiTokens
+                           join u in db.Users on t.UserId equals u.Id
+                           where t.Id == tokenId
+                           select new
+                           {
+                               Token = t,
+                               u.LockoutEnabled,
+                               u.LockoutEnd,
+                               Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name).ToList(),
+                           })
+            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        return found is not null && !found.Token.IsRevoked && !found.Token.IsExpired(now)
+               && !(found.LockoutEnabled && found.LockoutEnd > now) && found.Roles.Any(r => r is not null && roles.Contains(r));
+    }
+
     /// <summary>Checks a presented secret; on success returns the owner's current principal and the token.</summary>
     public async Task<OperationResult<(ClaimsPrincipal Principal, ApiToken Token)>> AuthenticateAsync(string secret, CancellationToken cancellationToken)
     {
