@@ -82,6 +82,24 @@ public abstract class RunListApiTestsBase(PortalAppFactory factory)
         Assert.Equal([runs[0]], pages[2]);
     }
 
+    [Fact]
+    public async Task SortingByStatusFollowsTheLifecycle()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, runs) = await CreateRunsAsync(client, ("LightGbm", 0.8), ("LightGbm", null), ("LightGbm", null), ("LightGbm", null));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runs[2]}/end", new { status = "Cancelled" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runs[1]}/end", new { status = "Failed", reason = "notebook crashed" })).StatusCode);
+
+        var lifecycle = Ids(await ListAsync(client, $"experimentId={experimentId}&sortBy=status&descending=false"));
+        var reversed = Ids(await ListAsync(client, $"experimentId={experimentId}&sortBy=status&descending=true"));
+
+        // Running, Succeeded, Failed, Cancelled (alphabetically it would be Cancelled, Failed, Running, Succeeded).
+        Assert.Equal([runs[3], runs[0], runs[1], runs[2]], lifecycle);
+        Assert.Equal([runs[2], runs[1], runs[0], runs[3]], reversed);
+        var first = (await ListAsync(client, $"experimentId={experimentId}&sortBy=status&descending=false")).GetProperty("items")[0];
+        Assert.Equal("Running", first.GetProperty("status").GetString()); // named, as GET /api/runs/{id} names it
+    }
+
     [Theory]
     [InlineData("sortBy=colour", "sortBy must be one of submitted, metric, trainer, status", "")]
     [InlineData("metricMin=0.9&metricMax=0.1", "metricMin must not exceed metricMax", "")]

@@ -137,6 +137,6 @@ public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<Tra
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
         var client = TokenFactory.ClientWith(factory, token.Token);
-        return (client, await client.UploadLoansAsync("loans-hub", rows: 2000, seed: 19));
+        return (client, await client.UploadLoansAsync("loans-hub", rows: 5000, seed: 19));
     }
 }

@@ -243,8 +243,9 @@ public sealed class RunService(
             {
                 ("trainer", true) => runs.OrderByDescending(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
                 ("trainer", false) => runs.OrderBy(r => r.Trainer).ThenByDescending(r => r.SubmittedUtc),
-                ("status", true) => runs.OrderByDescending(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
-                ("status", false) => runs.OrderBy(r => r.Status).ThenByDescending(r => r.SubmittedUtc),
+                // In lifecycle order (Queued, Running, Succeeded, Failed, Cancelled), not the stored text's alphabet.
+                ("status", true) => runs.OrderByDescending(LifecycleOrder).ThenByDescending(r => r.SubmittedUtc),
+                ("status", false) => runs.OrderBy(LifecycleOrder).ThenByDescending(r => r.SubmittedUtc),
                 (_, false) => runs.OrderBy(r => r.SubmittedUtc),
                 _ => runs.OrderByDescending(r => r.SubmittedUtc),
             }).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
@@ -257,6 +258,13 @@ public sealed class RunService(
                 r.SubmittedUtc, r.Duration?.TotalSeconds, r.PrimaryMetric, r.PrimaryMetricValue, r.Progress)).ToList(),
             total, page, pageSize);
     }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Run, int>> LifecycleOrder = r =>
+        r.Status == RunStatus.Queued ? 0
+        : r.Status == RunStatus.Running ? 1
+        : r.Status == RunStatus.Succeeded ? 2
+        : r.Status == RunStatus.Failed ? 3
+        : 4;
 
     public async Task<OperationResult<RunDetails>> CancelAsync(Guid runId, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
