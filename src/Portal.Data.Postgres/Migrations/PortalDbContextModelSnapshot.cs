@@ -599,6 +599,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("DatasetVersionId");
 
+                    b.HasIndex("FinishedUtc");
+
                     b.HasIndex("PrimaryMetricValue");
 
                     b.HasIndex("SubmittedUtc");

@@ -588,6 +588,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("DatasetVersionId");
 
+                    b.HasIndex("FinishedUtc");
+
                     b.HasIndex("PrimaryMetricValue");
 
                     b.HasIndex("SubmittedUtc");

@@ -78,13 +78,14 @@ internal sealed class RunFeedRelay(
         var mine = localWorker?.Value;
         var tracked = relayed.Keys.ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var runs = await db.Runs.AsNoTracking()
-            .Where(r => r.Mode == RunMode.Managed && (
-                (r.Status == RunStatus.Running && r.LeaseOwner != mine) ||
-                tracked.Contains(r.Id) ||
-                (r.FinishedUtc != null && r.FinishedUtc >= since)))
-            .Select(r => new { r.Id, r.Status, r.Progress, r.ProgressStage, r.FailureReason, r.Attempt, r.LeaseOwner, r.FinishedUtc })
-            .ToListAsync(cancellationToken);
+        // Three reads, each an index range (SQLite scans the whole table for their OR): runs running under another
+        // worker, the runs being relayed, runs ended lately.
+        var managed = db.Runs.AsNoTracking().Where(r => r.Mode == RunMode.Managed);
+        var runs = (await managed.Where(r => r.Status == RunStatus.Running && r.LeaseOwner != mine).Select(RelayRow.Of).ToListAsync(cancellationToken))
+            .Concat(await managed.Where(r => tracked.Contains(r.Id)).Select(RelayRow.Of).ToListAsync(cancellationToken))
+            .Concat(await managed.Where(r => r.FinishedUtc >= since).Select(RelayRow.Of).ToListAsync(cancellationToken))
+            .DistinctBy(r => r.Id)
+            .ToList();
 
         lock (ended)
         {
@@ -176,6 +177,12 @@ internal sealed class RunFeedRelay(
                     lines.Count > 0 ? lines[^1].Id : cursor.LineId, run.Progress, run.ProgressStage);
             }
         }
+    }
+
+    private sealed record RelayRow(Guid Id, RunStatus Status, double Progress, string? ProgressStage, string? FailureReason, int Attempt, string? LeaseOwner, DateTime? FinishedUtc)
+    {
+        public static readonly System.Linq.Expressions.Expression<Func<Run, RelayRow>> Of =
+            r => new RelayRow(r.Id, r.Status, r.Progress, r.ProgressStage, r.FailureReason, r.Attempt, r.LeaseOwner, r.FinishedUtc);
     }
 
     private sealed record Cursor(int Attempt, string? Owner, long MetricId, long LineId, double Progress, string? Stage);
