@@ -53,6 +53,19 @@ public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task UsingATokenRecordsWhenItWasLastUsed()
+    {
+        var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Manager, ApiScopes.Read);
+        var client = TokenFactory.ClientWith(factory, token.Token);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/tokens");
+
+        var mine = listed.EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == token.Id);
+        Assert.NotEqual(JsonValueKind.Null, mine.GetProperty("lastUsedUtc").ValueKind);
+    }
+
+    [Fact]
     public async Task RevokedTokenIsRefusedAndBothActsAreAudited()
     {
         var token = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Dpo, ApiScopes.Read, ApiScopes.Write);

@@ -71,7 +71,7 @@ internal sealed class RunFeedRelay(
     }
 
     /// <summary>One pass: publishes what the database gained since the last pass for every run trained elsewhere.</summary>
-    internal async Task RelayAsync(CancellationToken cancellationToken)
+    private async Task RelayAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var since = (now - FinishedWindow).UtcDateTime;
@@ -82,7 +82,7 @@ internal sealed class RunFeedRelay(
         // worker, the runs being relayed, runs ended lately.
         var managed = db.Runs.AsNoTracking().Where(r => r.Mode == RunMode.Managed);
         var runs = (await managed.Where(r => r.Status == RunStatus.Running && r.LeaseOwner != mine).Select(RelayRow.Of).ToListAsync(cancellationToken))
-            .Concat(await managed.Where(r => tracked.Contains(r.Id)).Select(RelayRow.Of).ToListAsync(cancellationToken))
+            .Concat(tracked.Count == 0 ? [] : await managed.Where(r => tracked.Contains(r.Id)).Select(RelayRow.Of).ToListAsync(cancellationToken))
             .Concat(await managed.Where(r => r.FinishedUtc >= since).Select(RelayRow.Of).ToListAsync(cancellationToken))
             .DistinctBy(r => r.Id)
             .ToList();

@@ -107,20 +107,30 @@ public sealed class TokenService(
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var found = await (from t in db.ApiTokens
-                           join u in db.Users on t.UserId equals u.Id
-                           where t.Id == tokenId
-                           select new
-                           {
-                               Token = t,
-                               u.LockoutEnabled,
-                               u.LockoutEnd,
-                               Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name).ToList(),
-                           })
-            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        return found is not null && !found.Token.IsRevoked && !found.Token.IsExpired(now)
-               && !(found.LockoutEnabled && found.LockoutEnd > now) && found.Roles.Any(r => r is not null && roles.Contains(r));
+        var found = await WithOwner(db, db.ApiTokens.AsNoTracking().Where(t => t.Id == tokenId)).FirstOrDefaultAsync(cancellationToken);
+        return found is not null && RejectionReason(found, now) is null && found.Roles.Any(r => r is not null && roles.Contains(r));
     }
+
+    /// <summary>Each token with its owner's names, lockout and current roles, in one round trip.</summary>
+    private static IQueryable<TokenOwner> WithOwner(PortalDbContext db, IQueryable<ApiToken> tokens) =>
+        from t in tokens
+        join u in db.Users on t.UserId equals u.Id
+        select new TokenOwner(
+            t,
+            u.UserName,
+            u.Email,
+            u.LockoutEnabled,
+            u.LockoutEnd,
+            (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name).ToList());
+
+    /// <summary>Why a token admits nobody now, or null when it is valid.</summary>
+    private static string? RejectionReason(TokenOwner found, DateTimeOffset now) =>
+        found.Token.IsRevoked ? "The token has been revoked."
+        : found.Token.IsExpired(now) ? "The token has expired."
+        : found.LockoutEnabled && found.LockoutEnd > now ? "The token's user is locked out."
+        : null;
+
+    private sealed record TokenOwner(ApiToken Token, string? UserName, string? Email, bool LockoutEnabled, DateTimeOffset? LockoutEnd, List<string?> Roles);
 
     /// <summary>Checks a presented secret; on success returns the owner's current principal and the token.</summary>
     public async Task<OperationResult<(ClaimsPrincipal Principal, ApiToken Token)>> AuthenticateAsync(string secret, CancellationToken cancellationToken)
@@ -137,19 +147,7 @@ public sealed class TokenService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hash = ApiToken.HashSecret(secret);
         // One round trip for the token, its owner and the owner's current roles: this runs on every API call.
-        var found = await (from t in db.ApiTokens
-                           join u in db.Users on t.UserId equals u.Id
-                           where t.SecretHash == hash
-                           select new
-                           {
-                               Token = t,
-                               u.UserName,
-                               u.Email,
-                               u.LockoutEnabled,
-                               u.LockoutEnd,
-                               Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name).ToList(),
-                           })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await WithOwner(db, db.ApiTokens.Where(t => t.SecretHash == hash)).FirstOrDefaultAsync(cancellationToken);
         if (found is null)
         {
             logger.LogWarning("Rejected an unknown API token with prefix {Prefix}.", secret[..Math.Min(10, secret.Length)]);
@@ -157,10 +155,7 @@ public sealed class TokenService(
         }
 
         var token = found.Token;
-        var reason = token.IsRevoked ? "The token has been revoked."
-            : token.IsExpired(now) ? "The token has expired."
-            : found.LockoutEnabled && found.LockoutEnd > now ? "The token's user is locked out."
-            : null;
+        var reason = RejectionReason(found, now);
         if (reason is not null)
         {
             audit.Record(db, AuditActor.Anonymous(token.DisplayPrefix), AuditActions.TokenRejected, AuditSubject.ApiToken(token.Id),
