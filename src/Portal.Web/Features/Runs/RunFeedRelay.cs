@@ -70,7 +70,11 @@ internal sealed class RunFeedRelay(
         }
     }
 
-    /// <summary>One pass: publishes what the database gained since the last pass for every run trained elsewhere.</summary>
+    /// <summary>
+    /// One pass: publishes what the database gained since the last pass for every run trained elsewhere. The run rows
+    /// are read before their points and lines, so an end is never published ahead of a point written with it; a
+    /// progress written with those points may go out one pass later (it is a latest value, not a series).
+    /// </summary>
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
