@@ -41,9 +41,10 @@ public sealed class ExperimentTrackingJourneyTests(TrainingBrowserFixture fixtur
         // Enough trees that their curve points reach the page in several pushes rather than one.
         await form.SetHyperparameterAsync("numberOfIterations", 500);
 
-        // Act
+        // Act: record from before the click (the run page opens in the same window), so a run that trains faster
+        // than the navigation cannot finish unrecorded.
+        await new RunPage(page).StartRecordingCurveCaptionsAsync();
         var run = await form.StartTrainingAsync();
-        await run.StartRecordingCurveCaptionsAsync();
 
         // Assert
         await Expect(run.Status).ToHaveTextAsync("Succeeded", TrainingWait);

@@ -38,7 +38,10 @@ public sealed partial class RunPage(IPage page)
 
     public ILocator FailureReason => page.GetByTestId("failure-reason");
 
-    /// <summary>Starts recording, in the browser, each caption the learning curve shows from now on.</summary>
+    /// <summary>
+    /// Starts recording, in the browser, each caption the learning curve shows from now on, including on pages the
+    /// window navigates to without a reload (the new-run form opening its run).
+    /// </summary>
     public async Task StartRecordingCurveCaptionsAsync() => await page.EvaluateAsync(RecordCurveCaptions);
 
     /// <summary>The captions recorded since <see cref="StartRecordingCurveCaptionsAsync"/>; null if the page was reloaded since.</summary>
