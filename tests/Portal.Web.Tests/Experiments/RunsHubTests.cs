@@ -1,8 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Audit;
 using Portal.Domain.Security;
+using Portal.Web.Features.Runs;
+using Portal.Web.Features.Users;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Experiments;
@@ -102,6 +108,37 @@ public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<Tra
 
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignedInUsersCookieConnectionStaysOpenWhileValidAndIsClosedOnceTheyAreLockedOut()
+    {
+        await using var quick = new QuickRevalidationFactory();
+        var users = quick.Services.GetRequiredService<UserAdministrationService>();
+        var email = $"hub-{Guid.NewGuid():N}@portal.local";
+        var created = await users.CreateAsync(new CreateUserRequest(email, null, "Long-enough-pass-1", [Roles.BusinessManager]), AuditActor.Service("test"), CancellationToken.None);
+        var cookies = new CookieContainer();
+        using var browser = quick.CreateDefaultClient(new CookieContainerHandler(cookies));
+        var signIn = await BrowserSession.PostLoginAsync(browser, email, "Long-enough-pass-1");
+        await using var connection = RunsHubSubscriber.CookieConnection(quick, cookies);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+
+        // Two re-checks (every 5 s) pass while the user is in good standing: the connection stays open and usable.
+        var early = await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(11)));
+        var unknown = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<RunSnapshotMessage>(nameof(RunsHub.SubscribeToRun), Guid.NewGuid()));
+        var locked = await users.LockAsync(created.Value!.Id, AuditActor.Service("test"), CancellationToken.None);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.NotSame(closed.Task, early);
+        Assert.Contains("does not exist", unknown.Message);
+        Assert.True(locked.Succeeded);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
 using Portal.Web.Features.Runs;
 
@@ -26,10 +28,19 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
     public RunSnapshotMessage? Snapshot { get; private set; }
 
     public static HubConnection Connection(WebApplicationFactory<Program> factory, string? token) =>
+        Build(factory, token, null);
+
+    /// <summary>A connection as a page's script opens it: with the browser's sign-in cookie, no token.</summary>
+    public static HubConnection CookieConnection(WebApplicationFactory<Program> factory, CookieContainer cookies) =>
+        Build(factory, null, cookies);
+
+    private static HubConnection Build(WebApplicationFactory<Program> factory, string? token, CookieContainer? cookies) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(factory.Server.BaseAddress, "/hubs/runs"), options =>
             {
-                options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
+                options.HttpMessageHandlerFactory = _ => cookies is null
+                    ? factory.Server.CreateHandler()
+                    : new CookieContainerHandler(cookies) { InnerHandler = factory.Server.CreateHandler() };
                 options.Transports = HttpTransportType.LongPolling;
                 if (token is not null)
                 {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Portal.Data.Identity;
 using Portal.Domain.Security;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Tokens;
@@ -9,24 +11,34 @@ using Portal.Web.Security;
 namespace Portal.Web.Features.Runs;
 
 /// <summary>
-/// The <see cref="RunsHub"/> connections of this process that an API token opened. A request is checked as it
-/// comes, but a connection lives on: every <c>Security:RevalidationSeconds</c> each one's token is checked again
-/// and the connection closed once the token is revoked or expired, or its owner locked out or no longer in a role
-/// that may read runs — as an open tab is signed out. Connections are per process, and so is this list.
+/// The <see cref="RunsHub"/> connections of this process. A request is checked as it comes, but a connection lives
+/// on: every <c>Security:RevalidationSeconds</c> each one is checked again and closed once it no longer admits its
+/// holder, as an open tab is signed out. A token's connection: the token revoked or expired, or its owner locked out
+/// or no longer in a role that may read runs. A sign-in cookie's connection: the user deleted or locked out, or their
+/// security stamp renewed (a role change, a password reset). Connections are per process, and so is this list.
 /// </summary>
-public sealed class RunsHubSessions(TokenService tokens, IOptions<SecurityOptions> security, ILogger<RunsHubSessions> logger) : BackgroundService
+public sealed class RunsHubSessions(
+    TokenService tokens,
+    IServiceScopeFactory scopeFactory,
+    IOptions<IdentityOptions> identity,
+    IOptions<SecurityOptions> security,
+    ILogger<RunsHubSessions> logger) : BackgroundService
 {
     private static readonly IReadOnlyCollection<string> ReaderRoles =
         AuthorizationMatrix.Capabilities.Single(c => c.Name == Policies.ReadExperiments).Roles;
 
-    private readonly ConcurrentDictionary<string, (HubCallerContext Connection, Guid TokenId)> sessions = new();
+    private readonly ConcurrentDictionary<string, (HubCallerContext Connection, Guid? TokenId)> sessions = new();
 
     public void Opened(HubCallerContext connection)
     {
-        if (Guid.TryParse(connection.User?.FindFirst(PortalClaimTypes.TokenId)?.Value, out var tokenId))
+        if (connection.User?.Identity?.IsAuthenticated != true)
         {
-            sessions[connection.ConnectionId] = (connection, tokenId);
+            return;
         }
+
+        sessions[connection.ConnectionId] = Guid.TryParse(connection.User.FindFirst(PortalClaimTypes.TokenId)?.Value, out var tokenId)
+            ? (connection, tokenId)
+            : (connection, null);
     }
 
     public void Closed(HubCallerContext connection) => sessions.TryRemove(connection.ConnectionId, out _);
@@ -40,9 +52,9 @@ public sealed class RunsHubSessions(TokenService tokens, IOptions<SecurityOption
             {
                 try
                 {
-                    if (!await tokens.StillAdmitsAsync(tokenId, ReaderRoles, stoppingToken))
+                    if (!await StillAdmitsAsync(connection, tokenId, stoppingToken))
                     {
-                        logger.LogInformation("Closed hub connection {ConnectionId}: its token {TokenId} no longer admits it.", id, tokenId);
+                        logger.LogInformation("Closed hub connection {ConnectionId}: its {Credential} no longer admits it.", id, tokenId is null ? "sign-in" : $"token {tokenId}");
                         sessions.TryRemove(id, out _);
                         connection.Abort();
                     }
@@ -53,5 +65,17 @@ public sealed class RunsHubSessions(TokenService tokens, IOptions<SecurityOption
                 }
             }
         }
+    }
+
+    private async Task<bool> StillAdmitsAsync(HubCallerContext connection, Guid? tokenId, CancellationToken cancellationToken)
+    {
+        if (tokenId is { } token)
+        {
+            return await tokens.StillAdmitsAsync(token, ReaderRoles, cancellationToken);
+        }
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        return await IdentityRevalidatingAuthenticationStateProvider.IsStillValidAsync(users, connection.User!, identity.Value);
     }
 }
