@@ -20,6 +20,21 @@ public sealed class Experiment
 
     public DateTime CreatedUtc { get; private set; }
 
+    /// <summary>Only the owner words what the experiment is about; everyone with a reading role sees it.</summary>
+    public bool MayBeDescribedBy(string userId) => userId == OwnerId;
+
+    /// <summary>Replaces the description; refused for anyone but the owner and beyond <see cref="MaxDescriptionLength"/>.</summary>
+    public void Describe(string description, string byUserId)
+    {
+        if (!MayBeDescribedBy(byUserId))
+        {
+            throw new InvalidOperationException("Only the experiment's owner may change its description.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(description.Length, MaxDescriptionLength, nameof(description));
+        Description = description;
+    }
+
     public static Experiment Create(string name, string description, string ownerId, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),

@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Ml.DemoData;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Runs;
 
 namespace Portal.Web.Startup;
@@ -20,6 +21,7 @@ public sealed class DemoDataSeeder(
     IDbContextFactory<PortalDbContext> dbFactory,
     IServiceScopeFactory scopeFactory,
     DatasetService datasets,
+    ExperimentService experiments,
     RunService runs,
     IOptions<DemoOptions> demo,
     IHostEnvironment environment,
@@ -55,6 +57,9 @@ public sealed class DemoDataSeeder(
         var first = await UploadAsync(principal, "loan-applications-2026Q1.csv", seed: 2026, covariateDrift: 0, cancellationToken);
         await UploadAsync(principal, "loan-applications-2026Q2.csv", seed: 2027, covariateDrift: 0.6, cancellationToken);
 
+        await experiments.CreateAsync(new CreateExperimentRequest(ExperimentName,
+            "Which loan applicants default within 12 months? The credit committee uses the chosen model to set the approval threshold."),
+            principal, cancellationToken);
         foreach (var (trainer, hyperparameters) in new (string, object)[]
                  {
                      ("LightGbm", new { numberOfIterations = 80, learningRate = 0.1 }),

@@ -5,6 +5,7 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
@@ -44,6 +45,7 @@ public static class PortalWebExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<DatasetService>();
+        services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
         services.AddSignalR();
         services.AddHostedService<RunsHubForwarder>();
@@ -101,6 +103,7 @@ public static class PortalWebExtensions
         api.MapTokensApi();
         api.MapAuditApi();
         api.MapDatasetsApi();
+        api.MapExperimentsApi();
         api.MapRunsApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapAccountEndpoints();

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,25 +18,31 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgery());
     }
 
-    protected void SignIn(string email, params string[] roles)
+    protected void SignIn(string email, params string[] roles) => SignInAs("user-1", email, roles);
+
+    /// <summary>Signs in as a given user id (a real user of the app's database, for pages that tell the user's own rows apart).</summary>
+    protected BunitAuthorizationContext SignInAs(string userId, string email, params string[] roles)
     {
         var authorization = AddAuthorization();
         authorization.SetAuthorized(email);
         authorization.SetRoles(roles);
-        authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "user-1"));
+        authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, userId));
+        return authorization;
     }
 
-    /// <summary>Renders a page beside the popover provider MudBlazor's selects and menus need, as the layout does.</summary>
+    /// <summary>Renders a page beside the popover and dialog providers MudBlazor's selects, menus and dialogs need, as the layout does.</summary>
     protected IRenderedComponent<PageHost> RenderPage<TPage>(params (string Name, object Value)[] parameters)
         where TPage : IComponent =>
         Render<PageHost>(p => p.AddChildContent(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();
-            builder.OpenComponent<TPage>(1);
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(2);
             foreach (var (name, value) in parameters)
             {
-                builder.AddComponentParameter(2, name, value);
+                builder.AddComponentParameter(3, name, value);
             }
 
             builder.CloseComponent();

@@ -1,6 +1,7 @@
 using MudBlazor;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Home;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Tokens;
@@ -14,6 +15,7 @@ public static class NavigationItems
     [
         new("Home", Icons.Material.Filled.Home, typeof(HomePage)),
         new("Datasets", Icons.Material.Filled.TableChart, typeof(DatasetsPage)),
+        new("Experiments", Icons.Material.Filled.Science, typeof(ExperimentsPage)),
         new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),

@@ -11,6 +11,7 @@ using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 using Portal.Ml.Catalog;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Experiments;
 using Portal.Worker.Live;
 using Portal.Worker.Training;
 
@@ -21,6 +22,7 @@ public sealed class RunService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ContentAddressedStore store,
     AuditTrail audit,
+    ExperimentService experiments,
     TrainingQueueSignal signal,
     RunFeed feed,
     TimeProvider time)
@@ -75,6 +77,7 @@ public sealed class RunService(
         {
             experiment = Experiment.Create(experimentName, "", user.UserId(), time.GetUtcNow());
             db.Experiments.Add(experiment);
+            experiments.RecordCreated(db, experiment, user);
         }
 
         Run run;

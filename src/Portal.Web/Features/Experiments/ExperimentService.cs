@@ -1,0 +1,182 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Domain.Audit;
+using Portal.Domain.Experiments;
+using Portal.Domain.Runs;
+
+namespace Portal.Web.Features.Experiments;
+
+/// <summary>
+/// Experiments: named groups of runs with a description and an owner. Created here (or by the first run submitted
+/// under a new name, <see cref="Runs.RunService"/>); only the owner changes the description.
+/// </summary>
+public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+{
+    public const string CreatedAction = "experiment.created";
+    public const string DescribedAction = "experiment.described";
+
+    public async Task<PagedResult<ExperimentRow>> ListAsync(ExperimentQuery query, CancellationToken cancellationToken)
+    {
+        var (page, pageSize) = PagedResult<ExperimentRow>.Normalize(query.Page, query.PageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var experiments = db.Experiments.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // Case-insensitive on both providers, in the name and the description.
+            var search = query.Search.Trim().ToLowerInvariant();
+            experiments = experiments.Where(e => e.Name.ToLower().Contains(search) || e.Description.ToLower().Contains(search));
+        }
+
+        var total = await experiments.CountAsync(cancellationToken);
+        var rows = Rows(db, experiments);
+        var ordered = (query.SortBy.ToLowerInvariant(), query.Descending) switch
+        {
+            ("name", true) => rows.OrderByDescending(r => r.Name),
+            ("name", false) => rows.OrderBy(r => r.Name),
+            ("created", true) => rows.OrderByDescending(r => r.CreatedUtc),
+            ("created", false) => rows.OrderBy(r => r.CreatedUtc),
+            ("runs", true) => rows.OrderByDescending(r => r.Runs).ThenBy(r => r.Name),
+            ("runs", false) => rows.OrderBy(r => r.Runs).ThenBy(r => r.Name),
+            // Experiments without runs count as older than any run.
+            (_, false) => rows.OrderBy(r => r.LastRunUtc ?? r.CreatedUtc).ThenBy(r => r.Name),
+            _ => rows.OrderByDescending(r => r.LastRunUtc ?? r.CreatedUtc).ThenBy(r => r.Name),
+        };
+        var items = await ordered.Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new PagedResult<ExperimentRow>(items.ConvertAll(r => r.ToRow()), total, page, pageSize);
+    }
+
+    public async Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await Rows(db, db.Experiments.AsNoTracking().Where(e => e.Id == id)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
+    }
+
+    public async Task<OperationResult<ExperimentRow>> CreateAsync(CreateExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim() ?? "";
+        var description = request.Description?.Trim() ?? "";
+        if (name.Length is 0 or > Experiment.MaxNameLength)
+        {
+            return Fail(OperationStatus.Invalid, $"name is required: 1 to {Experiment.MaxNameLength} characters.");
+        }
+
+        if (DescriptionProblem(description) is { } problem)
+        {
+            return Fail(OperationStatus.Invalid, problem);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Experiments.AnyAsync(e => e.Name == name, cancellationToken))
+        {
+            return Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
+        }
+
+        var experiment = Experiment.Create(name, description, user.UserId(), time.GetUtcNow());
+        db.Experiments.Add(experiment);
+        RecordCreated(db, experiment, user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone created the same name between the check and the insert: the unique index refused ours.
+            if (await NameTakenAsync(name, cancellationToken))
+            {
+                return Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
+            }
+
+            throw;
+        }
+
+        return OperationResult<ExperimentRow>.Ok((await GetAsync(experiment.Id, cancellationToken))!);
+    }
+
+    public async Task<OperationResult<ExperimentRow>> DescribeAsync(Guid id, DescribeExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var description = request.Description?.Trim() ?? "";
+        if (DescriptionProblem(description) is { } problem)
+        {
+            return Fail(OperationStatus.Invalid, problem);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var experiment = await db.Experiments.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (experiment is null)
+        {
+            return Fail(OperationStatus.NotFound, "No such experiment.");
+        }
+
+        if (!experiment.MayBeDescribedBy(user.UserId()))
+        {
+            return Fail(OperationStatus.Forbidden, "Only the experiment's owner may change its description.");
+        }
+
+        var before = experiment.Description;
+        experiment.Describe(description, user.UserId());
+        audit.Record(db, user.ToAuditActor(), DescribedAction, new AuditSubject("Experiment", experiment.Id.ToString()),
+            new { experiment = experiment.Name, before, after = description });
+        await db.SaveChangesAsync(cancellationToken);
+        return OperationResult<ExperimentRow>.Ok((await GetAsync(id, cancellationToken))!);
+    }
+
+    /// <summary>The audit entry of a new experiment, in the caller's unit of work (a run submitted under a new name creates one too).</summary>
+    public void RecordCreated(PortalDbContext db, Experiment experiment, ClaimsPrincipal user) =>
+        audit.Record(db, user.ToAuditActor(), CreatedAction, new AuditSubject("Experiment", experiment.Id.ToString()),
+            new { experiment.Name, experiment.Description });
+
+    private static string? DescriptionProblem(string description) =>
+        description.Length > Experiment.MaxDescriptionLength ? $"description is at most {Experiment.MaxDescriptionLength} characters; it has {description.Length}." : null;
+
+    /// <summary>The rows as one query with a subquery per count; a settable shape, as EF can order by its members (not by a constructor's).</summary>
+    private static IQueryable<RowShape> Rows(PortalDbContext db, IQueryable<Experiment> experiments) =>
+        from e in experiments
+        select new RowShape
+        {
+            Id = e.Id,
+            Name = e.Name,
+            Description = e.Description,
+            OwnerId = e.OwnerId,
+            Owner = db.Users.Where(u => u.Id == e.OwnerId).Select(u => u.Email ?? u.UserName).FirstOrDefault(),
+            CreatedUtc = e.CreatedUtc,
+            Runs = db.Runs.Count(r => r.ExperimentId == e.Id),
+            ActiveRuns = db.Runs.Count(r => r.ExperimentId == e.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)),
+            SucceededRuns = db.Runs.Count(r => r.ExperimentId == e.Id && r.Status == RunStatus.Succeeded),
+            LastRunUtc = db.Runs.Where(r => r.ExperimentId == e.Id).Max(r => (DateTime?)r.SubmittedUtc),
+        };
+
+    private async Task<bool> NameTakenAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Experiments.AnyAsync(e => e.Name == name, cancellationToken);
+    }
+
+    private static OperationResult<ExperimentRow> Fail(OperationStatus status, string message) => OperationResult<ExperimentRow>.Fail(status, message);
+
+    private sealed class RowShape
+    {
+        public Guid Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string Description { get; init; } = "";
+
+        public string OwnerId { get; init; } = "";
+
+        public string? Owner { get; init; }
+
+        public DateTime CreatedUtc { get; init; }
+
+        public int Runs { get; init; }
+
+        public int ActiveRuns { get; init; }
+
+        public int SucceededRuns { get; init; }
+
+        public DateTime? LastRunUtc { get; init; }
+
+        public ExperimentRow ToRow() => new(Id, Name, Description, OwnerId, Owner ?? "", CreatedUtc, Runs, ActiveRuns, SucceededRuns, LastRunUtc);
+    }
+}
