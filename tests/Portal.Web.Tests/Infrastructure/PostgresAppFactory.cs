@@ -9,11 +9,25 @@ namespace Portal.Web.Tests.Infrastructure;
 /// </summary>
 public class PostgresAppFactory : PortalAppFactory, IAsyncLifetime
 {
+    private readonly PostgresServer? _shared;
     private PostgresServer? _server;
     private string? _connectionString;
 
+    public PostgresAppFactory()
+    {
+    }
+
+    /// <summary>A fresh database on a server the caller started and stops: several portals, one server.</summary>
+    internal PostgresAppFactory(PostgresServer shared) => _shared = shared;
+
     public async Task InitializeAsync()
     {
+        if (_shared is not null)
+        {
+            _connectionString = await _shared.CreateDatabaseAsync($"portal_{Guid.NewGuid():N}");
+            return;
+        }
+
         _server = await PostgresServer.StartAsync();
         _connectionString = await _server.CreateDatabaseAsync("portal");
     }
