@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Identity;
 using Portal.Domain.Security;
+using Microsoft.AspNetCore.Components;
 using Portal.Web.Features.Experiments;
+using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Components;
@@ -21,6 +23,7 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
     {
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<ExperimentService>());
+        Services.AddSingleton(factory.Services.GetRequiredService<RunService>());
     }
 
     [Fact]
@@ -60,9 +63,9 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
         cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count), TimeSpan.FromSeconds(5));
 
         Assert.Null(Row(cut, $"{tag}-theirs").QuerySelector("[data-testid=edit-experiment]"));
-        Row(cut, $"{tag}-mine").QuerySelector("[data-testid=edit-experiment]")!.Click();
-        cut.WaitForElement("textarea[data-testid=experiment-description]").Change("new words, for the retention budget");
-        cut.Find("[data-testid=experiment-save]").Click();
+        await cut.InvokeAsync(() => Row(cut, $"{tag}-mine").QuerySelector("[data-testid=edit-experiment]")!.Click());
+        cut.WaitForElement("textarea[data-testid=experiment-description]").Input("new words, for the retention budget");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=experiment-save]").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("new words, for the retention budget", Row(cut, $"{tag}-mine").TextContent), TimeSpan.FromSeconds(5));
         Assert.Contains("their words", Row(cut, $"{tag}-theirs").TextContent);
@@ -78,13 +81,33 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
         Search(cut, tag);
         cut.WaitForAssertion(() => Assert.Single(Rows(cut)), TimeSpan.FromSeconds(5));
 
-        Create(cut, $"{tag}-taken", "again");
+        await CreateInDialogAsync(cut, $"{tag}-taken", "again");
         cut.WaitForAssertion(() => Assert.Contains("exists already", cut.Find("[data-testid=dialog-error]").TextContent), TimeSpan.FromSeconds(5));
         cut.Find("input[data-testid=experiment-name]").Change($"{tag}-fresh");
-        cut.Find("[data-testid=experiment-save]").Click();
+        await cut.InvokeAsync(() => cut.Find("[data-testid=experiment-save]").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("a fresh question", Row(cut, $"{tag}-fresh").TextContent), TimeSpan.FromSeconds(5));
         Assert.Empty(cut.FindAll("[data-testid=dialog-error]"));
+    }
+
+    [Fact]
+    public async Task AnExperimentsLinkOpensItsRunsWithWhatItIsAboutAndANewRunInIt()
+    {
+        var tag = Tag();
+        var id = await CreateAsync(DemoAccounts.Scientist, $"{tag}-loans", "Who defaults within a year?");
+        await StartRunAsync($"{tag}-loans");
+        await StartRunAsync($"{tag}-loans");
+        await StartRunAsync($"{tag}-other");
+        await SignInAsync(DemoAccounts.Scientist, Roles.DataScientist);
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"runs?experiment={id}");
+        var cut = RenderPage<RunsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("2 runs", cut.Find("[data-testid=experiment-summary]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Contains("Who defaults within a year?", cut.Find("[data-testid=experiment-summary]").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment]").Count), TimeSpan.FromSeconds(5));
+        Assert.All(cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment]"), td => Assert.Equal($"{tag}-loans", td.TextContent));
+        Assert.Equal($"runs/new?experiment={tag}-loans", cut.Find("[data-testid=new-run]").GetAttribute("href"));
     }
 
     [Fact]
@@ -103,12 +126,12 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
     private static void Search(IRenderedComponent<PageHost> cut, string text) =>
         cut.WaitForElement("input[aria-label='Search experiments']").Input(text);
 
-    private static void Create(IRenderedComponent<PageHost> cut, string name, string description)
+    private static async Task CreateInDialogAsync(IRenderedComponent<PageHost> cut, string name, string description)
     {
-        cut.Find("[data-testid=new-experiment]").Click();
+        await cut.InvokeAsync(() => cut.Find("[data-testid=new-experiment]").Click());
         cut.WaitForElement("input[data-testid=experiment-name]").Change(name);
-        cut.Find("textarea[data-testid=experiment-description]").Change($"a fresh question: {description}");
-        cut.Find("[data-testid=experiment-save]").Click();
+        cut.Find("textarea[data-testid=experiment-description]").Input($"a fresh question: {description}");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=experiment-save]").Click());
     }
 
     private static List<AngleSharp.Dom.IElement> Rows(IRenderedComponent<PageHost> cut) =>
