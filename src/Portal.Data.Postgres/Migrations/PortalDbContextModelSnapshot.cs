@@ -605,6 +605,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("SubmittedUtc");
 
+                    b.HasIndex("ExperimentId", "Status");
+
                     b.HasIndex("ExperimentId", "SubmittedUtc");
 
                     b.HasIndex("Status", "SubmittedUtc");

@@ -594,6 +594,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("SubmittedUtc");
 
+                    b.HasIndex("ExperimentId", "Status");
+
                     b.HasIndex("ExperimentId", "SubmittedUtc");
 
                     b.HasIndex("Status", "SubmittedUtc");

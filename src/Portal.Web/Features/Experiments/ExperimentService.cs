@@ -30,21 +30,22 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         var total = await experiments.CountAsync(cancellationToken);
-        var rows = Rows(db, experiments);
+        // The page's ids first, computing only the sort key (an index range per experiment), then the counts of those rows alone.
         var ordered = (query.SortBy.ToLowerInvariant(), query.Descending) switch
         {
-            ("name", true) => rows.OrderByDescending(r => r.Name),
-            ("name", false) => rows.OrderBy(r => r.Name),
-            ("created", true) => rows.OrderByDescending(r => r.CreatedUtc),
-            ("created", false) => rows.OrderBy(r => r.CreatedUtc),
-            ("runs", true) => rows.OrderByDescending(r => r.Runs).ThenBy(r => r.Name),
-            ("runs", false) => rows.OrderBy(r => r.Runs).ThenBy(r => r.Name),
-            // Experiments without runs count as older than any run.
-            (_, false) => rows.OrderBy(r => r.LastRunUtc ?? r.CreatedUtc).ThenBy(r => r.Name),
-            _ => rows.OrderByDescending(r => r.LastRunUtc ?? r.CreatedUtc).ThenBy(r => r.Name),
+            ("name", true) => experiments.OrderByDescending(e => e.Name),
+            ("name", false) => experiments.OrderBy(e => e.Name),
+            ("created", true) => experiments.OrderByDescending(e => e.CreatedUtc),
+            ("created", false) => experiments.OrderBy(e => e.CreatedUtc),
+            ("runs", true) => experiments.OrderByDescending(e => db.Runs.Count(r => r.ExperimentId == e.Id)).ThenBy(e => e.Name),
+            ("runs", false) => experiments.OrderBy(e => db.Runs.Count(r => r.ExperimentId == e.Id)).ThenBy(e => e.Name),
+            // Experiments without runs count as active when they were created.
+            (_, false) => experiments.OrderBy(e => db.Runs.Where(r => r.ExperimentId == e.Id).Max(r => (DateTime?)r.SubmittedUtc) ?? e.CreatedUtc).ThenBy(e => e.Name),
+            _ => experiments.OrderByDescending(e => db.Runs.Where(r => r.ExperimentId == e.Id).Max(r => (DateTime?)r.SubmittedUtc) ?? e.CreatedUtc).ThenBy(e => e.Name),
         };
-        var items = await ordered.Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new PagedResult<ExperimentRow>(items.ConvertAll(r => r.ToRow()), total, page, pageSize);
+        var ids = await ordered.Select(e => e.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var rows = await Rows(db, db.Experiments.AsNoTracking().Where(e => ids.Contains(e.Id))).ToDictionaryAsync(r => r.Id, cancellationToken);
+        return new PagedResult<ExperimentRow>([.. ids.Select(id => rows[id].ToRow())], total, page, pageSize);
     }
 
     public async Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -130,7 +131,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
     private static string? DescriptionProblem(string description) =>
         description.Length > Experiment.MaxDescriptionLength ? $"description is at most {Experiment.MaxDescriptionLength} characters; it has {description.Length}." : null;
 
-    /// <summary>The rows as one query with a subquery per count; a settable shape, as EF can order by its members (not by a constructor's).</summary>
+    /// <summary>The rows as one query with a subquery per count (each an index range of <c>Runs</c>).</summary>
     private static IQueryable<RowShape> Rows(PortalDbContext db, IQueryable<Experiment> experiments) =>
         from e in experiments
         select new RowShape
