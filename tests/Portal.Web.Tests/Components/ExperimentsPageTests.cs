@@ -107,7 +107,13 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
         Assert.Contains("Who defaults within a year?", cut.Find("[data-testid=experiment-summary]").TextContent);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment]").Count), TimeSpan.FromSeconds(5));
         Assert.All(cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment]"), td => Assert.Equal($"{tag}-loans", td.TextContent));
+        Assert.All(cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment] a"), a => Assert.Equal($"runs?experiment={id}", a.GetAttribute("href")));
         Assert.Equal($"runs/new?experiment={tag}-loans", cut.Find("[data-testid=new-run]").GetAttribute("href"));
+
+        // Back to all runs (the filter cleared, or the browser's back button): the summary goes, other experiments' runs return.
+        await cut.InvokeAsync(() => Services.GetRequiredService<NavigationManager>().NavigateTo("runs"));
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=runs-table] tbody tr td[data-label=Experiment]"), td => td.TextContent == $"{tag}-other"), TimeSpan.FromSeconds(5));
+        Assert.Empty(cut.FindAll("[data-testid=experiment-summary]"));
     }
 
     [Fact]

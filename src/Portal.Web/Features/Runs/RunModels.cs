@@ -57,7 +57,7 @@ public sealed record RunDetails(
     string? ModelSha256,
     string? LibraryVersion);
 
-public sealed record RunRow(Guid Id, string Experiment, [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
+public sealed record RunRow(Guid Id, Guid ExperimentId, string Experiment, [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
     DateTime SubmittedUtc, double? DurationSeconds, string? PrimaryMetric, double? PrimaryMetricValue, double Progress);
 
 public sealed record RunQuery(

@@ -257,7 +257,7 @@ public sealed class RunService(
         var experimentIds = pageRuns.Select(r => r.ExperimentId).Distinct().ToList();
         var experiments = await db.Experiments.AsNoTracking().Where(e => experimentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
         return new PagedResult<RunRow>(
-            pageRuns.Select(r => new RunRow(r.Id, experiments[r.ExperimentId], r.Status, r.Trainer, r.Task?.ToString(), r.SubmittedByName,
+            pageRuns.Select(r => new RunRow(r.Id, r.ExperimentId, experiments[r.ExperimentId], r.Status, r.Trainer, r.Task?.ToString(), r.SubmittedByName,
                 r.SubmittedUtc, r.Duration?.TotalSeconds, r.PrimaryMetric, r.PrimaryMetricValue, r.Progress)).ToList(),
             total, page, pageSize);
     }
