@@ -25,7 +25,8 @@ public static class PortalWebExtensions
             .ValidateOnStart();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Snackbars at the bottom: the top right holds each page's main action (New run, New experiment, New token).
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // A request the API cannot bind says which parameter or body failed, so the caller knows what to fix.

@@ -6,9 +6,9 @@ namespace Portal.EndToEnd.Tests.Pages;
 /// <summary>How a user drives MudBlazor inputs whose data-testid MudBlazor may put on the input itself or on a wrapper.</summary>
 public static class MudControls
 {
-    /// <summary>The text input of a MudTextField or MudNumericField.</summary>
+    /// <summary>The text input of a MudTextField (a textarea when it has lines) or MudNumericField.</summary>
     public static ILocator Input(IPage page, string testId) =>
-        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+        page.Locator($"input[data-testid='{testId}'], textarea[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
     /// <summary>Types a value and leaves the field, because MudBlazor fields commit their value on change (blur).</summary>
     public static async Task FillAsync(IPage page, string testId, string value)

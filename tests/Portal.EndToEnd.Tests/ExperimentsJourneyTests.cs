@@ -1,0 +1,59 @@
+using Portal.EndToEnd.Tests.Infrastructure;
+using Portal.EndToEnd.Tests.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>A data scientist sets up an experiment in the browser, says what it is about, and starts a run in it.</summary>
+public sealed class ExperimentsJourneyTests(PortalBrowserFixture fixture) : BrowserTest(fixture), IClassFixture<PortalBrowserFixture>
+{
+    [Fact]
+    public async Task ScientistCreatesADescribedExperimentOpensItsRunsAndStartsANewRunInIt()
+    {
+        // Arrange
+        var page = await OpenPageAsync();
+        var login = await new LoginPage(page).GotoAsync();
+        await login.SignInAsync(DemoAccounts.Scientist, DemoAccounts.Password);
+        var experiments = await new ExperimentsPage(page).GotoAsync();
+        var name = $"churn-{Guid.NewGuid():N}"[..14];
+
+        // Act
+        await experiments.CreateAsync(name, "Which customers leave within 90 days? Feeds the retention budget.");
+
+        // Assert
+        await Expect(experiments.Row(name)).ToContainTextAsync("Feeds the retention budget.");
+        await Expect(experiments.Row(name)).ToContainTextAsync(DemoAccounts.Scientist);
+
+        // Act
+        await experiments.OpenRunsOfAsync(name);
+
+        // Assert
+        await Expect(page.GetByTestId("experiment-summary")).ToContainTextAsync($"{name} · owned by {DemoAccounts.Scientist} · 0 runs");
+        await Expect(page.GetByTestId("runs-empty")).ToBeVisibleAsync();
+
+        // Act
+        await page.GetByTestId("new-run").ClickAsync();
+
+        // Assert
+        await Expect(MudControls.Input(page, "run-experiment")).ToHaveValueAsync(name);
+    }
+
+    [Fact]
+    public async Task ATakenNameIsRefusedInTheDialogWithTheReason()
+    {
+        // Arrange
+        var page = await OpenPageAsync();
+        var login = await new LoginPage(page).GotoAsync();
+        await login.SignInAsync(DemoAccounts.Scientist, DemoAccounts.Password);
+        var experiments = await new ExperimentsPage(page).GotoAsync();
+        var name = $"fraud-{Guid.NewGuid():N}"[..14];
+        await experiments.CreateAsync(name, "first");
+        await Expect(experiments.Row(name)).ToBeVisibleAsync();
+
+        // Act
+        await experiments.CreateAsync(name, "second");
+
+        // Assert
+        await Expect(experiments.DialogError).ToContainTextAsync("exists already");
+    }
+}
