@@ -36,6 +36,13 @@ public sealed class ExperimentsJourneyTests(PortalBrowserFixture fixture) : Brow
 
         // Assert
         await Expect(MudControls.Input(page, "run-experiment")).ToHaveValueAsync(name);
+        await Expect(page.GetByText($"Adds the run to {name} ({DemoAccounts.Scientist}, 0 runs so far)")).ToBeVisibleAsync();
+
+        // Act: a name no experiment has
+        await MudControls.FillAsync(page, "run-experiment", $"{name}-new");
+
+        // Assert
+        await Expect(page.GetByText("New experiment: created with this run, owned by you")).ToBeVisibleAsync();
     }
 
     [Fact]

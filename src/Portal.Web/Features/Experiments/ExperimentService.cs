@@ -54,6 +54,14 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         return (await Rows(db, db.Experiments.AsNoTracking().Where(e => e.Id == id)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
     }
 
+    /// <summary>The experiment of that exact name (as runs are submitted under it), or null.</summary>
+    public async Task<ExperimentRow?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        var trimmed = name.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await Rows(db, db.Experiments.AsNoTracking().Where(e => e.Name == trimmed)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
+    }
+
     public async Task<OperationResult<ExperimentRow>> CreateAsync(CreateExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim() ?? "";
