@@ -5,6 +5,9 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page,
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>The deepest page index served: beyond it the row offset (page × size) would overflow.</summary>
+    public const int MaxPage = int.MaxValue / MaxPageSize;
+
     public static (int Page, int PageSize) Normalize(int? page, int? pageSize) =>
-        (Math.Max(0, page ?? 0), Math.Clamp(pageSize ?? 25, 1, MaxPageSize));
+        (Math.Clamp(page ?? 0, 0, MaxPage), Math.Clamp(pageSize ?? 25, 1, MaxPageSize));
 }

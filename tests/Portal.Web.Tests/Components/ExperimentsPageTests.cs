@@ -116,6 +116,28 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
         Assert.Empty(cut.FindAll("[data-testid=experiment-summary]"));
     }
 
+    /// <summary>A narrower search from page 2 must not end on an empty page 2 ("no match") while matches exist.</summary>
+    [Fact]
+    public async Task ASearchFromALaterPageShowsItsMatchesFromTheFirstPage()
+    {
+        var tag = Tag();
+        for (var i = 0; i < 27; i++)
+        {
+            await CreateAsync(DemoAccounts.Scientist, $"{tag}-{i:00}", "");
+        }
+
+        await SignInAsync(DemoAccounts.Manager, Roles.BusinessManager);
+        var cut = RenderPage<ExperimentsPage>();
+        Search(cut, tag);
+        cut.WaitForAssertion(() => Assert.Equal(25, Rows(cut).Count), TimeSpan.FromSeconds(5));
+        await cut.InvokeAsync(() => cut.Find("button[aria-label='Next page']").Click());
+        cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count), TimeSpan.FromSeconds(5));
+
+        Search(cut, $"{tag}-07");
+
+        cut.WaitForAssertion(() => Assert.Equal([$"{tag}-07"], Rows(cut).Select(r => r.QuerySelector("[data-testid=experiment-link]")!.TextContent)), TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public async Task ASearchThatMatchesNothingSaysSo()
     {

@@ -120,6 +120,25 @@ public abstract class ExperimentApiTestsBase(PortalAppFactory factory)
     }
 
     [Fact]
+    public async Task ParallelSubmissionsUnderOneNewNameAllLandInOneExperiment()
+    {
+        var client = await ClientAsync(DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);
+        var name = Unique("sweep");
+
+        // A sweep: its runs submitted at once, each reading "no such experiment" before any of them is saved.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            client.PostAsJsonAsync("/api/runs", new { experiment = name, mode = "external", task = "binary", trainer = "LightGbm" })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var found = await client.GetFromJsonAsync<JsonElement>($"/api/experiments?search={name}");
+        Assert.Equal(1, found.GetProperty("total").GetInt32());
+        Assert.Equal(8, found.GetProperty("items")[0].GetProperty("runs").GetInt32());
+        var id = found.GetProperty("items")[0].GetProperty("id").GetGuid().ToString();
+        await using var db = await DbAsync();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == ExperimentService.CreatedAction && a.SubjectId == id));
+    }
+
+    [Fact]
     public async Task PagesSortByNameAndBadSortKeysAreRefused()
     {
         var client = await ClientAsync(DemoAccounts.Scientist, ApiScopes.Read, ApiScopes.Write);

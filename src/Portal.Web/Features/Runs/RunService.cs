@@ -33,7 +33,10 @@ public sealed class RunService(
     public const int MaxParamsPerBatch = 100;
     public const int MaxTagsPerBatch = 100;
 
-    public async Task<OperationResult<Guid>> SubmitAsync(SubmitRunRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public Task<OperationResult<Guid>> SubmitAsync(SubmitRunRequest request, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        SubmitAsync(request, user, cancellationToken, retried: false);
+
+    private async Task<OperationResult<Guid>> SubmitAsync(SubmitRunRequest request, ClaimsPrincipal user, CancellationToken cancellationToken, bool retried)
     {
         var external = string.Equals(request.Mode, "external", StringComparison.OrdinalIgnoreCase);
         if (!external && request.Mode is not null && !string.Equals(request.Mode, "managed", StringComparison.OrdinalIgnoreCase))
@@ -73,6 +76,7 @@ public sealed class RunService(
 
         // Added to the context now, saved only with the run: a refused submission creates no experiment.
         var experiment = await db.Experiments.FirstOrDefaultAsync(e => e.Name == experimentName, cancellationToken);
+        var newExperiment = experiment is null;
         if (experiment is null)
         {
             experiment = Experiment.Create(experimentName, "", user.UserId(), time.GetUtcNow());
@@ -132,7 +136,17 @@ public sealed class RunService(
             run.ValidationFraction,
             run.Seed,
         });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (newExperiment && !retried)
+        {
+            // Another submission (a parallel sweep) or the experiments page created the same name first: the unique
+            // index refused ours, and nothing of this submission was saved. Submit again into the experiment now there.
+            return await SubmitAsync(request, user, cancellationToken, retried: true);
+        }
+
         signal.Notify();
         return OperationResult<Guid>.Ok(run.Id);
     }
