@@ -48,18 +48,14 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         return new PagedResult<ExperimentRow>([.. ids.Select(id => rows[id].ToRow())], total, page, pageSize);
     }
 
-    public async Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return (await Rows(db, db.Experiments.AsNoTracking().Where(e => e.Id == id)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
-    }
+    public Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        FirstRowAsync(e => e.Id == id, cancellationToken);
 
     /// <summary>The experiment of that exact name (as runs are submitted under it), or null.</summary>
-    public async Task<ExperimentRow?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    public Task<ExperimentRow?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
         var trimmed = name.Trim();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return (await Rows(db, db.Experiments.AsNoTracking().Where(e => e.Name == trimmed)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
+        return FirstRowAsync(e => e.Name == trimmed, cancellationToken);
     }
 
     public async Task<OperationResult<ExperimentRow>> CreateAsync(CreateExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -76,11 +72,12 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
             return Fail(OperationStatus.Invalid, problem);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Experiments.AnyAsync(e => e.Name == name, cancellationToken))
+        if (await NameExistsAsync(name, cancellationToken))
         {
-            return Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
+            return NameTaken(name);
         }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
         var experiment = Experiment.Create(name, description, user.UserId(), time.GetUtcNow());
         db.Experiments.Add(experiment);
@@ -92,9 +89,9 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         catch (DbUpdateException)
         {
             // Someone created the same name between the check and the insert: the unique index refused ours.
-            if (await NameTakenAsync(name, cancellationToken))
+            if (await NameExistsAsync(name, cancellationToken))
             {
-                return Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
+                return NameTaken(name);
             }
 
             throw;
@@ -156,11 +153,20 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
             LastRunUtc = db.Runs.Where(r => r.ExperimentId == e.Id).Max(r => (DateTime?)r.SubmittedUtc),
         };
 
-    private async Task<bool> NameTakenAsync(string name, CancellationToken cancellationToken)
+    private async Task<ExperimentRow?> FirstRowAsync(System.Linq.Expressions.Expression<Func<Experiment, bool>> filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return (await Rows(db, db.Experiments.AsNoTracking().Where(filter)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
+    }
+
+    private async Task<bool> NameExistsAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Experiments.AnyAsync(e => e.Name == name, cancellationToken);
     }
+
+    private static OperationResult<ExperimentRow> NameTaken(string name) =>
+        Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
 
     private static OperationResult<ExperimentRow> Fail(OperationStatus status, string message) => OperationResult<ExperimentRow>.Fail(status, message);
 
