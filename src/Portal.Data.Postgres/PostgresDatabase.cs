@@ -7,5 +7,6 @@ public static class PostgresDatabase
 {
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString,
-            npgsql => npgsql.MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name));
+            npgsql => npgsql.MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name))
+            .AddInterceptors(new PostgresLiveEventOrder());
 }

@@ -2,7 +2,9 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Portal.Data.Identity;
+using Portal.Data.Live;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
@@ -19,7 +21,8 @@ namespace Portal.Data;
 /// dotnet ef migrations add NAME --project src/Portal.Data.Postgres --startup-project src/Portal.Data.Postgres
 /// </code>
 /// Audit entries added to the context are sealed into the hash chain by <see cref="SaveChangesAsync(bool, CancellationToken)"/>,
-/// in the same transaction as the rest of the change.
+/// in the same transaction as the rest of the change; so are live events added with
+/// <see cref="LiveEventPublishing.Publish"/> (the outbox, docs/decisions/0006-live-event-path.md).
 /// </summary>
 public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser, IdentityRole, string>(options)
@@ -50,6 +53,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<RunLogLine> RunLogLines => Set<RunLogLine>();
 
+    public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
+
+    /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
+    internal bool LiveEventsWritten { get; set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: audit sealing is asynchronous.");
 
@@ -59,7 +67,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
-        if (pending.Count == 0)
+        var publishes = ChangeTracker.Entries<LiveEventRecord>().Any(e => e.State == EntityState.Added);
+        if (pending.Count == 0 && !publishes)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -67,8 +76,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         if (Database.CurrentTransaction is not null)
         {
             // The caller owns the transaction (e.g. an Identity change plus its audit entry): seal inside it.
-            await SealAsync(pending, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            return await WriteAsync(pending, publishes, acceptAllChangesOnSuccess, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -76,18 +84,37 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                await SealAsync(pending, cancellationToken);
-                var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                var written = await WriteAsync(pending, publishes, acceptAllChangesOnSuccess, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return written;
             }
-            catch (Exception ex) when (attempt < MaxSealAttempts && IsWriteConflict(ex))
+            catch (Exception ex) when (attempt < MaxSealAttempts && pending.Count > 0 && IsWriteConflict(ex))
             {
                 // Another writer took the next sequence number first: read the new head and try again.
                 await transaction.RollbackAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt * Random.Shared.Next(1, 4)), cancellationToken);
             }
         }
+    }
+
+    private async Task<int> WriteAsync(IReadOnlyList<AuditEntry> pending, bool publishes, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        if (pending.Count > 0)
+        {
+            await SealAsync(pending, cancellationToken);
+        }
+
+        if (publishes)
+        {
+            foreach (var hook in this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<ILiveEventWriteHook>() ?? [])
+            {
+                await hook.BeforeWriteAsync(this, cancellationToken);
+            }
+        }
+
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        LiveEventsWritten |= publishes;
+        return written;
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

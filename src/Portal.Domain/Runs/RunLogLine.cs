@@ -12,4 +12,7 @@ public sealed class RunLogLine
     public DateTime TimestampUtc { get; set; }
 
     public string Message { get; set; } = "";
+
+    /// <summary>A line's time as both providers keep it (to the microsecond), so a live copy matches the stored one.</summary>
+    public static DateTime Stamp(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % 10), DateTimeKind.Utc);
 }

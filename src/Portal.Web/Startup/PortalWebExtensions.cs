@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
+using Portal.Data.Live;
 using Portal.Domain.Security;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
+using Portal.Web.Features.Live;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
@@ -49,15 +51,11 @@ public static class PortalWebExtensions
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
         services.AddSignalR();
-        services.AddHostedService<RunsHubForwarder>();
-        services.AddSingleton<RunsHubSessions>();
-        services.AddHostedService(sp => sp.GetRequiredService<RunsHubSessions>());
-        services.AddOptions<LiveFeedOptions>()
-            .BindConfiguration(LiveFeedOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddHostedService<RunFeedRelay>();
-        builder.AddPortalLiveFeed();
+        services.AddPortalLiveEvents();
+        services.AddSingleton<HubTopicSubscriptions>();
+        services.AddSingleton<HubSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
+        builder.AddTrainingQueueSignal();
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
@@ -107,6 +105,7 @@ public static class PortalWebExtensions
         api.MapExperimentsApi();
         api.MapRunsApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
+        app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

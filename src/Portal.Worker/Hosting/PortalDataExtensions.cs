@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
+using Portal.Data.Live;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 
@@ -27,6 +28,7 @@ public static class PortalDataExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LiveEventSignal>();
         // Read lazily so test hosts and the command line can override the connection after the builder ran.
         builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
         {
@@ -43,6 +45,9 @@ public static class PortalDataExtensions
                     : database.ConnectionString;
                 SqliteDatabase.Configure(options, connectionString);
             }
+
+            // Wakes this process's outbox tail when a transaction that wrote live events commits.
+            options.AddInterceptors(services.GetRequiredService<LiveEventSignal>());
         });
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton(services => new ContentAddressedStore(new ContentAddressedStoreOptions

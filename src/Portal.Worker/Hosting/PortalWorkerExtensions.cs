@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
-using Portal.Worker.Live;
 using Portal.Worker.Training;
 
 namespace Portal.Worker.Hosting;
@@ -28,7 +27,7 @@ public static class PortalWorkerExtensions
             var configured = services.GetRequiredService<IOptions<WorkerOptions>>().Value.WorkerId;
             return new WorkerName(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Environment.ProcessId}" : configured);
         });
-        builder.AddPortalLiveFeed();
+        builder.AddTrainingQueueSignal();
         builder.Services.AddSingleton<ModelTrainer>();
         builder.Services.AddSingleton<RunLeases>();
         builder.Services.AddSingleton<RunTrainingJob>();
@@ -37,10 +36,9 @@ public static class PortalWorkerExtensions
         return builder;
     }
 
-    /// <summary>The in-process live feed and the training wake-up signal (the web app registers them even without an embedded worker).</summary>
-    public static IHostApplicationBuilder AddPortalLiveFeed(this IHostApplicationBuilder builder)
+    /// <summary>The training wake-up signal (the web app registers it even without an embedded worker).</summary>
+    public static IHostApplicationBuilder AddTrainingQueueSignal(this IHostApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<RunFeed>();
         builder.Services.TryAddSingleton<TrainingQueueSignal>();
         return builder;
     }

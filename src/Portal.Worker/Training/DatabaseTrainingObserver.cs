@@ -3,18 +3,18 @@ using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Domain.Runs;
 using Portal.Ml.Training;
-using Portal.Worker.Live;
+using Portal.Data.Live;
 
 namespace Portal.Worker.Training;
 
 /// <summary>
 /// Receives progress, curve points and log lines from training; every flush interval (and on a heartbeat timer,
-/// for long silent phases) writes them, renews the lease, publishes them on the live feed, and checks whether
-/// the run was cancelled or taken over — in which case it cancels the training.
+/// for long silent phases) writes them with a <see cref="RunChanged"/> live event in one transaction, renews the
+/// lease, and checks whether the run was cancelled or taken over — in which case it cancels the training. Publishing
+/// is a row in that transaction: however slow a page or hub client is, a flush never waits for it.
 /// </summary>
 internal sealed class DatabaseTrainingObserver(
     IDbContextFactory<PortalDbContext> dbFactory,
-    RunFeed feed,
     TimeProvider time,
     Guid runId,
     string workerId,
@@ -107,8 +107,11 @@ internal sealed class DatabaseTrainingObserver(
 
             run.Report(currentProgress, currentStage);
             run.RenewLease(workerId, now, options.Lease);
-            db.RunMetrics.AddRange(batch.Select(p => new RunMetric { RunId = runId, Key = p.Key, Value = p.Value, Step = p.Step, TimestampUtc = now.UtcDateTime }));
-            db.RunLogLines.AddRange(lines.Select(l => new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = l }));
+            var stamp = RunLogLine.Stamp(now);
+            db.RunMetrics.AddRange(batch.Select(p => new RunMetric { RunId = runId, Key = p.Key, Value = p.Value, Step = p.Step, TimestampUtc = stamp }));
+            db.RunLogLines.AddRange(lines.Select(l => new RunLogLine { RunId = runId, TimestampUtc = stamp, Message = l }));
+            db.Publish(new RunChanged(runId, run.Status, run.Progress, run.ProgressStage, batch,
+                [.. lines.Select(l => new RunChangedLogLine(stamp, l))], null), now);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -119,8 +122,6 @@ internal sealed class DatabaseTrainingObserver(
                 await training.CancelAsync();
                 return;
             }
-
-            await feed.PublishAsync(new RunUpdate(runId, RunStatus.Running, currentProgress, currentStage, batch, lines.LastOrDefault()));
         }
         finally
         {

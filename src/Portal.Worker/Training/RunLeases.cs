@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
+using Portal.Data.Live;
 using Portal.Domain.Runs;
 
 namespace Portal.Worker.Training;
@@ -22,6 +23,7 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
         foreach (var run in candidates)
         {
             run.Claimed(workerId, time.GetUtcNow(), lease);
+            db.PublishRunChanged(run, time.GetUtcNow());
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -30,7 +32,7 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
             catch (DbUpdateConcurrencyException)
             {
                 // Another worker claimed it first.
-                db.Entry(run).State = EntityState.Detached;
+                Forget(db, run);
             }
         }
 
@@ -50,14 +52,9 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
         {
             var worker = run.LeaseOwner;
             run.RecoverExpiredLease(now);
-            db.RunLogLines.Add(new RunLogLine
-            {
-                RunId = run.Id,
-                TimestampUtc = now.UtcDateTime,
-                Message = run.Status == RunStatus.Queued
-                    ? $"Worker {worker} stopped renewing its lease; the run is queued again (attempt {run.Attempt} of {run.MaxAttempts} used)."
-                    : run.FailureReason ?? "Lease expired.",
-            });
+            db.PublishRunChanged(run, now, run.Status == RunStatus.Queued
+                ? $"Worker {worker} stopped renewing its lease; the run is queued again (attempt {run.Attempt} of {run.MaxAttempts} used)."
+                : run.FailureReason ?? "Lease expired.");
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -66,10 +63,20 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
             }
             catch (DbUpdateConcurrencyException)
             {
-                db.ChangeTracker.Clear();
+                // Another worker recovered it first; the other expired runs are still tracked and still to do.
+                Forget(db, run);
             }
         }
 
         return recovered;
+    }
+
+    /// <summary>Drops a run whose save lost a race, with the rows added for it, and keeps the other tracked runs.</summary>
+    private static void Forget(PortalDbContext db, Run run)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added || ReferenceEquals(e.Entity, run)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 }

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Artifacts;
+using Portal.Data.Live;
 using Portal.Domain.Diagnostics;
 using Portal.Domain.Runs;
 using Portal.Ml.Training;
-using Portal.Worker.Live;
 
 namespace Portal.Worker.Training;
 
@@ -16,7 +16,6 @@ public sealed class RunTrainingJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     ContentAddressedStore store,
     ModelTrainer trainer,
-    RunFeed feed,
     TimeProvider time,
     IOptions<TrainingOptions> options,
     ILogger<RunTrainingJob> logger)
@@ -34,20 +33,15 @@ public sealed class RunTrainingJob(
         TrainingRequest request;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
-            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, CancellationToken.None);
+            var run = await db.Runs.FirstAsync(r => r.Id == runId, CancellationToken.None);
             // A retry, or a run handed back by a stopping worker, starts its curve afresh: points of the interrupted
             // training would mix two trainings (the hand-back does not count as an attempt, so the attempt number may repeat).
             var cleared = await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync(CancellationToken.None);
-            if (cleared > 0)
-            {
-                db.RunLogLines.Add(new RunLogLine
-                {
-                    RunId = runId,
-                    TimestampUtc = time.GetUtcNow().UtcDateTime,
-                    Message = $"Attempt {run.Attempt}: cleared {cleared} curve point(s) of the interrupted training.",
-                });
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
+            // Subscribers learn that the run is running, and, after a retry, that its curve starts afresh.
+            db.PublishRunChanged(run, time.GetUtcNow(),
+                cleared > 0 ? $"Attempt {run.Attempt}: cleared {cleared} curve point(s) of the interrupted training." : null,
+                curvesCleared: cleared > 0);
+            await db.SaveChangesAsync(CancellationToken.None);
 
             var version = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
                 .FirstAsync(v => v.Id == run.DatasetVersionId, CancellationToken.None);
@@ -60,7 +54,7 @@ public sealed class RunTrainingJob(
         }
 
         using var training = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        await using var observer = new DatabaseTrainingObserver(dbFactory, feed, time, runId, workerId, options.Value, training, logger);
+        await using var observer = new DatabaseTrainingObserver(dbFactory, time, runId, workerId, options.Value, training, logger);
         observer.StartHeartbeat();
         try
         {
@@ -139,16 +133,10 @@ public sealed class RunTrainingJob(
                 result.Metrics.TryGetValue(primary, out var value) ? value : null);
         }
 
-        db.RunLogLines.Add(new RunLogLine
-        {
-            RunId = runId,
-            TimestampUtc = now.UtcDateTime,
-            Message = result.StoppedEarly
-                ? $"Stopped early after {result.Duration.TotalSeconds:0.0} s: {result.StopReason}"
-                : $"Finished in {result.Duration.TotalSeconds:0.0} s; model {model?.Sha256[..12]}…, {result.Diagnostics.Count} diagnostic finding(s).",
-        });
+        db.PublishRunChanged(run, now, result.StoppedEarly
+            ? $"Stopped early after {result.Duration.TotalSeconds:0.0} s: {result.StopReason}"
+            : $"Finished in {result.Duration.TotalSeconds:0.0} s; model {model?.Sha256[..12]}…, {result.Diagnostics.Count} diagnostic finding(s).");
         await db.SaveChangesAsync();
-        await feed.PublishAsync(new RunUpdate(runId, run.Status, 1, run.Status.ToString(), [], run.FailureReason));
     }
 
     private async Task StopAsync(Guid runId, string workerId, DatabaseTrainingObserver observer, bool workerStopping)
@@ -179,9 +167,8 @@ public sealed class RunTrainingJob(
             message = run.FailureReason!;
         }
 
-        db.RunLogLines.Add(new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = message });
+        db.PublishRunChanged(run, now, message);
         await db.SaveChangesAsync();
-        await feed.PublishAsync(new RunUpdate(runId, run.Status, run.Progress, run.ProgressStage, [], message));
     }
 
     private async Task FailAsync(Guid runId, string workerId, string reason)
@@ -195,8 +182,7 @@ public sealed class RunTrainingJob(
 
         var now = time.GetUtcNow();
         run.Fail(now, reason);
-        db.RunLogLines.Add(new RunLogLine { RunId = runId, TimestampUtc = now.UtcDateTime, Message = reason });
+        db.PublishRunChanged(run, now, reason);
         await db.SaveChangesAsync();
-        await feed.PublishAsync(new RunUpdate(runId, run.Status, run.Progress, run.ProgressStage, [], reason));
     }
 }

@@ -1,18 +1,20 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Live;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
-using Portal.Worker.Live;
 
 namespace Portal.Web.Tests.Components;
 
 /// <summary>
-/// The run page as the live feed moves it, rendered with bUnit over the app's real <see cref="RunService"/> and
-/// <see cref="RunFeed"/>: points, progress and log lines drawn without a reload, a resent point not doubled, the end read back.
+/// The run page as live events move it, rendered with bUnit over the app's real <see cref="RunService"/> and
+/// <see cref="LiveEventBus"/>: points, progress and log lines written by another process drawn without a reload, a resent
+/// point not doubled, the end read back.
 /// </summary>
 public sealed class RunPageLiveTests : ComponentTestContext, IClassFixture<PortalAppFactory>
 {
@@ -22,7 +24,7 @@ public sealed class RunPageLiveTests : ComponentTestContext, IClassFixture<Porta
     {
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<RunService>());
-        Services.AddSingleton(factory.Services.GetRequiredService<RunFeed>());
+        Services.AddSingleton(factory.Services.GetRequiredService<LiveEventBus>());
         SignIn(DemoAccounts.Manager, Roles.BusinessManager);
     }
 
@@ -34,20 +36,25 @@ public sealed class RunPageLiveTests : ComponentTestContext, IClassFixture<Porta
         var runId = (await created.JsonAsync()).GetProperty("runId").GetGuid();
         var first = Enumerable.Range(0, 3).Select(s => new { key = "validation.logLoss", value = 0.7 - (0.1 * s), step = (long)s });
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics = first })).StatusCode);
-        var feed = factory.Services.GetRequiredService<RunFeed>();
 
         var cut = RenderPage<RunPage>((nameof(RunPage.RunId), runId));
         cut.WaitForAssertion(() => Assert.Equal("3 points over 3 steps", cut.Find("[data-testid=curve-points]").TextContent));
 
-        // Step 2 again (a relay resending what the page read) and step 3, new.
-        await feed.PublishAsync(new RunUpdate(runId, RunStatus.Running, 0.5, "training",
-            [new MetricPoint("validation.logLoss", 0.5, 2), new MetricPoint("validation.logLoss", 0.45, 3)], "epoch 3 done"));
+        // Another process writes step 2 again (what the page read) and step 3, new, with progress and a log line.
+        await using (var db = factory.RemoteDb())
+        {
+            var run = await db.Runs.FirstAsync(r => r.Id == runId);
+            run.Report(0.5, "training");
+            db.PublishRunChanged(run, DateTimeOffset.UtcNow, "epoch 3 done",
+                [new MetricPoint("validation.logLoss", 0.5, 2), new MetricPoint("validation.logLoss", 0.45, 3)]);
+            await db.SaveChangesAsync();
+        }
 
         cut.WaitForAssertion(() => Assert.Equal("4 points over 4 steps", cut.Find("[data-testid=curve-points]").TextContent));
         Assert.Contains("50% · training", cut.Find("[data-testid=run-stage]").TextContent);
         Assert.Contains("epoch 3 done", cut.Find("[data-testid=run-log]").TextContent);
 
-        // Ending the run publishes on the same feed: the page reads the finished run back.
+        // Ending the run (through the API) publishes its end: the page reads the finished run back.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/end", new { status = "Succeeded" })).StatusCode);
         cut.WaitForAssertion(() => Assert.Equal("Succeeded", cut.Find("[data-testid=run-status]").TextContent.Trim()));
     }

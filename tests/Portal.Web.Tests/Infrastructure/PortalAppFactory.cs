@@ -2,8 +2,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Data;
+using Portal.Data.Postgres;
+using Portal.Data.Sqlite;
 
 namespace Portal.Web.Tests.Infrastructure;
 
@@ -37,6 +42,26 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
         }
+    }
+
+    /// <summary>
+    /// A context on the app's database as another process (a standalone worker, another web node) opens it: same
+    /// provider and connection, but none of this process's interceptors, so its commits do not wake this app's outbox tail.
+    /// </summary>
+    public PortalDbContext RemoteDb()
+    {
+        var database = Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        if (database.Provider == DatabaseProviders.Postgres)
+        {
+            PostgresDatabase.Configure(options, database.ConnectionString!);
+        }
+        else
+        {
+            SqliteDatabase.Configure(options, SqliteDatabase.DefaultConnectionString(DataDirectory));
+        }
+
+        return new PortalDbContext(options.Options);
     }
 
     public SqliteConnection OpenDatabase()

@@ -16,14 +16,19 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
 {
     private readonly HubConnection connection;
     private readonly ConcurrentQueue<RunUpdateMessage> updates = new();
+    private readonly ConcurrentQueue<Guid> resyncs = new();
 
     private RunsHubSubscriber(HubConnection connection)
     {
         this.connection = connection;
         connection.On<RunUpdateMessage>(nameof(IRunsClient.RunUpdated), updates.Enqueue);
+        connection.On<Guid>(nameof(IRunsClient.Resync), resyncs.Enqueue);
     }
 
     public IReadOnlyList<RunUpdateMessage> Updates => [.. updates];
+
+    /// <summary>The runs this connection was told to resync (it fell behind, or resumed after what the outbox holds).</summary>
+    public IReadOnlyList<Guid> Resyncs => [.. resyncs];
 
     public RunSnapshotMessage? Snapshot { get; private set; }
 
@@ -58,6 +63,10 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
 
     public async Task SubscribeAsync(Guid runId) =>
         Snapshot = await connection.InvokeAsync<RunSnapshotMessage>(nameof(RunsHub.SubscribeToRun), runId);
+
+    /// <summary>After a reconnect: every update of the run after <paramref name="afterSequence"/>, then live.</summary>
+    public Task ResumeAsync(Guid runId, long afterSequence) =>
+        connection.InvokeAsync(nameof(RunsHub.ResumeRun), runId, afterSequence);
 
     /// <summary>Waits until an update with one of the given statuses arrives (the feed's end of a run).</summary>
     public async Task<RunUpdateMessage> WaitForStatusAsync(TimeSpan timeout, params string[] statuses)

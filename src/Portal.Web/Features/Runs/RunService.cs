@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
+using Portal.Data.Live;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
@@ -12,7 +13,6 @@ using Portal.Domain.Runs;
 using Portal.Ml.Catalog;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
-using Portal.Worker.Live;
 using Portal.Worker.Training;
 
 namespace Portal.Web.Features.Runs;
@@ -24,7 +24,6 @@ public sealed class RunService(
     AuditTrail audit,
     ExperimentService experiments,
     TrainingQueueSignal signal,
-    RunFeed feed,
     TimeProvider time)
 {
     public const string SubmittedAction = "run.submitted";
@@ -304,6 +303,7 @@ public sealed class RunService(
 
         audit.Record(db, user.ToAuditActor(), CancelledAction, new AuditSubject("Run", run.Id.ToString()),
             new { before = before.ToString(), after = run.Status.ToString(), stopRequested = run.Status == RunStatus.Running });
+        db.PublishRunChanged(run, time.GetUtcNow(), "Cancellation requested.");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -313,7 +313,6 @@ public sealed class RunService(
             return OperationResult<RunDetails>.Fail(OperationStatus.Conflict, "The run changed state at the same moment; look again and retry.");
         }
 
-        await feed.PublishAsync(new RunUpdate(run.Id, run.Status, run.Progress, run.ProgressStage, [], "Cancellation requested."));
         return OperationResult<RunDetails>.Ok((await GetAsync(runId, cancellationToken))!);
     }
 
@@ -403,6 +402,13 @@ public sealed class RunService(
 
         // Metrics go in through one prepared INSERT (MetricRows; EF's tracked per-entity INSERT ... RETURNING was the
         // bottleneck, see docs/benchmarks.md); params and tags through the change tracker; one transaction for all.
+        // The points reach every web node's subscribers through the outbox, in the same transaction.
+        if (metrics.Count > 0)
+        {
+            db.Publish(new RunChanged(runId, run.Status, run.Progress, run.ProgressStage,
+                [.. metrics.Select(m => new MetricPoint(m.Key!, m.Value!.Value, m.Step ?? 0))], [], null), now);
+        }
+
         var pairsChanged = db.ChangeTracker.HasChanges();
         await using (var transaction = metrics.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
         {
@@ -416,12 +422,6 @@ public sealed class RunService(
             {
                 await transaction.CommitAsync(cancellationToken);
             }
-        }
-
-        if (metrics.Count > 0)
-        {
-            await feed.PublishAsync(new RunUpdate(runId, RunStatus.Running, run.Progress, run.ProgressStage,
-                metrics.Select(m => new MetricPoint(m.Key!, m.Value!.Value, m.Step ?? 0)).ToList(), null));
         }
 
         return OperationResult<int>.Ok(metrics.Count + parameters.Count + tags.Count);
@@ -483,13 +483,13 @@ public sealed class RunService(
         }
 
         run.EndExternal(status, time.GetUtcNow(), request.Reason);
+        db.PublishRunChanged(run, time.GetUtcNow());
         if (status == RunStatus.Cancelled)
         {
             audit.Record(db, user.ToAuditActor(), CancelledAction, new AuditSubject("Run", run.Id.ToString()), new { mode = "external" });
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await feed.PublishAsync(new RunUpdate(runId, run.Status, 1, run.Status.ToString(), [], request.Reason));
         return OperationResult<RunDetails>.Ok((await GetAsync(runId, cancellationToken))!);
     }
 

@@ -1,47 +1,75 @@
 using Microsoft.AspNetCore.SignalR;
+using Portal.Data.Live;
+using Portal.Domain.Live;
+using Portal.Domain.Runs;
+using Portal.Domain.Security;
+using Portal.Web.Features.Live;
 
 namespace Portal.Web.Features.Runs;
 
 /// <summary>
-/// Live updates of runs for clients outside the Blazor circuit (scripts, notebooks, other services). Holds no
-/// state: a subscription is a SignalR group per run. Authorized by <c>ReadExperiments</c> where it is mapped;
-/// clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. A token's
-/// connection is closed once the token no longer admits it (<see cref="RunsHubSessions"/>).
+/// Live updates of runs for clients outside the Blazor circuit (scripts, notebooks, other services): the
+/// <c>run:{id}</c> topic of the live-event path with run-shaped messages. Authorized by <c>ReadExperiments</c> where it
+/// is mapped; clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. Holds no
+/// state; a connection is closed once its credential no longer admits it (<see cref="HubSessions"/>).
 /// </summary>
-public sealed class RunsHub(RunService runs, RunsHubSessions sessions) : Hub<IRunsClient>
+public sealed class RunsHub(RunService runs, HubTopicSubscriptions subscriptions, HubSessions sessions) : Hub<IRunsClient>
 {
-    public static string Group(Guid runId) => $"run-{runId:N}";
-
     public override Task OnConnectedAsync()
     {
-        sessions.Opened(Context);
+        sessions.Opened(Context, Policies.ReadExperiments);
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         sessions.Closed(Context);
+        subscriptions.Closed(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>
-    /// Joins the run's group and returns what the database holds now. The group is joined before the read, so a
-    /// point written meanwhile may arrive in both, never in neither: subscribers merge points by key and step.
+    /// Subscribes to the run and returns what the database holds now, with the sequence delivery starts after. The
+    /// subscription starts before the read, so a point written meanwhile may arrive in both, never in neither:
+    /// subscribers merge points by key and step.
     /// </summary>
     public async Task<RunSnapshotMessage> SubscribeToRun(Guid runId)
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, Group(runId));
+        var sequence = await SubscribeAsync(runId, null);
         var run = await runs.GetAsync(runId, Context.ConnectionAborted);
         if (run is null)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(runId));
+            subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
             throw new HubException($"Run {runId} does not exist.");
         }
 
         var curves = await runs.CurvesAsync(runId, null, Context.ConnectionAborted);
         return new RunSnapshotMessage(run.RunId, run.Status.ToString(), run.Progress, run.ProgressStage,
-            [.. curves.SelectMany(c => c.Value.Select(p => new MetricPointMessage(c.Key, p.Value, p.Step)))], run.FailureReason);
+            [.. curves.SelectMany(c => c.Value.Select(p => new MetricPointMessage(c.Key, p.Value, p.Step)))], run.FailureReason, sequence);
     }
 
-    public Task UnsubscribeFromRun(Guid runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(runId));
+    /// <summary>
+    /// After a reconnect: every update of the run after <paramref name="afterSequence"/> (the last one received), from
+    /// the outbox, then live; or <c>Resync(runId)</c> if the outbox no longer holds it (subscribe again for a snapshot).
+    /// </summary>
+    public async Task ResumeRun(Guid runId, long afterSequence)
+    {
+        if (afterSequence < 0)
+        {
+            throw new HubException("afterSequence must be 0 or more.");
+        }
+
+        await SubscribeAsync(runId, afterSequence);
+    }
+
+    public void UnsubscribeFromRun(Guid runId) => subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
+
+    private Task<long> SubscribeAsync(Guid runId, long? afterSequence)
+    {
+        var client = Clients.Caller;
+        return subscriptions.SubscribeAsync(Context.ConnectionId, LiveTopics.Run(runId), afterSequence,
+            envelope => envelope.Event is RunChanged changed ? client.RunUpdated(RunUpdateMessage.Of(envelope.Sequence, changed)) : Task.CompletedTask,
+            () => client.Resync(runId),
+            Context.ConnectionAborted);
+    }
 }
