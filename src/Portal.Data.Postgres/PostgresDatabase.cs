@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Data.Postgres;
 
@@ -9,4 +10,8 @@ public static class PostgresDatabase
         options.UseNpgsql(connectionString,
             npgsql => npgsql.MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name))
             .AddInterceptors(new PostgresLiveEventOrder());
+
+    /// <summary>For a process that tails the outbox: wakes the tail on PostgreSQL's NOTIFY (inert on SQLite).</summary>
+    public static IServiceCollection AddPostgresLiveEventListener(this IServiceCollection services) =>
+        services.AddHostedService<PostgresLiveEventListener>();
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Portal.Data.Live;
+using Portal.Data.Postgres;
 using Portal.Domain.Security;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
@@ -52,6 +53,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RunService>();
         services.AddSignalR();
         services.AddPortalLiveEvents();
+        services.AddPostgresLiveEventListener();
         services.AddSingleton<HubTopicSubscriptions>();
         services.AddSingleton<HubSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
