@@ -139,7 +139,11 @@ public sealed class AuditChainTests : IAsyncLifetime
         Assert.StartsWith("sequence,timestampUtc", lines[0]);
         using var connection = factory.OpenDatabase();
         Assert.Equal(Scalar(connection, "SELECT COUNT(*) FROM AuditEntries"), (lines.Length - 1).ToString());
-        Assert.EndsWith(Scalar(connection, "SELECT Hash FROM AuditEntries WHERE Sequence = 1"), lines[1].TrimEnd('\r'));
+        // The stored columns keep their positions; the display texts the page shows follow the hash.
+        var first = (Hash: Scalar(connection, "SELECT Hash FROM AuditEntries WHERE Sequence = 1"),
+            Action: Scalar(connection, "SELECT Action FROM AuditEntries WHERE Sequence = 1"),
+            SubjectType: Scalar(connection, "SELECT SubjectType FROM AuditEntries WHERE Sequence = 1"));
+        Assert.EndsWith($",{first.Hash},{AuditActions.Describe(first.Action)},{AuditSubjectKinds.Describe(first.SubjectType)}", lines[1].TrimEnd('\r'));
     }
 
     private static void Execute(SqliteConnection connection, string sql)
