@@ -13,7 +13,7 @@ public sealed class AuditTrail(IDbContextFactory<PortalDbContext> dbFactory, Tim
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Adds an entry to <paramref name="db"/>; it is sealed and written by that context's next save.</summary>
-    public AuditEntry Record(PortalDbContext db, AuditActor actor, string action, AuditSubject subject, object? details = null)
+    public AuditEntry Record(PortalDbContext db, AuditActor actor, AuditAction action, AuditSubject subject, object? details = null)
     {
         var entry = AuditEntry.Record(time.GetUtcNow(), actor, action, subject,
             details is null ? null : JsonSerializer.Serialize(details, DetailsJson));
@@ -22,7 +22,7 @@ public sealed class AuditTrail(IDbContextFactory<PortalDbContext> dbFactory, Tim
     }
 
     /// <summary>Writes an entry that records no other change (a sign-in, a failed attempt).</summary>
-    public async Task<AuditEntry> WriteAsync(AuditActor actor, string action, AuditSubject subject, object? details = null,
+    public async Task<AuditEntry> WriteAsync(AuditActor actor, AuditAction action, AuditSubject subject, object? details = null,
         CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

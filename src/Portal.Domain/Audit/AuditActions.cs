@@ -1,20 +1,49 @@
 namespace Portal.Domain.Audit;
 
-/// <summary>Names of audited actions. Later features add theirs here so the audit page can filter by them.</summary>
+/// <summary>
+/// Every action any feature records, declared once with its display text. A new feature adds its actions here
+/// (and to <see cref="All"/>); the stored names of existing actions never change.
+/// </summary>
 public static class AuditActions
 {
-    public const string SignInSucceeded = "auth.signin.succeeded";
-    public const string SignInFailed = "auth.signin.failed";
-    public const string LockedOut = "auth.lockout";
-    public const string SignedOut = "auth.signout";
-    public const string TokenRejected = "auth.token.rejected";
+    public static readonly AuditAction SignInSucceeded = new("auth.signin.succeeded", "Signed in");
+    public static readonly AuditAction SignInFailed = new("auth.signin.failed", "Failed sign-in");
+    public static readonly AuditAction LockedOut = new("auth.lockout", "Account locked out");
+    public static readonly AuditAction SignedOut = new("auth.signout", "Signed out");
+    public static readonly AuditAction TokenRejected = new("auth.token.rejected", "API token rejected");
 
-    public const string UserCreated = "user.created";
-    public const string UserLocked = "user.locked";
-    public const string UserUnlocked = "user.unlocked";
-    public const string UserRolesChanged = "user.roles.changed";
+    public static readonly AuditAction UserCreated = new("user.created", "User created");
+    public static readonly AuditAction UserLocked = new("user.locked", "User locked");
+    public static readonly AuditAction UserUnlocked = new("user.unlocked", "User unlocked");
+    public static readonly AuditAction UserRolesChanged = new("user.roles.changed", "Roles changed");
 
-    public const string TokenCreated = "token.created";
-    public const string TokenRevoked = "token.revoked";
+    public static readonly AuditAction TokenCreated = new("token.created", "API token created");
+    public static readonly AuditAction TokenRevoked = new("token.revoked", "API token revoked");
 
+    public static readonly AuditAction DatasetUploaded = new("dataset.uploaded", "Dataset version uploaded");
+
+    public static readonly AuditAction ExperimentCreated = new("experiment.created", "Experiment created");
+    public static readonly AuditAction ExperimentDescribed = new("experiment.described", "Experiment description changed");
+
+    public static readonly AuditAction RunSubmitted = new("run.submitted", "Run submitted");
+    public static readonly AuditAction RunCancelled = new("run.cancelled", "Run cancelled");
+
+    /// <summary>The catalogue, in the order above.</summary>
+    public static readonly IReadOnlyList<AuditAction> All =
+    [
+        SignInSucceeded, SignInFailed, LockedOut, SignedOut, TokenRejected,
+        UserCreated, UserLocked, UserUnlocked, UserRolesChanged,
+        TokenCreated, TokenRevoked,
+        DatasetUploaded,
+        ExperimentCreated, ExperimentDescribed,
+        RunSubmitted, RunCancelled,
+    ];
+
+    private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);
+
+    /// <summary>The catalogued action stored as <paramref name="name"/>, or null for a name no feature records any more.</summary>
+    public static AuditAction? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The display text of a stored action name; an unknown name (an older entry) shows as stored.</summary>
+    public static string Describe(string name) => Find(name)?.DisplayText ?? name;
 }

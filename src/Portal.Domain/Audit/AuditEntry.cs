@@ -40,16 +40,16 @@ public sealed class AuditEntry
 
     public AuditSubject Subject => new(SubjectType, SubjectId);
 
-    public static AuditEntry Record(DateTimeOffset now, AuditActor actor, string action, AuditSubject subject, string? detailsJson = null)
+    public static AuditEntry Record(DateTimeOffset now, AuditActor actor, AuditAction action, AuditSubject subject, string? detailsJson = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentNullException.ThrowIfNull(action);
         return new AuditEntry
         {
             TimestampUtc = AuditCanonicalForm.NormalizeTime(now),
             ActorKind = actor.Kind,
             ActorId = Truncate(actor.Id, 450),
             ActorName = Truncate(actor.Name, 256),
-            Action = Truncate(action, 128),
+            Action = Truncate(action.Name, 128),
             SubjectType = Truncate(subject.Type, 64),
             SubjectId = Truncate(subject.Id, 450),
             DetailsJson = AuditCanonicalForm.CanonicalizeDetails(detailsJson),

@@ -1,9 +1,31 @@
 namespace Portal.Domain.Audit;
 
-/// <summary>What an audit entry is about: a type (User, ApiToken, Dataset, ...) and that thing's id.</summary>
-public sealed record AuditSubject(string Type, string Id)
+/// <summary>What an audit entry is about: a kind (User, ApiToken, Run, ...) and that thing's id.</summary>
+public sealed record AuditSubject
 {
-    public static AuditSubject User(string userId) => new("User", userId);
+    public AuditSubject(AuditSubjectKind kind, string id)
+        : this(kind.Name, id)
+    {
+    }
 
-    public static AuditSubject ApiToken(Guid tokenId) => new("ApiToken", tokenId.ToString());
+    /// <summary>A subject as stored, whose type may predate the catalogue; features record through the typed constructor.</summary>
+    internal AuditSubject(string type, string id)
+    {
+        Type = type;
+        Id = id;
+    }
+
+    public string Type { get; }
+
+    public string Id { get; }
+
+    public static AuditSubject User(string userId) => new(AuditSubjectKinds.User, userId);
+
+    public static AuditSubject ApiToken(Guid tokenId) => new(AuditSubjectKinds.ApiToken, tokenId.ToString());
+
+    public static AuditSubject DatasetVersion(Guid versionId) => new(AuditSubjectKinds.DatasetVersion, versionId.ToString());
+
+    public static AuditSubject Experiment(Guid experimentId) => new(AuditSubjectKinds.Experiment, experimentId.ToString());
+
+    public static AuditSubject Run(Guid runId) => new(AuditSubjectKinds.Run, runId.ToString());
 }

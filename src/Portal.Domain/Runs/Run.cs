@@ -200,6 +200,12 @@ public sealed class Run
 
     public void MarkCancelled(DateTimeOffset now)
     {
+        // A finished run keeps the outcome it finished with (a stopping worker may arrive after a recovery failed it).
+        if (IsTerminal)
+        {
+            throw new InvalidOperationException($"Run {Id} is already {Status}.");
+        }
+
         Status = RunStatus.Cancelled;
         CancelRequested = true;
         FinishedUtc = now.UtcDateTime;
@@ -210,6 +216,12 @@ public sealed class Run
     /// <summary>A graceful stop (SIGTERM) hands the run back to the queue without spending an attempt.</summary>
     public void Requeue()
     {
+        // Workers only claim managed runs: an external run sent back to the queue would wait there forever.
+        if (Mode != RunMode.Managed)
+        {
+            throw new InvalidOperationException("Only managed runs go back to the queue.");
+        }
+
         EnsureStatus(RunStatus.Running);
         Status = RunStatus.Queued;
         Attempt = Math.Max(0, Attempt - 1);
@@ -218,11 +230,20 @@ public sealed class Run
         ReleaseLease();
     }
 
-    /// <summary>The worker holding the lease vanished: retry while attempts remain, else fail with the reason.</summary>
+    /// <summary>
+    /// The worker holding the lease vanished: a run whose cancellation was requested ends cancelled; otherwise it
+    /// is retried while attempts remain, else failed with the reason.
+    /// </summary>
     public void RecoverExpiredLease(DateTimeOffset now)
     {
         if (Status != RunStatus.Running || Mode != RunMode.Managed || LeaseExpiresUtc is null || LeaseExpiresUtc > now.UtcDateTime)
         {
+            return;
+        }
+
+        if (CancelRequested)
+        {
+            MarkCancelled(now);
             return;
         }
 

@@ -34,7 +34,7 @@ public sealed class AuditCanonicalFormTests
         var time = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567);
 
         var canonical = AuditCanonicalForm.Build(7, time, AuditActor.User("u1", "ann@portal.local"), "user.created",
-            new AuditSubject("User", "u2"), """{"a":1}""", AuditCanonicalForm.GenesisHash);
+            AuditSubject.User("u2"), """{"a":1}""", AuditCanonicalForm.GenesisHash);
 
         Assert.Equal(
             """{"seq":7,"ts":"2026-01-02T03:04:05.123456Z","actorKind":"User","actorId":"u1","actorName":"ann@portal.local","action":"user.created","subjectType":"User","subjectId":"u2","details":{"a":1},"prev":"0000000000000000000000000000000000000000000000000000000000000000"}""",
@@ -45,7 +45,7 @@ public sealed class AuditCanonicalFormTests
     public void RecordedTimeIsTruncatedToTheMicrosecondBothDatabasesKeep()
     {
         var entry = AuditEntry.Record(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1234567),
-            AuditActor.Service("test"), "x", new AuditSubject("T", "1"));
+            AuditActor.Service("test"), AuditActions.UserCreated, AuditSubject.User("1"));
 
         Assert.Equal(DateTimeKind.Utc, entry.TimestampUtc.Kind);
         Assert.Equal(1, entry.TimestampUtc.Hour);
@@ -56,7 +56,7 @@ public sealed class AuditCanonicalFormTests
     public void ChangingAnyFieldChangesTheHash()
     {
         var baseline = AuditEntryBuilder.Chain(1)[0];
-        var other = AuditEntry.Record(new DateTimeOffset(baseline.TimestampUtc), baseline.Actor, baseline.Action, baseline.Subject, """{"n":2}""");
+        var other = AuditEntry.Record(new DateTimeOffset(baseline.TimestampUtc), baseline.Actor, AuditActions.Find(baseline.Action)!, baseline.Subject, """{"n":2}""");
         other.Seal(1, AuditCanonicalForm.GenesisHash);
 
         Assert.NotEqual(baseline.Hash, other.Hash);

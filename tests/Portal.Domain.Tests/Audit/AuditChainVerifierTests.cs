@@ -68,7 +68,7 @@ public sealed class AuditChainVerifierTests
     [Fact]
     public void SealingRefusesSequenceZero()
     {
-        var entry = AuditEntry.Record(DateTimeOffset.UtcNow, AuditActor.Service("t"), "a", new AuditSubject("T", "1"));
+        var entry = AuditEntry.Record(DateTimeOffset.UtcNow, AuditActor.Service("t"), AuditActions.UserCreated, AuditSubject.User("1"));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => entry.Seal(0, AuditCanonicalForm.GenesisHash));
     }

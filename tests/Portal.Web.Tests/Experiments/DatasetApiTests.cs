@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Tests.Infrastructure;
@@ -134,7 +135,7 @@ public abstract class DatasetApiTestsBase(PortalAppFactory factory)
 
         await using var db = await DbAsync();
         var versionId = body.GetProperty("versionId").GetGuid().ToString();
-        var details = Assert.Single(await db.AuditEntries.Where(a => a.Action == DatasetService.UploadedAction && a.SubjectId == versionId)
+        var details = Assert.Single(await db.AuditEntries.Where(a => a.Action == AuditActions.DatasetUploaded.Name && a.SubjectId == versionId)
             .Select(a => a.DetailsJson).ToListAsync());
         Assert.Contains("\"email\"", details);
         Assert.Contains(body.GetProperty("sha256").GetString()!, details);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Tests.Infrastructure;
@@ -85,7 +86,7 @@ public abstract class ExperimentApiTestsBase(PortalAppFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         await using var db = await DbAsync();
         var trail = await db.AuditEntries.Where(a => a.SubjectId == id.ToString()).OrderBy(a => a.Sequence).Select(a => new { a.Action, a.DetailsJson }).ToListAsync();
-        Assert.Equal([ExperimentService.CreatedAction, ExperimentService.DescribedAction], trail.Select(a => a.Action));
+        Assert.Equal([AuditActions.ExperimentCreated.Name, AuditActions.ExperimentDescribed.Name], trail.Select(a => a.Action));
         Assert.Contains("\"before\":\"first words\"", trail[1].DetailsJson);
         Assert.Contains("\"after\":\"better words\"", trail[1].DetailsJson);
     }
@@ -116,7 +117,7 @@ public abstract class ExperimentApiTestsBase(PortalAppFactory factory)
         Assert.Equal(name, experiment.GetProperty("name").GetString());
         Assert.Equal(DemoAccounts.Scientist, experiment.GetProperty("owner").GetString());
         await using var db = await DbAsync();
-        Assert.Single(await db.AuditEntries.Where(a => a.Action == ExperimentService.CreatedAction && a.SubjectId == experimentId.ToString()).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == AuditActions.ExperimentCreated.Name && a.SubjectId == experimentId.ToString()).ToListAsync());
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public abstract class ExperimentApiTestsBase(PortalAppFactory factory)
         Assert.Equal(8, found.GetProperty("items")[0].GetProperty("runs").GetInt32());
         var id = found.GetProperty("items")[0].GetProperty("id").GetGuid().ToString();
         await using var db = await DbAsync();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == ExperimentService.CreatedAction && a.SubjectId == id));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == AuditActions.ExperimentCreated.Name && a.SubjectId == id));
     }
 
     [Fact]
@@ -174,7 +175,7 @@ public abstract class ExperimentApiTestsBase(PortalAppFactory factory)
     private async Task<(int Experiments, int AuditEntries)> CountsAsync()
     {
         await using var db = await DbAsync();
-        return (await db.Experiments.CountAsync(), await db.AuditEntries.CountAsync(a => a.Action == ExperimentService.CreatedAction));
+        return (await db.Experiments.CountAsync(), await db.AuditEntries.CountAsync(a => a.Action == AuditActions.ExperimentCreated.Name));
     }
 
     private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

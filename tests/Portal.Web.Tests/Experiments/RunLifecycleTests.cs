@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
+using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
 using Portal.Web.Features.Runs;
@@ -68,8 +69,8 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await using var db = await DbAsync();
         var subject = runId.ToString();
-        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.CancelledAction && a.SubjectId == subject).ToListAsync());
-        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.SubmittedAction && a.SubjectId == subject).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == AuditActions.RunCancelled.Name && a.SubjectId == subject).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == AuditActions.RunSubmitted.Name && a.SubjectId == subject).ToListAsync());
     }
 
     [Fact]

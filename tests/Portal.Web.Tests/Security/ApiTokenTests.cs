@@ -79,9 +79,9 @@ public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Contains("revoked", await after.Content.ReadAsStringAsync());
         Assert.Contains("invalid_token", after.Headers.WwwAuthenticate.ToString());
         var subjects = AuditActionsAbout(token.Id);
-        Assert.Contains(AuditActions.TokenCreated, subjects);
-        Assert.Contains(AuditActions.TokenRevoked, subjects);
-        Assert.Contains(AuditActions.TokenRejected, subjects);
+        Assert.Contains(AuditActions.TokenCreated.Name, subjects);
+        Assert.Contains(AuditActions.TokenRevoked.Name, subjects);
+        Assert.Contains(AuditActions.TokenRejected.Name, subjects);
     }
 
     [Fact]

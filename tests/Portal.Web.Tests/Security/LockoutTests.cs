@@ -45,8 +45,8 @@ public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<Porta
 
         var actions = ActionsFor(email);
 
-        Assert.Equal(5, actions.Count(a => a == AuditActions.SignInFailed));
-        Assert.Single(actions, AuditActions.LockedOut);
+        Assert.Equal(5, actions.Count(a => a == AuditActions.SignInFailed.Name));
+        Assert.Single(actions, AuditActions.LockedOut.Name);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<Porta
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Wrong email or password", await response.Content.ReadAsStringAsync());
-        Assert.Contains(AuditActions.SignInFailed, ActionsFor("nobody@portal.local"));
+        Assert.Contains(AuditActions.SignInFailed.Name, ActionsFor("nobody@portal.local"));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<Porta
         var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("portal.auth=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(AuditActions.SignInSucceeded, ActionsFor(email));
+        Assert.Contains(AuditActions.SignInSucceeded.Name, ActionsFor(email));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed partial class NavigationEdgeTests(PortalAppFactory factory) : ICla
         Assert.EndsWith("/Account/Login", response.Headers.Location!.ToString());
         var after = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
-        Assert.Contains(AuditActions.SignedOut,
+        Assert.Contains(AuditActions.SignedOut.Name,
             factory.QueryColumn("SELECT Action FROM AuditEntries WHERE ActorName = $e", ("$e", DemoAccounts.Dpo)));
     }
 

@@ -21,7 +21,7 @@ public sealed class SignInService(SignInManager<PortalUser> signInManager, UserM
         var user = await userManager.FindByEmailAsync(email);
         if (user is null)
         {
-            await audit.WriteAsync(AuditActor.Anonymous(email), AuditActions.SignInFailed, new AuditSubject("User", ""),
+            await audit.WriteAsync(AuditActor.Anonymous(email), AuditActions.SignInFailed, AuditSubject.User(""),
                 new { email, reason = "unknown user" }, cancellationToken);
             return SignInOutcome.Failed;
         }

@@ -43,11 +43,17 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
             .ToList();
     }
 
-    /// <summary>Streams the matching entries, oldest first, as CSV (RFC 4180 quoting) with their hashes, so an export can be re-verified.</summary>
+    /// <summary>The export's columns. The stored values come first, as hashed, so an export can be re-verified; the
+    /// display texts the audit page shows for <c>action</c> and <c>subjectType</c> follow at the end, so the positions
+    /// of the earlier columns never move.</summary>
+    public const string CsvHeader =
+        "sequence,timestampUtc,actorKind,actorId,actorName,action,subjectType,subjectId,details,previousHash,hash,actionText,subjectTypeText";
+
+    /// <summary>Streams the matching entries, oldest first, as CSV (RFC 4180 quoting) with their hashes (columns: <see cref="CsvHeader"/>).</summary>
     public async Task WriteCsvAsync(AuditQuery query, Stream output, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        await writer.WriteLineAsync("sequence,timestampUtc,actorKind,actorId,actorName,action,subjectType,subjectId,details,previousHash,hash");
+        await writer.WriteLineAsync(CsvHeader);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await foreach (var row in Project(Filter(db.AuditEntries.AsNoTracking(), query).OrderBy(e => e.Sequence))
                            .AsAsyncEnumerable().WithCancellation(cancellationToken))
@@ -56,7 +62,8 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
                 row.Sequence.ToString(CultureInfo.InvariantCulture),
                 row.TimestampUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 Csv(row.ActorKind), Csv(row.ActorId), Csv(row.ActorName), Csv(row.Action), Csv(row.SubjectType),
-                Csv(row.SubjectId), Csv(row.DetailsJson), row.PreviousHash, row.Hash));
+                Csv(row.SubjectId), Csv(row.DetailsJson), row.PreviousHash, row.Hash,
+                Csv(AuditActions.Describe(row.Action)), Csv(AuditSubjectKinds.Describe(row.SubjectType))));
         }
     }
 
@@ -75,7 +82,10 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var search = query.Search.Trim();
-            entries = entries.Where(e => e.ActorName.Contains(search) || e.Action.Contains(search)
+            // People search for what the page shows them ("signed in"), not only for stored names.
+            var described = AuditActions.All.Where(a => a.DisplayText.Contains(search, StringComparison.OrdinalIgnoreCase))
+                .Select(a => a.Name).ToList();
+            entries = entries.Where(e => e.ActorName.Contains(search) || e.Action.Contains(search) || described.Contains(e.Action)
                 || e.SubjectType.Contains(search) || e.SubjectId.Contains(search) || e.DetailsJson.Contains(search));
         }
 

@@ -22,8 +22,6 @@ public sealed class DatasetService(
     TimeProvider time,
     IOptions<DatasetOptions> options)
 {
-    public const string UploadedAction = "dataset.uploaded";
-
     internal static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -182,7 +180,7 @@ public sealed class DatasetService(
         var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, analysis.Rows,
             Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, ProfileJson), columns, actor.Id, now);
         db.DatasetVersions.Add(version);
-        audit.Record(db, actor, UploadedAction, new AuditSubject("DatasetVersion", version.Id.ToString()), new
+        audit.Record(db, actor, AuditActions.DatasetUploaded, AuditSubject.DatasetVersion(version.Id), new
         {
             dataset = name,
             version = version.Version,

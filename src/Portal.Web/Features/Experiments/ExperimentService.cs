@@ -14,9 +14,6 @@ namespace Portal.Web.Features.Experiments;
 /// </summary>
 public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
 {
-    public const string CreatedAction = "experiment.created";
-    public const string DescribedAction = "experiment.described";
-
     public async Task<PagedResult<ExperimentRow>> ListAsync(ExperimentQuery query, CancellationToken cancellationToken)
     {
         var (page, pageSize) = PagedResult<ExperimentRow>.Normalize(query.Page, query.PageSize);
@@ -122,7 +119,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
 
         var before = experiment.Description;
         experiment.Describe(description, user.UserId());
-        audit.Record(db, user.ToAuditActor(), DescribedAction, new AuditSubject("Experiment", experiment.Id.ToString()),
+        audit.Record(db, user.ToAuditActor(), AuditActions.ExperimentDescribed, AuditSubject.Experiment(experiment.Id),
             new { experiment = experiment.Name, before, after = description });
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult<ExperimentRow>.Ok((await GetAsync(id, cancellationToken))!);
@@ -130,7 +127,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
 
     /// <summary>The audit entry of a new experiment, in the caller's unit of work (a run submitted under a new name creates one too).</summary>
     public void RecordCreated(PortalDbContext db, Experiment experiment, ClaimsPrincipal user) =>
-        audit.Record(db, user.ToAuditActor(), CreatedAction, new AuditSubject("Experiment", experiment.Id.ToString()),
+        audit.Record(db, user.ToAuditActor(), AuditActions.ExperimentCreated, AuditSubject.Experiment(experiment.Id),
             new { experiment.Name, experiment.Description });
 
     private static string? DescriptionProblem(string description) =>

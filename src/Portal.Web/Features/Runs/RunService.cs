@@ -26,8 +26,6 @@ public sealed class RunService(
     TrainingQueueSignal signal,
     TimeProvider time)
 {
-    public const string SubmittedAction = "run.submitted";
-    public const string CancelledAction = "run.cancelled";
     public const int MaxMetricsPerBatch = 1000;
     public const int MaxParamsPerBatch = 100;
     public const int MaxTagsPerBatch = 100;
@@ -123,7 +121,7 @@ public sealed class RunService(
                 new RunParam { RunId = run.Id, Key = "seed", Value = run.Seed.ToString(CultureInfo.InvariantCulture) });
         }
 
-        audit.Record(db, user.ToAuditActor(), SubmittedAction, new AuditSubject("Run", run.Id.ToString()), new
+        audit.Record(db, user.ToAuditActor(), AuditActions.RunSubmitted, AuditSubject.Run(run.Id), new
         {
             experiment = experimentName,
             mode = run.Mode.ToString(),
@@ -301,7 +299,7 @@ public sealed class RunService(
             return OperationResult<RunDetails>.Fail(OperationStatus.Conflict, ex.Message);
         }
 
-        audit.Record(db, user.ToAuditActor(), CancelledAction, new AuditSubject("Run", run.Id.ToString()),
+        audit.Record(db, user.ToAuditActor(), AuditActions.RunCancelled, AuditSubject.Run(run.Id),
             new { before = before.ToString(), after = run.Status.ToString(), stopRequested = run.Status == RunStatus.Running });
         db.PublishRunChanged(run, time.GetUtcNow(), "Cancellation requested.");
         try
@@ -486,7 +484,7 @@ public sealed class RunService(
         db.PublishRunChanged(run, time.GetUtcNow());
         if (status == RunStatus.Cancelled)
         {
-            audit.Record(db, user.ToAuditActor(), CancelledAction, new AuditSubject("Run", run.Id.ToString()), new { mode = "external" });
+            audit.Record(db, user.ToAuditActor(), AuditActions.RunCancelled, AuditSubject.Run(run.Id), new { mode = "external" });
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -169,7 +169,7 @@ public sealed class UserAdministrationService(
 
     private async Task<OperationResult<UserRow>> ChangeAsync(
         string userId, AuditActor actor, CancellationToken cancellationToken,
-        Func<UserManager<PortalUser>, PortalUser, Task<string?>> change, string action, Func<PortalUser, object?> details)
+        Func<UserManager<PortalUser>, PortalUser, Task<string?>> change, AuditAction action, Func<PortalUser, object?> details)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();

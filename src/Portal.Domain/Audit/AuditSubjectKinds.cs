@@ -1,0 +1,21 @@
+namespace Portal.Domain.Audit;
+
+/// <summary>Every kind of subject any feature records, declared once with its display text.</summary>
+public static class AuditSubjectKinds
+{
+    public static readonly AuditSubjectKind User = new("User", "User");
+    public static readonly AuditSubjectKind ApiToken = new("ApiToken", "API token");
+    public static readonly AuditSubjectKind DatasetVersion = new("DatasetVersion", "Dataset version");
+    public static readonly AuditSubjectKind Experiment = new("Experiment", "Experiment");
+    public static readonly AuditSubjectKind Run = new("Run", "Run");
+
+    /// <summary>The catalogue, in the order above.</summary>
+    public static readonly IReadOnlyList<AuditSubjectKind> All = [User, ApiToken, DatasetVersion, Experiment, Run];
+
+    private static readonly Dictionary<string, AuditSubjectKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    public static AuditSubjectKind? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The display text of a stored subject type; an unknown type shows as stored.</summary>
+    public static string Describe(string name) => Find(name)?.DisplayText ?? name;
+}

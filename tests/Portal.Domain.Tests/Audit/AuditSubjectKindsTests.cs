@@ -1,0 +1,51 @@
+using System.Reflection;
+using Portal.Domain.Audit;
+
+namespace Portal.Domain.Tests.Audit;
+
+public sealed class AuditSubjectKindsTests
+{
+    public static TheoryData<string> CataloguedNames() => new(AuditSubjectKinds.All.Select(k => k.Name));
+
+    [Fact]
+    public void StoredTypeNamesStayExactlyAsExistingEntriesWereHashedWith() =>
+        Assert.Equal(["User", "ApiToken", "DatasetVersion", "Experiment", "Run"], AuditSubjectKinds.All.Select(k => k.Name));
+
+    [Fact]
+    public void CatalogueHoldsEveryDeclaredKindOnceWithUniqueNamesAndTexts()
+    {
+        var declared = typeof(AuditSubjectKinds).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(AuditSubjectKind))
+            .Select(f => (AuditSubjectKind)f.GetValue(null)!)
+            .ToList();
+
+        Assert.Equal(declared.Count, AuditSubjectKinds.All.Count);
+        Assert.All(declared, kind => Assert.Contains(kind, AuditSubjectKinds.All));
+        Assert.Equal(declared.Count, AuditSubjectKinds.All.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(declared.Count, AuditSubjectKinds.All.Select(k => k.DisplayText).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(CataloguedNames))]
+    public void StoredTypeIsDescribedByItsNonEmptyDisplayText(string name)
+    {
+        var kind = AuditSubjectKinds.Find(name)!;
+
+        Assert.False(string.IsNullOrWhiteSpace(kind.DisplayText));
+        Assert.Equal(kind.DisplayText, AuditSubjectKinds.Describe(name));
+    }
+
+    [Fact]
+    public void TypeNoLongerInTheCatalogueIsShownAsStored() =>
+        Assert.Equal("Workspace", AuditSubjectKinds.Describe("Workspace"));
+
+    [Fact]
+    public void SubjectsBuiltForAFeatureCarryTheirKindsStoredName()
+    {
+        var id = Guid.Parse("0192f0c4-0000-7000-8000-000000000002");
+
+        Assert.Equal(new[] { "User", "ApiToken", "DatasetVersion", "Experiment", "Run" },
+            new[] { AuditSubject.User("u"), AuditSubject.ApiToken(id), AuditSubject.DatasetVersion(id), AuditSubject.Experiment(id), AuditSubject.Run(id) }
+                .Select(s => s.Type));
+    }
+}
