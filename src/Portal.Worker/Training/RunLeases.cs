@@ -52,9 +52,12 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
         {
             var worker = run.LeaseOwner;
             run.RecoverExpiredLease(now);
-            db.PublishRunChanged(run, now, run.Status == RunStatus.Queued
-                ? $"Worker {worker} stopped renewing its lease; the run is queued again (attempt {run.Attempt} of {run.MaxAttempts} used)."
-                : run.FailureReason ?? "Lease expired.");
+            db.PublishRunChanged(run, now, run.Status switch
+            {
+                RunStatus.Queued => $"Worker {worker} stopped renewing its lease; the run is queued again (attempt {run.Attempt} of {run.MaxAttempts} used).",
+                RunStatus.Cancelled => $"Worker {worker} stopped renewing its lease; the run was to be cancelled, so it ends cancelled.",
+                _ => run.FailureReason ?? "Lease expired.",
+            });
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -149,6 +149,12 @@ public sealed class RunTrainingJob(
 
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var run = await db.Runs.FirstAsync(r => r.Id == runId);
+        if (!run.HoldsLease(workerId))
+        {
+            // Recovered meanwhile by another worker (requeued, failed or cancelled): its state is no longer ours to change.
+            return;
+        }
+
         var now = time.GetUtcNow();
         string message;
         if (observer.CancelRequested || run.CancelRequested)
