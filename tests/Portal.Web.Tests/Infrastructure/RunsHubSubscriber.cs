@@ -32,16 +32,16 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
 
     public RunSnapshotMessage? Snapshot { get; private set; }
 
-    public static HubConnection Connection(WebApplicationFactory<Program> factory, string? token) =>
-        Build(factory, token, null);
+    public static HubConnection Connection(WebApplicationFactory<Program> factory, string? token, string hub = "/hubs/runs") =>
+        Build(factory, token, null, hub);
 
     /// <summary>A connection as a page's script opens it: with the browser's sign-in cookie, no token.</summary>
     public static HubConnection CookieConnection(WebApplicationFactory<Program> factory, CookieContainer cookies) =>
-        Build(factory, null, cookies);
+        Build(factory, null, cookies, "/hubs/runs");
 
-    private static HubConnection Build(WebApplicationFactory<Program> factory, string? token, CookieContainer? cookies) =>
+    private static HubConnection Build(WebApplicationFactory<Program> factory, string? token, CookieContainer? cookies, string hub) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(factory.Server.BaseAddress, "/hubs/runs"), options =>
+            .WithUrl(new Uri(factory.Server.BaseAddress, hub), options =>
             {
                 options.HttpMessageHandlerFactory = _ => cookies is null
                     ? factory.Server.CreateHandler()
