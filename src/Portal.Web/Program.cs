@@ -1,3 +1,4 @@
+using Portal.Application.Hosting;
 using Portal.Web.Cli;
 using Portal.Web.Features.Account;
 using Portal.Web.Startup;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Hosting;
 using Portal.Worker.Hosting;
 
 namespace Portal.Worker;

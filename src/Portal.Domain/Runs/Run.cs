@@ -75,6 +75,14 @@ public sealed class Run
 
     public double? PrimaryMetricValue { get; private set; }
 
+    /// <summary>The metric a run of this task is ranked by in lists and leaderboards (ML.NET's name for it).</summary>
+    public static string PrimaryMetricFor(MlTask task) => task switch
+    {
+        MlTask.Binary => "areaUnderRocCurve",
+        MlTask.Multiclass => "macroAccuracy",
+        _ => "rSquared",
+    };
+
     public bool IsTerminal => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 
     public TimeSpan? Duration => StartedUtc is { } s && FinishedUtc is { } f ? f - s : null;

@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Portal.Application.Hosting;
+using Portal.Application.Live;
+using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
-using Portal.Worker.Live;
 using Portal.Worker.Training;
 
 namespace Portal.Worker.Hosting;
@@ -42,13 +44,6 @@ public static class PortalWorkerExtensions
     {
         builder.Services.TryAddSingleton<RunFeed>();
         builder.Services.TryAddSingleton<TrainingQueueSignal>();
-        return builder;
-    }
-
-    /// <summary>Applies migrations when the host starts, before any other hosted service and before the server listens.</summary>
-    public static IHostApplicationBuilder AddMigrationOnStart(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }
 }

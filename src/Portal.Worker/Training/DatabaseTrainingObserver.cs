@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Domain.Runs;
 using Portal.Ml.Training;
-using Portal.Worker.Live;
+using Portal.Application.Live;
 
 namespace Portal.Worker.Training;
 

@@ -7,7 +7,7 @@ using Portal.Data.Artifacts;
 using Portal.Domain.Diagnostics;
 using Portal.Domain.Runs;
 using Portal.Ml.Training;
-using Portal.Worker.Live;
+using Portal.Application.Live;
 
 namespace Portal.Worker.Training;
 
@@ -21,13 +21,6 @@ public sealed class RunTrainingJob(
     IOptions<TrainingOptions> options,
     ILogger<RunTrainingJob> logger)
 {
-    public static string PrimaryMetricFor(MlTask task) => task switch
-    {
-        MlTask.Binary => "areaUnderRocCurve",
-        MlTask.Multiclass => "macroAccuracy",
-        _ => "rSquared",
-    };
-
     public async Task RunAsync(Guid runId, string workerId, CancellationToken stoppingToken)
     {
         // Read without the stopping token: a run claimed just before a SIGTERM must still reach the requeue below.
@@ -127,7 +120,7 @@ public sealed class RunTrainingJob(
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "mlnet.version", Value = result.LibraryVersion });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.train", Value = result.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.validation", Value = result.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var primary = PrimaryMetricFor(request.Task);
+        var primary = Run.PrimaryMetricFor(request.Task);
         if (result.StoppedEarly)
         {
             var rule = result.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Critical)?.Rule;

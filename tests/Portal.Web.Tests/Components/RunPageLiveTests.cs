@@ -6,7 +6,7 @@ using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
-using Portal.Worker.Live;
+using Portal.Application.Live;
 
 namespace Portal.Web.Tests.Components;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Domain.Runs;
-using Portal.Worker.Live;
+using Portal.Application.Live;
 using Portal.Worker.Training;
 
 namespace Portal.Web.Features.Runs;

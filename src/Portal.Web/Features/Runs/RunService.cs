@@ -12,8 +12,8 @@ using Portal.Domain.Runs;
 using Portal.Ml.Catalog;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
-using Portal.Worker.Live;
-using Portal.Worker.Training;
+using Portal.Application.Live;
+using Portal.Application.Runs;
 
 namespace Portal.Web.Features.Runs;
 
@@ -477,9 +477,9 @@ public sealed class RunService(
         }
 
         var metrics = await LatestMetricsAsync(db, runId, cancellationToken);
-        if (run.Task is { } task && metrics.TryGetValue(Worker.Training.RunTrainingJob.PrimaryMetricFor(task), out var primary))
+        if (run.Task is { } task && metrics.TryGetValue(Run.PrimaryMetricFor(task), out var primary))
         {
-            run.SetPrimaryMetric(Worker.Training.RunTrainingJob.PrimaryMetricFor(task), primary);
+            run.SetPrimaryMetric(Run.PrimaryMetricFor(task), primary);
         }
 
         run.EndExternal(status, time.GetUtcNow(), request.Reason);

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
-using Portal.Worker.Live;
+using Portal.Application.Live;
 
 namespace Portal.Web.Features.Runs;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Portal.Worker.Live;
+namespace Portal.Application.Live;
 
 /// <summary>
 /// The in-process live feed: the training host publishes, circuits and the SignalR forwarder subscribe. A slow or
