@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
 builder.AddMigrationOnStart();
+builder.AddPortalApplication();
 builder.AddPortalIdentity();
 builder.AddPortalWeb();
 if (builder.Configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.Embedded)}", true))

@@ -16,6 +16,7 @@ internal static class WorkerProgram
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddPortalData();
         builder.AddMigrationOnStart();
+        builder.AddPortalApplication();
         builder.AddPortalWorker(embedded: false);
         await builder.Build().RunAsync();
     }

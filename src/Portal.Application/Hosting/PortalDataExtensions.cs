@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
+using Portal.Data.Metrics;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 
@@ -45,6 +46,11 @@ public static class PortalDataExtensions
                 SqliteDatabase.Configure(options, connectionString);
             }
         });
+        // The provider's own way of appending logged metric rows in bulk (ADR 0005).
+        builder.Services.AddSingleton<MetricBatchWriter>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProviders.Postgres
+                ? new PostgresMetricBatchWriter()
+                : new SqliteMetricBatchWriter());
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton(services => new ContentAddressedStore(new ContentAddressedStoreOptions
         {

@@ -499,9 +499,10 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("HyperparametersJson")
+                    b.Property<string>("Hyperparameters")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("HyperparametersJson");
 
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)

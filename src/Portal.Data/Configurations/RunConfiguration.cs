@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
@@ -17,6 +19,14 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.Property(r => r.Task).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Trainer).HasMaxLength(64);
+        // One JSON object of numbers, read whole by the training job and the run page; never queried inside.
+        builder.Property(r => r.Hyperparameters).HasColumnName("HyperparametersJson").HasConversion(
+            value => JsonSerializer.Serialize(value, (JsonSerializerOptions?)null),
+            json => JsonSerializer.Deserialize<Dictionary<string, double>>(json, (JsonSerializerOptions?)null) ?? new Dictionary<string, double>(),
+            new ValueComparer<IReadOnlyDictionary<string, double>>(
+                (a, b) => a!.Count == b!.Count && a.All(p => b.ContainsKey(p.Key) && b[p.Key] == p.Value),
+                value => value.Count,
+                value => new Dictionary<string, double>(value)));
         builder.Property(r => r.LabelColumn).HasMaxLength(256);
         builder.Property(r => r.DatasetSha256).HasMaxLength(64).IsFixedLength();
         builder.Property(r => r.ModelSha256).HasMaxLength(64).IsFixedLength();

@@ -7,6 +7,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Security;
@@ -47,7 +48,7 @@ public static class PortalWebExtensions
             .ValidateOnStart();
         services.AddSingleton<DatasetService>();
         services.AddSingleton<ExperimentService>();
-        services.AddSingleton<RunService>();
+        services.AddSingleton<RunQueries>();
         services.AddSignalR();
         services.AddHostedService<RunsHubForwarder>();
         services.AddSingleton<RunsHubSessions>();

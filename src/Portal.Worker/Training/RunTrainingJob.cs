@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,7 +47,7 @@ public sealed class RunTrainingJob(
             Directory.CreateDirectory(modelFolder);
             request = new TrainingRequest(
                 store.GetPath(version.Sha256), version.Schema, run.LabelColumn!, run.Task!.Value, run.Trainer!,
-                JsonSerializer.Deserialize<Dictionary<string, double>>(run.HyperparametersJson) ?? [],
+                run.Hyperparameters,
                 run.ValidationFraction, run.Seed, Path.Combine(modelFolder, $"model-{runId:N}-{Guid.NewGuid():N}.zip"));
         }
 

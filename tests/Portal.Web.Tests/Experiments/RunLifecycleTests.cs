@@ -1,13 +1,13 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
-using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Worker.Training;
 
@@ -68,8 +68,8 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await using var db = await DbAsync();
         var subject = runId.ToString();
-        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.CancelledAction && a.SubjectId == subject).ToListAsync());
-        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunService.SubmittedAction && a.SubjectId == subject).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunAudit.CancelledAction && a.SubjectId == subject).ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == RunAudit.SubmittedAction && a.SubjectId == subject).ToListAsync());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Portal.Web.Features.Runs.Queries;
 
 namespace Portal.Web.Features.Runs;
 
@@ -8,7 +9,7 @@ namespace Portal.Web.Features.Runs;
 /// clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. A token's
 /// connection is closed once the token no longer admits it (<see cref="RunsHubSessions"/>).
 /// </summary>
-public sealed class RunsHub(RunService runs, RunsHubSessions sessions) : Hub<IRunsClient>
+public sealed class RunsHub(RunQueries runs, RunsHubSessions sessions) : Hub<IRunsClient>
 {
     public static string Group(Guid runId) => $"run-{runId:N}";
 
