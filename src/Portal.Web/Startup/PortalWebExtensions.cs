@@ -11,7 +11,6 @@ using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Security;
-using Portal.Worker.Hosting;
 
 namespace Portal.Web.Startup;
 
@@ -58,7 +57,6 @@ public static class PortalWebExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<RunFeedRelay>();
-        builder.AddPortalLiveFeed();
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<IdentitySeedHostedService>();

@@ -39,7 +39,7 @@ public static class PortalWorkerExtensions
         return builder;
     }
 
-    /// <summary>The in-process live feed and the training wake-up signal (the web app registers them even without an embedded worker).</summary>
+    /// <summary>The in-process live feed and the training wake-up signal (also registered by AddPortalApplication, which every host calls).</summary>
     public static IHostApplicationBuilder AddPortalLiveFeed(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<RunFeed>();
