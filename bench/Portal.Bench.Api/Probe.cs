@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Web.Features.Runs;
+using Portal.Application.Runs;
+using Portal.Domain.Audit;
 
 namespace Portal.Bench.Api;
 
@@ -20,12 +20,13 @@ internal static class Probe
         await TimeAsync("GET /api/runs/{id}", n, async () => (await client.GetAsync($"/api/runs/{runId}")).EnsureSuccessStatusCode());
         await TimeAsync("POST log-batch, 1 metric", n, async () => (await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", one)).EnsureSuccessStatusCode());
         await TimeAsync("POST log-batch, 1000 metrics", n, async () => (await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", thousand)).EnsureSuccessStatusCode());
-        var service = host.Services.GetRequiredService<RunService>();
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "bench"));
-        var request = new LogBatchRequest(thousand.metrics.Select(m => new LoggedMetric(m.key, m.value, m.step, m.timestamp)).ToList(), null, null);
-        await TimeAsync("RunService.LogBatchAsync, 1000 metrics", n, async () =>
+        var service = host.Services.GetRequiredService<ExternalRunTracking>();
+        var owner = AuditActor.User(userId, "bench");
+        var batch = new LogBatch(
+            [.. thousand.metrics.Select(m => new LoggedMetric(m.key, m.value, m.step, DateTimeOffset.FromUnixTimeMilliseconds(m.timestamp).UtcDateTime))], [], []);
+        await TimeAsync("ExternalRunTracking.LogBatchAsync, 1000 metrics", n, async () =>
         {
-            var result = await service.LogBatchAsync(runId, request, user, CancellationToken.None);
+            var result = await service.LogBatchAsync(runId, batch, owner, CancellationToken.None);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException(result.Error);

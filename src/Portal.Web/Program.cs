@@ -1,3 +1,4 @@
+using Portal.Application.Hosting;
 using Portal.Web.Cli;
 using Portal.Web.Features.Account;
 using Portal.Web.Startup;
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
 builder.AddMigrationOnStart();
+builder.AddPortalApplication();
 builder.AddPortalIdentity();
 builder.AddPortalWeb();
 if (builder.Configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.Embedded)}", true))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Hosting;
 using Portal.Worker.Hosting;
 
 namespace Portal.Worker;
@@ -15,6 +16,7 @@ internal static class WorkerProgram
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddPortalData();
         builder.AddMigrationOnStart();
+        builder.AddPortalApplication();
         builder.AddPortalWorker(embedded: false);
         await builder.Build().RunAsync();
     }

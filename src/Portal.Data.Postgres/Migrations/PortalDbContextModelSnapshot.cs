@@ -544,9 +544,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("HyperparametersJson")
+                    b.Property<string>("Hyperparameters")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasColumnName("HyperparametersJson");
 
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)
@@ -632,8 +633,6 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DatasetVersionId");
-
-                    b.HasIndex("FinishedUtc");
 
                     b.HasIndex("PrimaryMetricValue");
 

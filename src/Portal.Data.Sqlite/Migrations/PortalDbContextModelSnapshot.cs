@@ -531,9 +531,10 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("HyperparametersJson")
+                    b.Property<string>("Hyperparameters")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("HyperparametersJson");
 
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)
@@ -619,8 +620,6 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DatasetVersionId");
-
-                    b.HasIndex("FinishedUtc");
 
                     b.HasIndex("PrimaryMetricValue");
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
@@ -17,6 +19,14 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.Property(r => r.Task).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Trainer).HasMaxLength(64);
+        // One JSON object of numbers, read whole by the training job and the run page; never queried inside.
+        builder.Property(r => r.Hyperparameters).HasColumnName("HyperparametersJson").HasConversion(
+            value => JsonSerializer.Serialize(value, (JsonSerializerOptions?)null),
+            json => JsonSerializer.Deserialize<Dictionary<string, double>>(json, (JsonSerializerOptions?)null) ?? new Dictionary<string, double>(),
+            new ValueComparer<IReadOnlyDictionary<string, double>>(
+                (a, b) => a!.Count == b!.Count && a.All(p => b.ContainsKey(p.Key) && b[p.Key] == p.Value),
+                value => value.Count,
+                value => new Dictionary<string, double>(value)));
         builder.Property(r => r.LabelColumn).HasMaxLength(256);
         builder.Property(r => r.DatasetSha256).HasMaxLength(64).IsFixedLength();
         builder.Property(r => r.ModelSha256).HasMaxLength(64).IsFixedLength();
@@ -39,9 +49,6 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         // Status + trainer filters sorted by metric (the leaderboard view): without it SQLite reads and sorts every run
         // of the trainer, twice (count and page); p95 was 317 ms at 100k runs (docs/benchmarks.md).
         builder.HasIndex(r => new { r.Trainer, r.Status, r.PrimaryMetricValue });
-        // Runs ended lately, which every web process's live-feed relay asks for each second: without it each pass read
-        // every run (45-55 ms at 100k runs on SQLite).
-        builder.HasIndex(r => r.FinishedUtc);
         // The experiments page counts each experiment's active and succeeded runs: without it SQLite looked up every
         // run's row for its status (700-785 ms for 11 experiments at 100k runs; docs/benchmarks.md).
         builder.HasIndex(r => new { r.ExperimentId, r.Status });

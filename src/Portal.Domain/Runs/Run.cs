@@ -30,7 +30,12 @@ public sealed class Run
 
     public string? LabelColumn { get; private set; }
 
-    public string HyperparametersJson { get; private set; } = "{}";
+    /// <summary>
+    /// The trainer's hyperparameters of a managed run, defaults resolved at submission: stored here once (the run's
+    /// params as the API shows them are these, the validation fraction and the seed). Empty for an external run, whose
+    /// params are logged as <see cref="RunParam"/> rows.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Hyperparameters { get; private set; } = new Dictionary<string, double>();
 
     public double ValidationFraction { get; private set; }
 
@@ -75,12 +80,20 @@ public sealed class Run
 
     public double? PrimaryMetricValue { get; private set; }
 
+    /// <summary>The metric a run of this task is ranked by in lists and leaderboards (ML.NET's name for it).</summary>
+    public static string PrimaryMetricFor(MlTask task) => task switch
+    {
+        MlTask.Binary => "areaUnderRocCurve",
+        MlTask.Multiclass => "macroAccuracy",
+        _ => "rSquared",
+    };
+
     public bool IsTerminal => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 
     public TimeSpan? Duration => StartedUtc is { } s && FinishedUtc is { } f ? f - s : null;
 
     public static Run SubmitManaged(Guid experimentId, Guid datasetVersionId, string datasetSha256, MlTask task, string trainer,
-        string labelColumn, string hyperparametersJson, double validationFraction, int seed, string submittedBy,
+        string labelColumn, IReadOnlyDictionary<string, double> hyperparameters, double validationFraction, int seed, string submittedBy,
         string submittedByName, DateTimeOffset now) => new()
         {
             Id = Guid.CreateVersion7(now),
@@ -91,7 +104,7 @@ public sealed class Run
             Task = task,
             Trainer = trainer,
             LabelColumn = labelColumn,
-            HyperparametersJson = hyperparametersJson,
+            Hyperparameters = new Dictionary<string, double>(hyperparameters),
             ValidationFraction = validationFraction,
             Seed = seed,
             Status = RunStatus.Queued,

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Identity;
+using Portal.Application.Hosting;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Startup;
-using Portal.Worker.Hosting;
 
 namespace Portal.Web.Cli;
 

@@ -1,14 +1,14 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Data.Identity;
+using Portal.Domain.Runs;
 using Portal.Ml.DemoData;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
-using Portal.Web.Features.Runs;
 
 namespace Portal.Web.Startup;
 
@@ -22,7 +22,7 @@ public sealed class DemoDataSeeder(
     IServiceScopeFactory scopeFactory,
     DatasetService datasets,
     ExperimentService experiments,
-    RunService runs,
+    RunSubmission runs,
     IOptions<DemoOptions> demo,
     IHostEnvironment environment,
     ILogger<DemoDataSeeder> logger)
@@ -60,17 +60,16 @@ public sealed class DemoDataSeeder(
         await experiments.CreateAsync(new CreateExperimentRequest(ExperimentName,
             "Which loan applicants default within 12 months? The credit committee uses the chosen model to set the approval threshold."),
             principal, cancellationToken);
-        foreach (var (trainer, hyperparameters) in new (string, object)[]
+        foreach (var (trainer, hyperparameters) in new (string, Dictionary<string, double>)[]
                  {
-                     ("LightGbm", new { numberOfIterations = 80, learningRate = 0.1 }),
-                     ("FastTree", new { numberOfTrees = 60 }),
-                     ("LbfgsLogisticRegression", new { }),
+                     ("LightGbm", new() { ["numberOfIterations"] = 80, ["learningRate"] = 0.1 }),
+                     ("FastTree", new() { ["numberOfTrees"] = 60 }),
+                     ("LbfgsLogisticRegression", []),
                  })
         {
-            var request = new SubmitRunRequest(ExperimentName, first.DatasetId, first.Version, LoanDefaultGenerator.Label, "binary", trainer,
-                JsonSerializer.SerializeToElement(hyperparameters).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),
-                0.2, 42, null);
-            var submitted = await runs.SubmitAsync(request, principal, cancellationToken);
+            var command = new SubmitRun(ExperimentName, first.DatasetId, first.Version, LoanDefaultGenerator.Label, MlTask.Binary, trainer,
+                hyperparameters, 0.2, 42);
+            var submitted = await runs.SubmitAsync(command, principal.ToAuditActor(), cancellationToken);
             if (!submitted.Succeeded)
             {
                 logger.LogWarning("Demo run {Trainer} was refused: {Error}", trainer, submitted.Error);

@@ -10,10 +10,10 @@ using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Security;
-using Portal.Worker.Hosting;
 
 namespace Portal.Web.Startup;
 
@@ -50,14 +50,13 @@ public static class PortalWebExtensions
             .ValidateOnStart();
         services.AddSingleton<DatasetService>();
         services.AddSingleton<ExperimentService>();
-        services.AddSingleton<RunService>();
+        services.AddSingleton<RunQueries>();
         services.AddSignalR();
         services.AddPortalLiveEvents();
         services.AddPostgresLiveEventListener();
         services.AddSingleton<HubTopicSubscriptions>();
         services.AddSingleton<HubSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
-        builder.AddTrainingQueueSignal();
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<IdentitySeedHostedService>();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,13 +19,6 @@ public sealed class RunTrainingJob(
     IOptions<TrainingOptions> options,
     ILogger<RunTrainingJob> logger)
 {
-    public static string PrimaryMetricFor(MlTask task) => task switch
-    {
-        MlTask.Binary => "areaUnderRocCurve",
-        MlTask.Multiclass => "macroAccuracy",
-        _ => "rSquared",
-    };
-
     public async Task RunAsync(Guid runId, string workerId, CancellationToken stoppingToken)
     {
         // Read without the stopping token: a run claimed just before a SIGTERM must still reach the requeue below.
@@ -49,7 +41,7 @@ public sealed class RunTrainingJob(
             Directory.CreateDirectory(modelFolder);
             request = new TrainingRequest(
                 store.GetPath(version.Sha256), version.Schema, run.LabelColumn!, run.Task!.Value, run.Trainer!,
-                JsonSerializer.Deserialize<Dictionary<string, double>>(run.HyperparametersJson) ?? [],
+                run.Hyperparameters,
                 run.ValidationFraction, run.Seed, Path.Combine(modelFolder, $"model-{runId:N}-{Guid.NewGuid():N}.zip"));
         }
 
@@ -121,7 +113,7 @@ public sealed class RunTrainingJob(
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "mlnet.version", Value = result.LibraryVersion });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.train", Value = result.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "rows.validation", Value = result.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var primary = PrimaryMetricFor(request.Task);
+        var primary = Run.PrimaryMetricFor(request.Task);
         if (result.StoppedEarly)
         {
             var rule = result.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Critical)?.Rule;

@@ -14,7 +14,7 @@ internal static class RunBuilder
     public static readonly DateTimeOffset LeaseExpired = ClaimedAt + Lease + TimeSpan.FromSeconds(1);
 
     public static Run Queued() => Run.SubmitManaged(Guid.NewGuid(), Guid.NewGuid(), new string('a', 64), MlTask.Binary, "FastTree",
-        "churned", "{}", 0.2, 42, "user-1", "ann@portal.local", Submitted);
+        "churned", new Dictionary<string, double>(), 0.2, 42, "user-1", "ann@portal.local", Submitted);
 
     /// <summary>Claimed by <see cref="Worker"/> at <see cref="ClaimedAt"/>.</summary>
     public static Run Running()

@@ -1,12 +1,12 @@
 using System.Net.Http.Json;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Identity;
 using Portal.Domain.Security;
-using Microsoft.AspNetCore.Components;
 using Portal.Web.Features.Experiments;
-using Portal.Web.Features.Runs;
+using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Components;
@@ -23,7 +23,7 @@ public sealed class ExperimentsPageTests : ComponentTestContext, IClassFixture<P
     {
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<ExperimentService>());
-        Services.AddSingleton(factory.Services.GetRequiredService<RunService>());
+        Services.AddSingleton(factory.Services.GetRequiredService<RunQueries>());
     }
 
     [Fact]

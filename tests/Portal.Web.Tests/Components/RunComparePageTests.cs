@@ -1,16 +1,16 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Security;
-using Portal.Web.Features.Runs;
+using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Components;
 
 /// <summary>
-/// The compare page, rendered with bUnit over the real <see cref="RunService"/> and database of a running app:
+/// The compare page, rendered with bUnit over the real <see cref="RunQueries"/> and database of a running app:
 /// metrics side by side with the best marked, parameter differences highlighted, curves overlaid.
 /// </summary>
 public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<PortalAppFactory>
@@ -20,7 +20,7 @@ public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<Po
     public RunComparePageTests(PortalAppFactory factory)
     {
         this.factory = factory;
-        Services.AddSingleton(factory.Services.GetRequiredService<RunService>());
+        Services.AddSingleton(factory.Services.GetRequiredService<RunQueries>());
         SignIn(DemoAccounts.Manager, Roles.BusinessManager);
     }
 

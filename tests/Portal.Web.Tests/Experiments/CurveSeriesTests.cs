@@ -1,4 +1,5 @@
-using Portal.Web.Features.Runs;
+using Portal.Web.Features.Runs.Live;
+using Portal.Web.Features.Runs.Queries;
 
 namespace Portal.Web.Tests.Experiments;
 

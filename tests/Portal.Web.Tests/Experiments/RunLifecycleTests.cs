@@ -1,14 +1,14 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
-using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Worker.Training;
 

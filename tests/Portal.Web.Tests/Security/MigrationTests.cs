@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Portal.Data;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
+using Portal.Domain.Runs;
 
 namespace Portal.Web.Tests.Security;
 
@@ -44,6 +45,46 @@ public sealed class MigrationTests
 
         Assert.Contains(expected, script);
         Assert.Contains("append-only", script);
+    }
+
+    [Fact]
+    public async Task RunParamsOnceDropsTheCopiesOfManagedRunsHyperparametersAndKeepsTagsAndWhatExternalRunsLogged()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"portal-migration-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new DbContextOptionsBuilder<PortalDbContext>();
+            SqliteDatabase.Configure(options, $"Data Source={file};Pooling=False");
+            await using var db = new PortalDbContext(options.Options);
+            var migrator = db.GetService<IMigrator>();
+            var migrations = db.Database.GetMigrations().ToList();
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_RunParamsOnce", StringComparison.Ordinal)) - 1]);
+            // The runs' experiments and dataset versions do not matter here.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF");
+            var now = DateTimeOffset.UtcNow;
+            var managed = Run.SubmitManaged(Guid.NewGuid(), Guid.NewGuid(), new string('a', 64), MlTask.Binary, "LightGbm", "label",
+                new Dictionary<string, double> { ["numberOfIterations"] = 30 }, 0.2, 42, "user-1", "scientist", now);
+            var external = Run.StartExternal(Guid.NewGuid(), null, null, null, null, null, "user-1", "scientist", now);
+            db.Runs.AddRange(managed, external);
+            db.RunParams.AddRange(
+                new RunParam { RunId = managed.Id, Key = "numberOfIterations", Value = "30" },
+                new RunParam { RunId = managed.Id, Key = "validationFraction", Value = "0.2" },
+                new RunParam { RunId = managed.Id, Key = "seed", Value = "42" },
+                new RunParam { RunId = managed.Id, IsTag = true, Key = "mlnet.version", Value = "5.0.1" },
+                new RunParam { RunId = external.Id, Key = "seed", Value = "7" });
+            await db.SaveChangesAsync();
+
+            await migrator.MigrateAsync();
+
+            var left = await db.RunParams.AsNoTracking().OrderBy(p => p.Key).Select(p => new { p.RunId, p.Key }).ToListAsync();
+            Assert.Equal([new { RunId = managed.Id, Key = "mlnet.version" }, new { RunId = external.Id, Key = "seed" }], left);
+            Assert.Equal(30, (await db.Runs.AsNoTracking().SingleAsync(r => r.Id == managed.Id)).Hyperparameters["numberOfIterations"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static PortalDbContext Context(string provider)

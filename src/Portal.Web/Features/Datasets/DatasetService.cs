@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Application.Datasets;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
@@ -22,11 +23,6 @@ public sealed class DatasetService(
     TimeProvider time,
     IOptions<DatasetOptions> options)
 {
-    internal static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     public long MaxUploadBytes => options.Value.MaxUploadBytes;
 
@@ -138,7 +134,7 @@ public sealed class DatasetService(
             return null;
         }
 
-        var profile = JsonSerializer.Deserialize<List<ColumnProfile>>(found.ProfileJson, ProfileJson) ?? [];
+        var profile = DatasetProfiles.Read(found);
         return (ToDto(dataset, found, created: false), profile);
     }
 
@@ -178,7 +174,7 @@ public sealed class DatasetService(
         var columns = analysis.Columns.Select(c => DatasetColumn.Create(c.Schema.Ordinal, c.Name, c.Type, c.Suspicion is not null,
             c.Suspicion is null ? null : string.Join("; ", c.Suspicion.Evidence.Select(e => e.Reason))));
         var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, analysis.Rows,
-            Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, ProfileJson), columns, actor.Id, now);
+            Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, DatasetProfiles.Json), columns, actor.Id, now);
         db.DatasetVersions.Add(version);
         audit.Record(db, actor, AuditActions.DatasetUploaded, AuditSubject.DatasetVersion(version.Id), new
         {

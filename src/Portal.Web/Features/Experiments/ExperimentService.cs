@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Experiments;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Domain.Audit;
@@ -10,7 +11,7 @@ namespace Portal.Web.Features.Experiments;
 
 /// <summary>
 /// Experiments: named groups of runs with a description and an owner. Created here (or by the first run submitted
-/// under a new name, <see cref="Runs.RunService"/>); only the owner changes the description.
+/// under a new name, <see cref="Application.Runs.RunSubmission"/>); only the owner changes the description.
 /// </summary>
 public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
 {
@@ -43,6 +44,14 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         var ids = await ordered.Select(e => e.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         var rows = await Rows(db, db.Experiments.AsNoTracking().Where(e => ids.Contains(e.Id))).ToDictionaryAsync(r => r.Id, cancellationToken);
         return new PagedResult<ExperimentRow>([.. ids.Select(id => rows[id].ToRow())], total, page, pageSize);
+    }
+
+    /// <summary>Every experiment's id and name, by name (the run list's experiment filter).</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> NamesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Experiments.AsNoTracking().OrderBy(e => e.Name).Select(e => new { e.Id, e.Name }).ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Id, r.Name)).ToList();
     }
 
     public Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken) =>
@@ -78,7 +87,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
 
         var experiment = Experiment.Create(name, description, user.UserId(), time.GetUtcNow());
         db.Experiments.Add(experiment);
-        RecordCreated(db, experiment, user);
+        audit.RecordCreated(db, experiment, user.ToAuditActor());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -124,11 +133,6 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult<ExperimentRow>.Ok((await GetAsync(id, cancellationToken))!);
     }
-
-    /// <summary>The audit entry of a new experiment, in the caller's unit of work (a run submitted under a new name creates one too).</summary>
-    public void RecordCreated(PortalDbContext db, Experiment experiment, ClaimsPrincipal user) =>
-        audit.Record(db, user.ToAuditActor(), AuditActions.ExperimentCreated, AuditSubject.Experiment(experiment.Id),
-            new { experiment.Name, experiment.Description });
 
     private static string? DescriptionProblem(string description) =>
         description.Length > Experiment.MaxDescriptionLength ? $"description is at most {Experiment.MaxDescriptionLength} characters; it has {description.Length}." : null;

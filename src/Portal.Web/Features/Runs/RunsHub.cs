@@ -4,6 +4,7 @@ using Portal.Domain.Live;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Features.Live;
+using Portal.Web.Features.Runs.Queries;
 
 namespace Portal.Web.Features.Runs;
 
@@ -13,7 +14,7 @@ namespace Portal.Web.Features.Runs;
 /// is mapped; clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. Holds no
 /// state; a connection is closed once its credential no longer admits it (<see cref="HubSessions"/>).
 /// </summary>
-public sealed class RunsHub(RunService runs, HubTopicSubscriptions subscriptions, HubSessions sessions) : Hub<IRunsClient>
+public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions, HubSessions sessions) : Hub<IRunsClient>
 {
     public override Task OnConnectedAsync()
     {

@@ -7,14 +7,16 @@ using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
 using Portal.Data.Live;
+using Portal.Data.Metrics;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 
-namespace Portal.Worker.Hosting;
+namespace Portal.Application.Hosting;
 
 /// <summary>
-/// Registers the database for either host. It lives here, not in Portal.Data, because this is the innermost
-/// project that knows both provider assemblies (each of which depends on Portal.Data).
+/// Registers the database for every host (web nodes, standalone workers). It lives here, not in Portal.Data,
+/// because Portal.Application is the innermost project that knows both provider assemblies (each of which
+/// depends on Portal.Data), and it sits below the hosts, so neither host needs the other to reach it.
 /// </summary>
 public static class PortalDataExtensions
 {
@@ -49,6 +51,11 @@ public static class PortalDataExtensions
             // Wakes this process's outbox tail when a transaction that wrote live events commits.
             options.AddInterceptors(services.GetRequiredService<LiveEventSignal>());
         });
+        // The provider's own way of appending logged metric rows in bulk (ADR 0005).
+        builder.Services.AddSingleton<MetricBatchWriter>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProviders.Postgres
+                ? new PostgresMetricBatchWriter()
+                : new SqliteMetricBatchWriter());
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton(services => new ContentAddressedStore(new ContentAddressedStoreOptions
         {
@@ -57,6 +64,13 @@ public static class PortalDataExtensions
                 "artifacts"),
         }));
         builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    /// <summary>Applies migrations when the host starts, before any other hosted service and before the server listens.</summary>
+    public static IHostApplicationBuilder AddMigrationOnStart(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }
 

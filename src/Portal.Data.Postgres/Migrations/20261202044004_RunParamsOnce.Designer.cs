@@ -12,8 +12,8 @@ using Portal.Data;
 namespace Portal.Data.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202043349_LiveEvents")]
-    partial class LiveEvents
+    [Migration("20261202044004_RunParamsOnce")]
+    partial class RunParamsOnce
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -227,40 +227,6 @@ namespace Portal.Data.Postgres.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Data.Live.LiveEventRecord", b =>
-                {
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Topic")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Sequence");
-
-                    b.HasIndex("CreatedUtc");
-
-                    b.HasIndex("Topic", "Sequence");
-
-                    b.ToTable("LiveEvents", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Audit.AuditEntry", b =>
@@ -547,9 +513,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("HyperparametersJson")
+                    b.Property<string>("Hyperparameters")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasColumnName("HyperparametersJson");
 
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(256)

@@ -2,29 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Domain.Runs;
 
-namespace Portal.Web.Features.Runs;
-
-/// <summary>Body of <c>POST /api/runs</c>.</summary>
-public sealed record SubmitRunRequest(
-    string? Experiment,
-    Guid? DatasetId,
-    int? DatasetVersion,
-    string? LabelColumn,
-    string? Task,
-    string? Trainer,
-    Dictionary<string, JsonElement>? Hyperparameters,
-    double? ValidationFraction,
-    int? Seed,
-    string? Mode);
-
-public sealed record LoggedMetric(string? Key, double? Value, long? Step, long? Timestamp);
-
-public sealed record LoggedPair(string? Key, string? Value);
-
-/// <summary>Body of <c>POST /api/runs/{id}/log-batch</c> (mlflow's limits: 1000 metrics, 100 params, 100 tags).</summary>
-public sealed record LogBatchRequest(List<LoggedMetric>? Metrics, List<LoggedPair>? Params, List<LoggedPair>? Tags);
-
-public sealed record EndRunRequest(string? Status, string? Reason);
+namespace Portal.Web.Features.Runs.Queries;
 
 public sealed record DiagnosticDto(string Rule, string Severity, string Message, JsonElement Evidence);
 
@@ -85,29 +63,3 @@ public sealed record RunQuery(
 public sealed record CurvePoint(long Step, double Value);
 
 public sealed record RunLogDto(DateTime TimestampUtc, string Message);
-
-public static class CurveSeries
-{
-    /// <summary>
-    /// Adds a live point to a curve ordered by step. The live feed delivers at least once (a relay resends what a
-    /// page may already have read), so a point at a step the curve holds replaces it instead of doubling it.
-    /// </summary>
-    public static void Merge(List<CurvePoint> curve, CurvePoint point)
-    {
-        if (curve.Count == 0 || curve[^1].Step < point.Step)
-        {
-            curve.Add(point);
-            return;
-        }
-
-        var at = curve.FindLastIndex(p => p.Step <= point.Step);
-        if (at >= 0 && curve[at].Step == point.Step)
-        {
-            curve[at] = point;
-        }
-        else
-        {
-            curve.Insert(at + 1, point);
-        }
-    }
-}

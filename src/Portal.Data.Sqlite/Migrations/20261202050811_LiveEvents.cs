@@ -11,6 +11,10 @@ namespace Portal.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Runs_FinishedUtc",
+                table: "Runs");
+
             migrationBuilder.CreateTable(
                 name: "LiveEvents",
                 columns: table => new
@@ -43,6 +47,11 @@ namespace Portal.Data.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "LiveEvents");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runs_FinishedUtc",
+                table: "Runs",
+                column: "FinishedUtc");
         }
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Portal.Worker.Hosting;
+namespace Portal.Application.Hosting;
 
 internal sealed class MigrationHostedService(DatabaseMigrator migrator) : IHostedService
 {

@@ -12,6 +12,10 @@ namespace Portal.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Runs_FinishedUtc",
+                table: "Runs");
+
             migrationBuilder.CreateTable(
                 name: "LiveEvents",
                 columns: table => new
@@ -44,6 +48,11 @@ namespace Portal.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "LiveEvents");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runs_FinishedUtc",
+                table: "Runs",
+                column: "FinishedUtc");
         }
     }
 }

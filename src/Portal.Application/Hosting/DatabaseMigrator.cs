@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Sqlite;
 
-namespace Portal.Worker.Hosting;
+namespace Portal.Application.Hosting;
 
 /// <summary>Creates the data folder and applies pending migrations of the configured provider.</summary>
 public sealed class DatabaseMigrator(

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Portal.Worker.Training;
+namespace Portal.Application.Runs;
 
 /// <summary>Wakes the embedded training host when a run is submitted. Only a wake-up: the queue is the Runs table.</summary>
 public sealed class TrainingQueueSignal

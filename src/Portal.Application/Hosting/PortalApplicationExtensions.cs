@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Portal.Application.Runs;
+
+namespace Portal.Application.Hosting;
+
+public static class PortalApplicationExtensions
+{
+    /// <summary>Registers the use cases every host may run. Call after <see cref="PortalDataExtensions.AddPortalData"/>.</summary>
+    public static IHostApplicationBuilder AddPortalApplication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<TrainingQueueSignal>();
+        builder.Services.AddSingleton<RunSubmission>();
+        builder.Services.AddSingleton<RunCancellation>();
+        builder.Services.AddSingleton<ExternalRunTracking>();
+        return builder;
+    }
+}

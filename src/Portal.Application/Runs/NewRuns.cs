@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Application.Experiments;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
+using Portal.Domain.Runs;
+
+namespace Portal.Application.Runs;
+
+/// <summary>
+/// What every new run shares, managed or external: the experiment named by its submitter (created with the run when
+/// absent), the dataset version it names, the audit entry, and one save for all of them.
+/// </summary>
+internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+{
+    /// <summary>Builds the run from the resolved experiment and dataset version; a failure is returned as the submission's answer.</summary>
+    public delegate OperationResult<Run> Build(Experiment experiment, DatasetVersion? version, DateTimeOffset now);
+
+    public Task<OperationResult<Guid>> AddAsync(string? experimentName, Guid? datasetId, int? datasetVersion, AuditActor actor, Build build,
+        CancellationToken cancellationToken) =>
+        AddAsync(experimentName?.Trim() ?? "", datasetId, datasetVersion, actor, build, retried: false, cancellationToken);
+
+    private async Task<OperationResult<Guid>> AddAsync(string experimentName, Guid? datasetId, int? datasetVersion, AuditActor actor, Build build,
+        bool retried, CancellationToken cancellationToken)
+    {
+        if (experimentName.Length is 0 or > Experiment.MaxNameLength)
+        {
+            return Invalid($"experiment is required: a name of 1 to {Experiment.MaxNameLength} characters (created if absent).");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        DatasetVersion? version = null;
+        if (datasetId is { } id)
+        {
+            var number = datasetVersion ?? await db.Datasets.Where(d => d.Id == id).Select(d => (int?)d.LatestVersion).FirstOrDefaultAsync(cancellationToken);
+            version = await db.DatasetVersions.Include(v => v.Columns)
+                .FirstOrDefaultAsync(v => v.DatasetId == id && v.Version == number, cancellationToken);
+            if (version is null)
+            {
+                return Invalid($"Dataset {id} has no version {datasetVersion?.ToString(CultureInfo.InvariantCulture) ?? "(latest)"}.");
+            }
+        }
+
+        // Added to the context now, saved only with the run: a refused submission creates no experiment.
+        var now = time.GetUtcNow();
+        var experiment = await db.Experiments.FirstOrDefaultAsync(e => e.Name == experimentName, cancellationToken);
+        var newExperiment = experiment is null;
+        if (experiment is null)
+        {
+            experiment = Experiment.Create(experimentName, "", actor.Id, now);
+            db.Experiments.Add(experiment);
+            audit.RecordCreated(db, experiment, actor);
+        }
+
+        var built = build(experiment, version, now);
+        if (!built.Succeeded)
+        {
+            return built.FailAs<Guid>();
+        }
+
+        var run = built.Value!;
+        db.Runs.Add(run);
+        audit.Record(db, actor, AuditActions.RunSubmitted, AuditSubject.Run(run.Id), new
+        {
+            experiment = experimentName,
+            mode = run.Mode.ToString(),
+            dataset = version?.Sha256,
+            task = run.Task?.ToString(),
+            run.Trainer,
+            run.LabelColumn,
+            hyperparameters = run.Hyperparameters,
+            run.ValidationFraction,
+            run.Seed,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (newExperiment && !retried)
+        {
+            // Another submission (a parallel sweep) or the experiments page created the same name first: the unique
+            // index refused ours, and nothing of this submission was saved. Submit again into the experiment now there.
+            return await AddAsync(experimentName, datasetId, datasetVersion, actor, build, retried: true, cancellationToken);
+        }
+
+        return OperationResult<Guid>.Ok(run.Id);
+    }
+
+    private static OperationResult<Guid> Invalid(string error) => OperationResult<Guid>.Fail(OperationStatus.Invalid, error);
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Live;
+using Portal.Domain.Audit;
+using Portal.Domain.Runs;
+
+namespace Portal.Application.Runs;
+
+/// <summary>Cancels a run: a queued (or external) one at once, a running managed one by asking its worker to stop.</summary>
+public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+{
+    /// <summary>The run's status after the request (Cancelled, or still Running until its worker stops).</summary>
+    public async Task<OperationResult<RunStatus>> CancelAsync(Guid runId, AuditActor actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return OperationResult<RunStatus>.Fail(OperationStatus.NotFound, "No such run.");
+        }
+
+        var before = run.Status;
+        try
+        {
+            run.RequestCancel(time.GetUtcNow());
+        }
+        catch (InvalidOperationException ex)
+        {
+            return OperationResult<RunStatus>.Fail(OperationStatus.Conflict, ex.Message);
+        }
+
+        audit.Record(db, actor, AuditActions.RunCancelled, AuditSubject.Run(run.Id),
+            new { before = before.ToString(), after = run.Status.ToString(), stopRequested = run.Status == RunStatus.Running });
+        db.PublishRunChanged(run, time.GetUtcNow(), "Cancellation requested.");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return OperationResult<RunStatus>.Fail(OperationStatus.Conflict, "The run changed state at the same moment; look again and retry.");
+        }
+
+        return OperationResult<RunStatus>.Ok(run.Status);
+    }
+}
