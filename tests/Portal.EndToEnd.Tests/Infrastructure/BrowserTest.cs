@@ -11,12 +11,15 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
 
     protected PortalBrowserFixture Fixture { get; } = fixture;
 
-    /// <summary>A new page in a new, cookie-less browser context, with relative URLs resolved against the app.</summary>
-    protected async Task<IPage> OpenPageAsync(ViewportSize? viewport = null)
+    /// <summary>
+    /// A new page in a new, cookie-less browser context, with relative URLs resolved against the app, or against
+    /// <paramref name="baseAddress"/> (another web node) when given.
+    /// </summary>
+    protected async Task<IPage> OpenPageAsync(ViewportSize? viewport = null, Uri? baseAddress = null)
     {
         var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Fixture.App.BaseAddress.ToString(),
+            BaseURL = (baseAddress ?? Fixture.App.BaseAddress).ToString(),
             ViewportSize = viewport ?? Desktop,
         });
         context.SetDefaultTimeout(PortalBrowserFixture.TimeoutMs);

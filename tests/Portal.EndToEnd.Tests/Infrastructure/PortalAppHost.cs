@@ -27,6 +27,9 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
+    /// <summary>The folder of the app's SQLite file and artifacts, for other processes that share its database.</summary>
+    public string DataDirectory => dataDirectory;
+
     /// <summary>Where the browser finds the app, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 

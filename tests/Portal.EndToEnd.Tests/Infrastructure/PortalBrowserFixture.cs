@@ -31,7 +31,7 @@ public class PortalBrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(TimeoutMs);
         App.Start();
@@ -48,7 +48,7 @@ public class PortalBrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
