@@ -4,12 +4,14 @@ using Portal.Domain.Live;
 
 namespace Portal.Data.Live;
 
-/// <summary>How live events are stored in the outbox and sent to hub clients: web JSON, enums by name.</summary>
+/// <summary>How live events are stored in the outbox and sent to hub clients: web JSON, enums by name, non-finite numbers by name.</summary>
 public static class LiveEventJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        // A diverging loss is a real point (Infinity, NaN): it must reach the page, not break the flush that wrote it.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static LiveEventRecord ToRecord(ILiveEvent liveEvent, DateTime createdUtc) => new()

@@ -51,7 +51,9 @@ public static class PortalWebExtensions
         services.AddSingleton<DatasetService>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
-        services.AddSignalR();
+        // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
+        services.AddSignalR().AddJsonProtocol(json =>
+            json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         services.AddPortalLiveEvents();
         services.AddPostgresLiveEventListener();
         services.AddSingleton<HubTopicSubscriptions>();

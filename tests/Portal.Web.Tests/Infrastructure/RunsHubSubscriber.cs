@@ -52,6 +52,7 @@ public sealed class RunsHubSubscriber : IAsyncDisposable
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
             })
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)
             .Build();
 
     public static async Task<RunsHubSubscriber> ConnectAsync(WebApplicationFactory<Program> factory, string token)

@@ -52,6 +52,21 @@ public abstract class OutboxDeliveryTestsBase(PortalAppFactory factory)
     }
 
     [Fact]
+    public async Task ADivergingLossPointOfInfinityIsWrittenAndReachesSubscribers()
+    {
+        var (runId, subscriber) = await SubscribedToNewRunAsync(DemoAccounts.Manager);
+        await using var subscription = subscriber;
+
+        await WriteAsync(runId, run => run.Claimed("remote-worker", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)),
+            [new MetricPoint("train.loss", 3.5, 0), new MetricPoint("train.loss", double.PositiveInfinity, 1)], null);
+        await subscriber.WaitForAsync(u => u.Count == 1, Delivery, "the diverging points");
+
+        var points = subscriber.Updates[0].Points;
+        Assert.Equal(3.5, points[0].Value);
+        Assert.Equal(double.PositiveInfinity, points[1].Value);
+    }
+
+    [Fact]
     public async Task ARetryTellsSubscribersThatTheCurveStartsAfresh()
     {
         var (runId, subscriber) = await SubscribedToNewRunAsync(DemoAccounts.Dpo);

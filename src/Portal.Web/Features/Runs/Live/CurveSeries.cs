@@ -15,8 +15,8 @@ public static class CurveSeries
     public static bool IsCurve(IReadOnlyList<CurvePoint> points) => MetricSeries.KindOf(points.Select(p => p.Step)) == MetricKind.Curve;
 
     /// <summary>
-    /// Adds a live point to a curve ordered by step. The live feed delivers at least once (a relay resends what a
-    /// page may already have read), so a point at a step the curve holds replaces it instead of doubling it.
+    /// Adds a live point to a curve ordered by step. A page subscribes before it reads the run, so an event committed
+    /// in between brings points the read already holds: a point at a step the curve holds replaces it instead of doubling it.
     /// </summary>
     public static void Merge(List<CurvePoint> curve, CurvePoint point)
     {

@@ -6,7 +6,7 @@ using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Security;
+namespace Portal.Web.Tests.Tokens;
 
 public sealed class ApiTokenTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {

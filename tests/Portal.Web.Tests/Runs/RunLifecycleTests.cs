@@ -12,7 +12,7 @@ using Portal.Ml.DemoData;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Worker.Training;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs;
 
 /// <summary>Queueing, cancellation, external runs and lease recovery, with no worker running (the clock is the test's).</summary>
 public sealed class RunLifecycleTests(RunLifecycleTests.ClockFactory factory) : RunLifecycleTestsBase(factory), IClassFixture<RunLifecycleTests.ClockFactory>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Security;
+namespace Portal.Web.Tests.Hosting;
 
 /// <summary>
 /// Every SQLite connection the app opens waits on a locked database with SQLite's own busy handler (retrying within

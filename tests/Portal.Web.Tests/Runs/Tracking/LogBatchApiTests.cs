@@ -7,7 +7,7 @@ using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs.Tracking;
 
 /// <summary>
 /// The log-batch write path stores rows the rest of the app reads: on SQLite one json_each INSERT outside the change

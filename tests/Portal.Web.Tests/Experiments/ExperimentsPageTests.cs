@@ -9,7 +9,7 @@ using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Components;
+namespace Portal.Web.Tests.Experiments;
 
 /// <summary>
 /// The experiments page, rendered with bUnit over the real <see cref="ExperimentService"/> and database of a running

@@ -5,7 +5,7 @@ using Portal.Domain.Security;
 using Portal.Web.Features.Users;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Security;
+namespace Portal.Web.Tests.Account;
 
 public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {

@@ -12,7 +12,7 @@ using Portal.Web.Features.Runs.Live;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Components;
+namespace Portal.Web.Tests.Runs.Live;
 
 /// <summary>
 /// The run page as live events move it, rendered with bUnit over the app's real <see cref="RunQueries"/> and

@@ -5,7 +5,7 @@ using Portal.Domain.Security;
 using Portal.Ml.DemoData;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs;
 
 /// <summary>
 /// The training host as its own process (<c>dotnet Portal.Worker.dll</c>) against the portal's database: killed
@@ -76,7 +76,7 @@ public sealed class StandaloneWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StandaloneWorkersCurveReachesTheWebProcesssHubSubscribersLiveThroughTheDatabaseRelay()
+    public async Task StandaloneWorkersCurveReachesTheWebProcesssHubSubscribersLiveThroughTheOutbox()
     {
         var (client, runId) = await SubmitLongRunAsync();
         var reader = await TokenFactory.CreateAsync(portal.Services, DemoAccounts.Manager, ApiScopes.Read);

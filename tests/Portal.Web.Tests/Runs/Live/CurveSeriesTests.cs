@@ -1,9 +1,9 @@
 using Portal.Web.Features.Runs.Live;
 using Portal.Web.Features.Runs.Queries;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs.Live;
 
-/// <summary>The run page merges live points: the feed may deliver a point twice (a relay resending what the page read).</summary>
+/// <summary>The run page merges live points: an event may bring a point the page's own read already holds.</summary>
 public sealed class CurveSeriesTests
 {
     [Fact]

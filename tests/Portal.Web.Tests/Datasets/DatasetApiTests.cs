@@ -11,7 +11,7 @@ using Portal.Domain.Security;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Datasets;
 
 /// <summary>Dataset uploads on SQLite.</summary>
 public sealed class DatasetApiTests(PortalAppFactory factory) : DatasetApiTestsBase(factory), IClassFixture<PortalAppFactory>;

@@ -6,7 +6,7 @@ using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 using Portal.Domain.Runs;
 
-namespace Portal.Web.Tests.Security;
+namespace Portal.Web.Tests.Hosting;
 
 /// <summary>Both providers' migration sets stay in step with the model, and both make the audit log append-only.</summary>
 public sealed class MigrationTests

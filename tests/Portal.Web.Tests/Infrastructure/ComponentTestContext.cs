@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 
-namespace Portal.Web.Tests.Components;
+namespace Portal.Web.Tests.Infrastructure;
 
 /// <summary>bUnit with MudBlazor's services, loose JS interop, and a signed-in user with the given roles.</summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs.Queries;
 
 /// <summary>The run list on SQLite.</summary>
 public sealed class RunListApiTests(PortalAppFactory factory) : RunListApiTestsBase(factory), IClassFixture<PortalAppFactory>;

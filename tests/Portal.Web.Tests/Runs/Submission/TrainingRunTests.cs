@@ -10,7 +10,7 @@ using Portal.Ml.DemoData;
 using Portal.Web.Features.Runs;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs.Submission;
 
 /// <summary>Runs submitted through the API are trained for real by the embedded worker.</summary>
 public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture<TrainingAppFactory>

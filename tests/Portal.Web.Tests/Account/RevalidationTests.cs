@@ -9,7 +9,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Users;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Security;
+namespace Portal.Web.Tests.Account;
 
 /// <summary>An open tab's session is re-checked every 30 seconds; a role change or a lock must fail that check.</summary>
 public sealed class RevalidationTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>

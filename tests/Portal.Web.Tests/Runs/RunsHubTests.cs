@@ -11,7 +11,7 @@ using Portal.Web.Features.Runs;
 using Portal.Web.Features.Users;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Experiments;
+namespace Portal.Web.Tests.Runs;
 
 /// <summary>External subscribers of <c>/hubs/runs</c>: a run's curve and end reach them live; only readers get in.</summary>
 public sealed class RunsHubTests(TrainingAppFactory factory) : IClassFixture<TrainingAppFactory>

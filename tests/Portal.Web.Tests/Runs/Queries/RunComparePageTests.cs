@@ -7,7 +7,7 @@ using Portal.Domain.Security;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.Components;
+namespace Portal.Web.Tests.Runs.Queries;
 
 /// <summary>
 /// The compare page, rendered with bUnit over the real <see cref="RunQueries"/> and database of a running app:
