@@ -40,9 +40,10 @@ public sealed class TestWorker(SqliteTestDatabase database, TimeProvider? timePr
         new(interceptors.Length == 0 ? database.Factory : database.CreateFactory(interceptors), Store, new ModelTrainer(), Time,
             Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RunTrainingJob>.Instance);
 
+    /// <summary>The job's observer of one training; it flushes only when told to, or on the first report.</summary>
     internal DatabaseTrainingObserver Observer(Guid runId, string workerId, CancellationTokenSource training, params IInterceptor[] interceptors) =>
-        new(interceptors.Length == 0 ? database.Factory : database.CreateFactory(interceptors), Time, runId, workerId, Options, training,
-            NullLogger.Instance);
+        new(interceptors.Length == 0 ? database.Factory : database.CreateFactory(interceptors), Time, runId, workerId,
+            new TrainingOptions { LeaseSeconds = Options.LeaseSeconds, FlushMilliseconds = 10_000 }, training, NullLogger.Instance);
 
     /// <summary>A queued run claimed by <paramref name="workerId"/>.</summary>
     public async Task<Guid> ClaimedRunAsync(string workerId)
