@@ -63,4 +63,23 @@ public sealed class RunTrainingJobTests(SqliteTestDatabase database) : IClassFix
         Assert.Equal(events.SelectMany(e => e.Change.Points).Count(), (await _worker.MetricsAsync(runId)).Count);
         Assert.DoesNotContain(events, e => e.Change.Ended);
     }
+
+    [Fact]
+    public async Task ARunWhoseLossExplodesIsStoppedEarlyAndFailsWithTheDiagnosticAsItsReason()
+    {
+        var runId = await _worker.NewRun()
+            .Training(Portal.Ml.Catalog.TrainerCatalog.LightGbm, new() { ["learningRate"] = 500, ["numberOfIterations"] = 50 })
+            .WithRows(1500)
+            .QueuedAsync();
+        await _worker.Leases().TryClaimAsync("worker-a", TestWorker.Lease, CancellationToken.None);
+
+        await _worker.Job().RunAsync(runId, "worker-a", CancellationToken.None);
+
+        var run = await _worker.RunAsync(runId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("Stopped early (", run.FailureReason);
+        var (_, end) = (await _worker.EventsAsync(runId))[^1];
+        Assert.Equal(RunStatus.Failed, end.Status);
+        Assert.Equal(run.FailureReason, end.FailureReason);
+    }
 }
