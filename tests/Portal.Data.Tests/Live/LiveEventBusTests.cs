@@ -58,12 +58,11 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ASubscriberResumingFromAPrunedSequenceIsToldToResyncAndThenReceivesLiveEvents()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var live = await RunningTail.StartAsync(database, time, new LiveEventsOptions { PollMilliseconds = 10, RetentionMinutes = 60 });
         var topic = LiveTopics.Run(Guid.NewGuid());
-        var seen = await live.PublishAsync(topic, 0, createdAt: time.GetUtcNow() - TimeSpan.FromHours(2));
-        await live.PublishAsync(topic, 1, createdAt: time.GetUtcNow() - TimeSpan.FromHours(2));
-        await live.CaughtUpAsync();
-        time.Advance(TimeSpan.FromMinutes(1));
+        var seen = await RunningTail.PublishAsync(database, topic, 0, time.GetUtcNow() - TimeSpan.FromHours(2));
+        await RunningTail.PublishAsync(database, topic, 1, time.GetUtcNow() - TimeSpan.FromHours(2));
+        // The tail starts past both, and prunes them as it starts.
+        await using var live = await RunningTail.StartAsync(database, time, new LiveEventsOptions { PollMilliseconds = 10, RetentionMinutes = 60 });
         await Eventually.TrueAsync(async () => (await live.StoredAsync(topic)).Count == 0, "the prune");
         var subscriber = new RecordingSubscriber();
 

@@ -54,19 +54,18 @@ public sealed class LiveEventTailTests(SqliteTestDatabase database) : IClassFixt
     public async Task ThePruneRemovesOnlyEventsOlderThanTheRetentionWindow()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var live = await RunningTail.StartAsync(database, time, new LiveEventsOptions { PollMilliseconds = 10, RetentionMinutes = 60 });
         var topic = LiveTopics.Run(Guid.NewGuid());
-        var old = await live.PublishAsync(topic, 0, createdAt: time.GetUtcNow() - TimeSpan.FromMinutes(61));
-        var young = await live.PublishAsync(topic, 1, createdAt: time.GetUtcNow() - TimeSpan.FromMinutes(30));
+        var old = await RunningTail.PublishAsync(database, topic, 0, time.GetUtcNow() - TimeSpan.FromMinutes(61));
+        var young = await RunningTail.PublishAsync(database, topic, 1, time.GetUtcNow() - TimeSpan.FromMinutes(30));
 
-        // The tail prunes once a minute.
-        time.Advance(TimeSpan.FromMinutes(1));
+        // A tail prunes as it starts, then once a minute.
+        await using var live = await RunningTail.StartAsync(database, time, new LiveEventsOptions { PollMilliseconds = 10, RetentionMinutes = 60 });
         await Eventually.TrueAsync(async () => !(await live.StoredAsync(topic)).Contains(old), "the old event to be pruned");
 
         Assert.Equal([young], await live.StoredAsync(topic));
 
         // Half an hour on, the younger one is past the window too.
-        time.Advance(TimeSpan.FromMinutes(30));
+        time.Advance(TimeSpan.FromMinutes(31));
         await Eventually.TrueAsync(async () => (await live.StoredAsync(topic)).Count == 0, "the younger event to be pruned");
     }
 }

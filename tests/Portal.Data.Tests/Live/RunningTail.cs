@@ -44,14 +44,18 @@ public sealed class RunningTail : IAsyncDisposable
     }
 
     /// <summary>A run's change told on its topic, committed by another process (its own transaction, no wake-up of this tail).</summary>
-    public async Task<long> PublishAsync(string topic, int step, DateTimeOffset? createdAt = null)
+    public Task<long> PublishAsync(string topic, int step, DateTimeOffset? createdAt = null) =>
+        PublishAsync(_database, topic, step, createdAt ?? Time.GetUtcNow());
+
+    /// <summary>The same, before any tail runs.</summary>
+    public static async Task<long> PublishAsync(SqliteTestDatabase database, string topic, int step, DateTimeOffset createdAt)
     {
         Assert.True(LiveTopics.TryParseRun(topic, out var runId));
-        await using var db = await _database.OtherProcess.CreateDbContextAsync();
+        await using var db = await database.OtherProcess.CreateDbContextAsync();
         db.Publish(new RunChanged(runId, RunStatus.Running, step / 100.0, "training", [new MetricPoint("train.loss", 1.0 / (step + 1), step)], [], null),
-            createdAt ?? Time.GetUtcNow());
+            createdAt);
         await db.SaveChangesAsync();
-        return await db.LiveEvents.Where(e => e.Topic == topic).MaxAsync(e => e.Sequence);
+        return db.ChangeTracker.Entries<LiveEventRecord>().Single().Entity.Sequence;
     }
 
     /// <summary>The sequences the outbox holds for <paramref name="topic"/>, in order.</summary>
