@@ -1,3 +1,4 @@
+using Portal.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

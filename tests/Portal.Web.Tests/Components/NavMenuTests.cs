@@ -1,3 +1,4 @@
+using Portal.Web.Tests.Infrastructure;
 using Bunit;
 using Portal.Domain.Security;
 using Portal.Web.Components.Layout;
