@@ -14,27 +14,15 @@ namespace Portal.Web.Features.Live;
 /// gap, no duplicate), or <c>Resync(topic)</c> when that event is older than the outbox's retention. Each topic is
 /// authorized by its own policy. Holds no state.
 /// </summary>
-public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions sessions, IAuthorizationService authorization) : Hub<ILiveClient>
+public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions sessions, IAuthorizationService authorization)
+    : TopicHub<ILiveClient>(subscriptions, sessions, Policies.SignedIn)
 {
-    public override Task OnConnectedAsync()
-    {
-        sessions.Opened(Context, Policies.SignedIn);
-        return base.OnConnectedAsync();
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        sessions.Closed(Context);
-        subscriptions.Closed(Context.ConnectionId);
-        return base.OnDisconnectedAsync(exception);
-    }
-
     public Task<long> Subscribe(string topic) => SubscribeAsync(topic, null);
 
     public Task<long> Resume(string topic, long afterSequence) =>
         afterSequence < 0 ? throw new HubException("afterSequence must be 0 or more.") : SubscribeAsync(topic, afterSequence);
 
-    public void Unsubscribe(string topic) => subscriptions.Unsubscribe(Context.ConnectionId, topic);
+    public void Unsubscribe(string topic) => Subscriptions.Unsubscribe(Context.ConnectionId, topic);
 
     private async Task<long> SubscribeAsync(string topic, long? afterSequence)
     {
@@ -45,7 +33,7 @@ public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions ses
         }
 
         var client = Clients.Caller;
-        return await subscriptions.SubscribeAsync(Context.ConnectionId, topic, afterSequence,
+        return await Subscriptions.SubscribeAsync(Context.ConnectionId, topic, afterSequence,
             envelope => client.Event(ToMessage(envelope)),
             () => client.Resync(topic),
             Context.ConnectionAborted);

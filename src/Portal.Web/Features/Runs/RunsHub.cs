@@ -14,21 +14,9 @@ namespace Portal.Web.Features.Runs;
 /// is mapped; clients that cannot set headers (browsers' WebSockets) pass their token as <c>access_token</c>. Holds no
 /// state; a connection is closed once its credential no longer admits it (<see cref="HubSessions"/>).
 /// </summary>
-public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions, HubSessions sessions) : Hub<IRunsClient>
+public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions, HubSessions sessions)
+    : TopicHub<IRunsClient>(subscriptions, sessions, Policies.ReadExperiments)
 {
-    public override Task OnConnectedAsync()
-    {
-        sessions.Opened(Context, Policies.ReadExperiments);
-        return base.OnConnectedAsync();
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        sessions.Closed(Context);
-        subscriptions.Closed(Context.ConnectionId);
-        return base.OnDisconnectedAsync(exception);
-    }
-
     /// <summary>
     /// Subscribes to the run and returns what the database holds now, with the sequence delivery starts after. The
     /// subscription starts before the read, so a point written meanwhile may arrive in both, never in neither:
@@ -40,7 +28,7 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
         var run = await runs.GetAsync(runId, Context.ConnectionAborted);
         if (run is null)
         {
-            subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
+            Subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
             throw new HubException($"Run {runId} does not exist.");
         }
 
@@ -63,12 +51,12 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
         await SubscribeAsync(runId, afterSequence);
     }
 
-    public void UnsubscribeFromRun(Guid runId) => subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
+    public void UnsubscribeFromRun(Guid runId) => Subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
 
     private Task<long> SubscribeAsync(Guid runId, long? afterSequence)
     {
         var client = Clients.Caller;
-        return subscriptions.SubscribeAsync(Context.ConnectionId, LiveTopics.Run(runId), afterSequence,
+        return Subscriptions.SubscribeAsync(Context.ConnectionId, LiveTopics.Run(runId), afterSequence,
             envelope => envelope.Event is RunChanged changed ? client.RunUpdated(RunUpdateMessage.Of(envelope.Sequence, changed)) : Task.CompletedTask,
             () => client.Resync(runId),
             Context.ConnectionAborted);
