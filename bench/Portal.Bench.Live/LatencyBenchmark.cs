@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Portal.Bench.Api;
+using Portal.Domain.Runs;
+using Portal.Web.Features.Runs;
+
+namespace Portal.Bench.Live;
+
+/// <summary>Event-to-subscriber latency of one path, with the targets it is held to.</summary>
+internal sealed record LatencyResult(string Path, bool CrossProcess, Percentiles Latency, int Lost)
+{
+    public const double CrossP50Target = 50;
+    public const double CrossP99Target = 150;
+    public const double InProcessP99Target = 50;
+
+    public bool Met => Lost == 0 && (CrossProcess
+        ? Latency.P50 <= CrossP50Target && Latency.P99 <= CrossP99Target
+        : Latency.P99 <= InProcessP99Target);
+
+    public string Target => CrossProcess ? $"p50 <= {CrossP50Target} ms, p99 <= {CrossP99Target} ms" : $"p99 <= {InProcessP99Target} ms";
+}
+
+/// <summary>
+/// Event to hub subscriber, measured with real SignalR clients on both web nodes. Each event carries its send time
+/// (the benchmark's monotonic clock, in ms) as the value of a curve point and its index as the step; a subscriber's
+/// handler subtracts it from the time it runs. Events go one at a time, the next after every subscriber had the last
+/// and a random 5-45 ms pause, so the send falls anywhere in the nodes' 25 ms poll. The send time is taken before the
+/// write begins: a latency includes the writer's transaction (and, for log-batch, the HTTP request).
+/// </summary>
+internal static class LatencyBenchmark
+{
+    private const string Key = "bench/latency";
+    private static readonly Stopwatch Clock = Stopwatch.StartNew();
+
+    public static async Task<IReadOnlyList<LatencyResult>> RunAsync(Deployment deployment, LiveBenchOptions options)
+    {
+        using var client = deployment.Client(deployment.A);
+        var results = new List<LatencyResult>();
+
+        // (a) A standalone worker's points: written by another process, subscribers on both nodes.
+        var workerRun = await deployment.CreateExternalRunAsync(client, "live-bench-latency");
+        var writer = new OutboxWriter(deployment.OpenRemoteDb, TimeProvider.System);
+        var byNode = await MeasureAsync(deployment, workerRun, options,
+            (step, sentMs) => writer.WriteAsync([(workerRun, new MetricPoint(Key, sentMs, step))], CancellationToken.None));
+        results.Add(Result($"standalone writer process -> hub on node A", true, byNode[deployment.A], options));
+        results.Add(Result($"standalone writer process -> hub on node B", true, byNode[deployment.B], options));
+
+        // (b) An external run logged through node A's API: node B's subscriber is across processes, node A's in-process.
+        var externalRun = await deployment.CreateExternalRunAsync(client, "live-bench-latency");
+        byNode = await MeasureAsync(deployment, externalRun, options, async (step, sentMs) =>
+        {
+            var body = new { metrics = new[] { new { key = Key, value = sentMs, step, timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } } };
+            using var response = await client.PostAsJsonAsync($"/api/runs/{externalRun}/log-batch", body);
+            response.EnsureSuccessStatusCode();
+        });
+        results.Add(Result("log-batch on node A -> hub on node B", true, byNode[deployment.B], options));
+        results.Add(Result("log-batch on node A -> hub on node A (in-process)", false, byNode[deployment.A], options));
+        return results;
+    }
+
+    private static LatencyResult Result(string path, bool crossProcess, List<double> millis, LiveBenchOptions options)
+    {
+        var result = new LatencyResult(path, crossProcess, Percentiles.Of(millis), options.Samples - millis.Count);
+        Console.WriteLine($"    {path}: {result.Latency}{(result.Lost > 0 ? $", {result.Lost} not received within 5 s" : "")}");
+        return result;
+    }
+
+    private static async Task<Dictionary<WebNode, List<double>>> MeasureAsync(Deployment deployment, Guid runId, LiveBenchOptions options,
+        Func<long, double, Task> send)
+    {
+        WebNode[] nodes = [deployment.A, deployment.B];
+        var latencies = nodes.ToDictionary(n => n, _ => new List<double>());
+        var current = -1L;
+        var outstanding = 0;
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        void OnUpdate(WebNode node, RunUpdateMessage update)
+        {
+            var now = Clock.Elapsed.TotalMilliseconds;
+            foreach (var point in update.Points)
+            {
+                if (point.Key == Key && point.Step == Volatile.Read(ref current))
+                {
+                    if (point.Step >= options.Warmup)
+                    {
+                        lock (latencies)
+                        {
+                            latencies[node].Add(now - point.Value);
+                        }
+                    }
+
+                    if (Interlocked.Decrement(ref outstanding) == 0)
+                    {
+                        Volatile.Read(ref arrived).TrySetResult();
+                    }
+                }
+            }
+        }
+
+        var subscribers = nodes.Select((node, i) => (Node: node, Subscriber: new HubSubscriber(i, HubKind.Runs, [runId], deployment.Token, OnUpdate))).ToList();
+        try
+        {
+            foreach (var (node, subscriber) in subscribers)
+            {
+                await subscriber.ConnectAndSubscribeAsync(node);
+            }
+
+            var random = new Random(42);
+            for (long step = 0; step < options.Warmup + options.Samples; step++)
+            {
+                Volatile.Write(ref arrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                Volatile.Write(ref outstanding, nodes.Length);
+                Volatile.Write(ref current, step);
+                await send(step, Clock.Elapsed.TotalMilliseconds);
+                await Task.WhenAny(arrived.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+                await Task.Delay(random.Next(5, 45));
+            }
+        }
+        finally
+        {
+            foreach (var (_, subscriber) in subscribers)
+            {
+                await subscriber.DisposeAsync();
+            }
+        }
+
+        return latencies;
+    }
+}
