@@ -1,6 +1,6 @@
 // The live-event path across real processes (docs/benchmarks.md, "Live events"). Release build:
 //   dotnet build -c Release bench/Portal.Bench.Live && dotnet bench/Portal.Bench.Live/bin/Release/net10.0/Portal.Bench.Live.dll
-//       [--providers sqlite,postgres] [--samples 300] [--warmup 20] [--subscribers-per-node 100] [--events 10000]
+//       [--providers sqlite,postgres] [--samples 300] [--warmup 20] [--silence-samples 8] [--subscribers-per-node 100] [--events 10000]
 //       [--topics 10] [--write-seconds 20] [--idle-seconds 30] [--web-dll PATH] [--keep]
 // Smoke: --providers sqlite --samples 30 --subscribers-per-node 10 --events 1000 --write-seconds 5 --idle-seconds 5
 using System.Globalization;
@@ -37,7 +37,7 @@ internal static class LiveBench
             Console.WriteLine($"  node A pid {deployment.A.ProcessId} at {deployment.A.BaseAddress}, node B pid {deployment.B.ProcessId} at {deployment.B.BaseAddress}; load {Machine.Load()}");
 
             Console.WriteLine($"  idle CPU ({options.IdleSeconds} s, no requests, no connections):");
-            foreach (var idle in await IdleCpuBenchmark.RunAsync([deployment.A, deployment.B], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(options.IdleSeconds)))
+            foreach (var idle in await IdleCpuBenchmark.RunAsync([deployment.A, deployment.B], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(options.IdleSeconds)))
             {
                 allMet &= idle.Met;
                 rows.Add([provider, $"idle web process CPU, node {idle.Node[^1]}", $"{idle.PercentOfCore:F2} % of a core ({idle.Cpu.TotalMilliseconds:F0} ms in {idle.Window.TotalSeconds:F0} s)",
@@ -45,7 +45,17 @@ internal static class LiveBench
             }
 
             Console.WriteLine($"  latency, event to hub subscriber ({options.Samples} events each, load {Machine.Load()}):");
-            foreach (var latency in await LatencyBenchmark.RunAsync(deployment, options))
+            IReadOnlyList<LatencyResult> latencies;
+            using (var probe = new WakeupProbe())
+            {
+                latencies = await LatencyBenchmark.RunAsync(deployment, options);
+                var late = probe.Lateness();
+                Console.WriteLine($"    control: a 5 ms sleep woke late by {late}");
+                rows.Add([provider, "control: lateness of a 5 ms sleep in the benchmark process during the latency runs",
+                    $"p50 {late.P50:F1} / p95 {late.P95:F1} / p99 {late.P99:F1} / max {late.Max:F1} ms (n={late.Count})", "(machine's scheduling delay)", "-"]);
+            }
+
+            foreach (var latency in latencies)
             {
                 allMet &= latency.Met;
                 var l = latency.Latency;

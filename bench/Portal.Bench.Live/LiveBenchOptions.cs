@@ -13,6 +13,9 @@ internal sealed record LiveBenchOptions
 
     public int Warmup { get; init; } = 20;
 
+    /// <summary>Events sent each after a silence long enough for the nodes' tails to slow their idle poll.</summary>
+    public int SilenceSamples { get; init; } = 8;
+
     public int SubscribersPerNode { get; init; } = 100;
 
     public int Events { get; init; } = 10_000;
@@ -42,6 +45,7 @@ internal sealed record LiveBenchOptions
                 "--providers" => options with { Providers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--samples" => options with { Samples = NextInt() },
                 "--warmup" => options with { Warmup = NextInt() },
+                "--silence-samples" => options with { SilenceSamples = NextInt() },
                 "--subscribers-per-node" => options with { SubscribersPerNode = NextInt() },
                 "--events" => options with { Events = NextInt() },
                 "--topics" => options with { Topics = NextInt() },
@@ -57,6 +61,6 @@ internal sealed record LiveBenchOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"providers {string.Join(",", Providers)}, latency samples {Samples} (+{Warmup} warm-up), fan-out {SubscribersPerNode} subscribers x 2 nodes, " +
+        $"providers {string.Join(",", Providers)}, latency samples {Samples} (+{Warmup} warm-up) and {SilenceSamples} after a silence, fan-out {SubscribersPerNode} subscribers x 2 nodes, " +
         $"{Events:N0} events on {Topics} topics in ~{WriteSeconds} s, idle window {IdleSeconds} s");
 }
