@@ -45,6 +45,11 @@ internal sealed class Deployment : IAsyncDisposable
 
     public string Token { get; private set; } = "";
 
+    /// <summary>The nodes' configuration (for a further node, such as the idle control).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
+
+    public string WebDll { get; private set; } = "";
+
     public static async Task<Deployment> StartAsync(string provider, string webDll, bool keep)
     {
         var folder = Path.Combine(Path.GetTempPath(), "portal-bench-live", $"{provider}-{Guid.NewGuid():N}");
@@ -79,7 +84,7 @@ internal sealed class Deployment : IAsyncDisposable
             SqliteDatabase.Configure(remote, SqliteDatabase.DefaultConnectionString(folder));
         }
 
-        var deployment = new Deployment(provider, folder, postgres, remote.Options, keep);
+        var deployment = new Deployment(provider, folder, postgres, remote.Options, keep) { Environment = environment, WebDll = webDll };
         // A first, alone: it migrates the database and seeds the users; then the token; then B on the migrated database.
         deployment.A = await WebNode.StartAsync($"{provider}-A", webDll, environment, folder);
         var output = await WebNode.RunCommandAsync(webDll, environment, "token", "create", "--user", Scientist, "--scope", "read,write", "--days", "1", "--name", "live-bench");
@@ -87,6 +92,10 @@ internal sealed class Deployment : IAsyncDisposable
         deployment.B = await WebNode.StartAsync($"{provider}-B", webDll, environment, folder);
         return deployment;
     }
+
+    /// <summary>A third node, like A and B but with some settings changed (it is the caller's to dispose).</summary>
+    public Task<WebNode> StartNodeAsync(string name, IReadOnlyDictionary<string, string> overrides) =>
+        WebNode.StartAsync($"{Provider}-{name}", WebDll, Environment.Concat(overrides).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), Folder);
 
     /// <summary>
     /// A context on the database as another process opens it (the standalone worker does exactly this): the provider's

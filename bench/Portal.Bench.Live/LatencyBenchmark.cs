@@ -7,7 +7,7 @@ using Portal.Web.Features.Runs;
 namespace Portal.Bench.Live;
 
 /// <summary>Event-to-subscriber latency of one path, with the targets it is held to.</summary>
-internal sealed record LatencyResult(string Path, bool CrossProcess, Percentiles Latency, int Lost, bool Judged = true)
+internal sealed record LatencyResult(string Path, bool CrossProcess, Percentiles Latency, int Lost, Percentiles Write, bool Judged = true)
 {
     public const double CrossP50Target = 50;
     public const double CrossP99Target = 150;
@@ -25,7 +25,8 @@ internal sealed record LatencyResult(string Path, bool CrossProcess, Percentiles
 /// (the benchmark's monotonic clock, in ms) as the value of a curve point and its index as the step; a subscriber's
 /// handler subtracts it from the time it runs. Events go one at a time, the next after every subscriber had the last
 /// and a random 5-45 ms pause (or a silence, to see the idle tail's slower poll), so the send falls anywhere in the nodes' 25 ms poll. The send time is taken before the
-/// write begins: a latency includes the writer's transaction (and, for log-batch, the HTTP request).
+/// write begins: a latency includes the writer's transaction (and, for log-batch, the HTTP request); how long the
+/// write itself took (SaveChanges, or the POST until its response) is recorded beside it.
 /// </summary>
 internal static class LatencyBenchmark
 {
@@ -44,48 +45,49 @@ internal static class LatencyBenchmark
         var workerRun = await deployment.CreateExternalRunAsync(client, "live-bench-latency");
         var writer = new OutboxWriter(deployment.OpenRemoteDb, TimeProvider.System);
         Task Write(long step, double sentMs) => writer.WriteAsync([(workerRun, new MetricPoint(Key, sentMs, step))], CancellationToken.None);
-        var byNode = await MeasureAsync(deployment, workerRun, options.Warmup, options.Samples, Streaming, Write);
-        results.Add(Result("standalone writer process -> hub on node A", true, byNode[deployment.A], options.Samples));
-        results.Add(Result("standalone writer process -> hub on node B", true, byNode[deployment.B], options.Samples));
+        var (byNode, writes) = await MeasureAsync(deployment, workerRun, options.Warmup, options.Samples, Streaming, Write);
+        results.Add(Result("standalone writer process -> hub on node A", true, byNode[deployment.A], options.Samples, writes));
+        results.Add(Result("standalone writer process -> hub on node B", true, byNode[deployment.B], options.Samples, writes));
 
         // The price of the idle tail's slower poll: the first event after a silence, from another process.
         if (options.SilenceSamples > 0)
         {
             var quietRun = await deployment.CreateExternalRunAsync(client, "live-bench-latency");
-            byNode = await MeasureAsync(deployment, quietRun, 0, options.SilenceSamples, _ => Silence,
+            (byNode, writes) = await MeasureAsync(deployment, quietRun, 0, options.SilenceSamples, _ => Silence,
                 (step, sentMs) => writer.WriteAsync([(quietRun, new MetricPoint(Key, sentMs, step))], CancellationToken.None));
             results.Add(Result($"standalone writer -> hubs on A and B, first event after {Silence.TotalSeconds} s of silence", true,
-                [.. byNode[deployment.A], .. byNode[deployment.B]], 2 * options.SilenceSamples, judged: false));
+                [.. byNode[deployment.A], .. byNode[deployment.B]], 2 * options.SilenceSamples, writes, judged: false));
         }
 
         // (b) An external run logged through node A's API: node B's subscriber is across processes, node A's in-process.
         var externalRun = await deployment.CreateExternalRunAsync(client, "live-bench-latency");
-        byNode = await MeasureAsync(deployment, externalRun, options.Warmup, options.Samples, Streaming, async (step, sentMs) =>
+        (byNode, writes) = await MeasureAsync(deployment, externalRun, options.Warmup, options.Samples, Streaming, async (step, sentMs) =>
         {
             var body = new { metrics = new[] { new { key = Key, value = sentMs, step, timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } } };
             using var response = await client.PostAsJsonAsync($"/api/runs/{externalRun}/log-batch", body);
             response.EnsureSuccessStatusCode();
         });
-        results.Add(Result("log-batch on node A -> hub on node B", true, byNode[deployment.B], options.Samples));
-        results.Add(Result("log-batch on node A -> hub on node A (in-process)", false, byNode[deployment.A], options.Samples));
+        results.Add(Result("log-batch on node A -> hub on node B", true, byNode[deployment.B], options.Samples, writes));
+        results.Add(Result("log-batch on node A -> hub on node A (in-process)", false, byNode[deployment.A], options.Samples, writes));
         return results;
     }
 
     /// <summary>A stream of events: the next a random 5-45 ms after the last arrived, so sends fall anywhere in the poll.</summary>
     private static TimeSpan Streaming(Random random) => TimeSpan.FromMilliseconds(random.Next(5, 45));
 
-    private static LatencyResult Result(string path, bool crossProcess, List<double> millis, int sent, bool judged = true)
+    private static LatencyResult Result(string path, bool crossProcess, List<double> millis, int sent, List<double> writes, bool judged = true)
     {
-        var result = new LatencyResult(path, crossProcess, Percentiles.Of(millis), sent - millis.Count, judged);
-        Console.WriteLine($"    {path}: {result.Latency}{(result.Lost > 0 ? $", {result.Lost} not received within 5 s" : "")}");
+        var result = new LatencyResult(path, crossProcess, Percentiles.Of(millis), sent - millis.Count, Percentiles.Of(writes), judged);
+        Console.WriteLine($"    {path}: {result.Latency}{(result.Lost > 0 ? $", {result.Lost} not received within 5 s" : "")}; the write itself {result.Write}");
         return result;
     }
 
-    private static async Task<Dictionary<WebNode, List<double>>> MeasureAsync(Deployment deployment, Guid runId, int warmup, int samples,
+    private static async Task<(Dictionary<WebNode, List<double>> ByNode, List<double> Writes)> MeasureAsync(Deployment deployment, Guid runId, int warmup, int samples,
         Func<Random, TimeSpan> gap, Func<long, double, Task> send)
     {
         WebNode[] nodes = [deployment.A, deployment.B];
         var latencies = nodes.ToDictionary(n => n, _ => new List<double>());
+        var writes = new List<double>();
         var current = -1L;
         var outstanding = 0;
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -128,7 +130,13 @@ internal static class LatencyBenchmark
                 Volatile.Write(ref arrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 Volatile.Write(ref outstanding, nodes.Length);
                 Volatile.Write(ref current, step);
-                await send(step, Clock.Elapsed.TotalMilliseconds);
+                var sent = Clock.Elapsed.TotalMilliseconds;
+                await send(step, sent);
+                if (step >= warmup)
+                {
+                    writes.Add(Clock.Elapsed.TotalMilliseconds - sent);
+                }
+
                 await Task.WhenAny(arrived.Task, Task.Delay(TimeSpan.FromSeconds(5)));
             }
         }
@@ -140,6 +148,6 @@ internal static class LatencyBenchmark
             }
         }
 
-        return latencies;
+        return (latencies, writes);
     }
 }
