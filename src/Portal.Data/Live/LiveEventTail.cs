@@ -9,7 +9,8 @@ namespace Portal.Data.Live;
 /// Every web process tails the outbox: it reads the events committed after the last one it delivered (an index range
 /// on the key), in sequence order, and hands them to <see cref="LiveEventBus"/>. Woken at once by this process's own
 /// commits (<see cref="LiveEventSignal"/>), and by PostgreSQL's NOTIFY where a listener is registered; otherwise it polls
-/// every <see cref="LiveEventsOptions.PollMilliseconds"/>. It also prunes events older than the retention window.
+/// every <see cref="LiveEventsOptions.PollMilliseconds"/>, or, once nothing has arrived for <see cref="IdleAfter"/>, every
+/// <see cref="IdlePollFactor"/> times that, until the next event. It also prunes events older than the retention window.
 /// </summary>
 public sealed class LiveEventTail(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -22,11 +23,23 @@ public sealed class LiveEventTail(
     private const int Batch = 1_000;
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// An idle portal does not look 40 times a second: each look costs about a millisecond of CPU (a context, a pooled
+    /// connection, a query), 4-5 % of a core at 25 ms (docs/benchmarks.md, "Live events"). After this long without an
+    /// event the poll slows to <see cref="IdlePollFactor"/> times the interval; the first event read makes it fast again,
+    /// so a stream of events (a training's flushes) is polled at full rate, and only the first event after a silence
+    /// from another process may wait up to the slower interval. Wake-ups (own commits, NOTIFY) are immediate either way.
+    /// </summary>
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
+
+    private const int IdlePollFactor = 8;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var cursor = await HeadAsync(stoppingToken);
         bus.Start(cursor);
         var nextPrune = DateTimeOffset.MinValue;
+        var lastEvent = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var read = 0;
@@ -45,9 +58,15 @@ public sealed class LiveEventTail(
                 await Task.Delay(options.Value.Poll * 10, stoppingToken);
             }
 
+            if (read > 0)
+            {
+                lastEvent = time.GetUtcNow();
+            }
+
             if (read < Batch)
             {
-                await signal.WaitAsync(options.Value.Poll, stoppingToken);
+                var poll = options.Value.Poll;
+                await signal.WaitAsync(time.GetUtcNow() - lastEvent >= IdleAfter ? poll * IdlePollFactor : poll, stoppingToken);
             }
         }
     }
