@@ -34,9 +34,10 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
     /// subscription starts before the read, so a point written meanwhile may arrive in both, never in neither:
     /// subscribers merge points by key and step.
     /// </summary>
-    public async Task<RunSnapshotMessage> SubscribeToRun(Guid id)
+    public Task<RunSnapshotMessage> SubscribeToRun(Guid runId) => SubscribeToRunAsync(new RunId(runId));
+
+    private async Task<RunSnapshotMessage> SubscribeToRunAsync(RunId runId)
     {
-        var runId = new RunId(id);
         var sequence = await SubscribeAsync(runId, null);
         var run = await runs.GetAsync(runId, Context.ConnectionAborted);
         if (run is null)
