@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Application.Runs;
 using Portal.Domain.Audit;
+using Portal.Domain.Runs;
 
 namespace Portal.Bench.Api;
 
@@ -26,7 +27,7 @@ internal static class Probe
             [.. thousand.metrics.Select(m => new LoggedMetric(m.key, m.value, m.step, DateTimeOffset.FromUnixTimeMilliseconds(m.timestamp).UtcDateTime))], [], []);
         await TimeAsync("ExternalRunTracking.LogBatchAsync, 1000 metrics", n, async () =>
         {
-            var result = await service.LogBatchAsync(runId, batch, owner, CancellationToken.None);
+            var result = await service.LogBatchAsync(new RunId(runId), batch, owner, CancellationToken.None);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException(result.Error);

@@ -79,11 +79,11 @@ internal static class FanOutBenchmark
 
             // What each subscriber must receive: the outbox's events of its topics after its subscription began.
             clock.Restart();
-            var topics = runs.Select(LiveTopics.Run).ToList();
+            var topics = runs.Select(r => LiveTopics.Run(new RunId(r))).ToList();
             Dictionary<string, long[]> outbox;
             await using (var db = deployment.OpenRemoteDb())
             {
-                var from = subscribers.SelectMany(s => s.Runs.Select(r => s.StartedAfter(LiveTopics.Run(r)))).Min();
+                var from = subscribers.SelectMany(s => s.Runs.Select(r => s.StartedAfter(LiveTopics.Run(new RunId(r))))).Min();
                 outbox = (await db.LiveEvents.AsNoTracking().Where(e => topics.Contains(e.Topic) && e.Sequence > from)
                         .Select(e => new { e.Topic, e.Sequence }).ToListAsync())
                     .GroupBy(e => e.Topic).ToDictionary(g => g.Key, g => g.Select(e => e.Sequence).Order().ToArray());
@@ -105,14 +105,14 @@ internal static class FanOutBenchmark
     }
 
     private static bool AllCaughtUp(List<HubSubscriber> subscribers, Dictionary<string, long[]> outbox) =>
-        subscribers.All(s => s.Runs.Select(LiveTopics.Run).All(t => !outbox.TryGetValue(t, out var events) || s.LastReceived(t) >= events[^1]));
+        subscribers.All(s => s.Runs.Select(r => LiveTopics.Run(new RunId(r))).All(t => !outbox.TryGetValue(t, out var events) || s.LastReceived(t) >= events[^1]));
 
     private static FanOutResult Verify(List<HubSubscriber> subscribers, List<HubSubscriber> cut, Dictionary<string, long[]> outbox, int events, TimeSpan write, TimeSpan drain)
     {
         long expected = 0, delivered = 0, missing = 0, duplicates = 0, outOfOrder = 0, unexpected = 0, cutExpected = 0, cutDelivered = 0;
         foreach (var subscriber in subscribers)
         {
-            foreach (var topic in subscriber.Runs.Select(LiveTopics.Run))
+            foreach (var topic in subscriber.Runs.Select(r => LiveTopics.Run(new RunId(r))))
             {
                 var start = subscriber.StartedAfter(topic);
                 var want = outbox.GetValueOrDefault(topic, []).Where(s => s > start).ToHashSet();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Portal.Domain.Runs;
 using Portal.Domain.Live;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Runs;
@@ -39,7 +40,7 @@ internal sealed class HubSubscriber : IAsyncDisposable
         this.onRunUpdate = onRunUpdate;
         foreach (var run in runs)
         {
-            received[LiveTopics.Run(run)] = [];
+            received[LiveTopics.Run(new RunId(run))] = [];
         }
     }
 
@@ -63,10 +64,10 @@ internal sealed class HubSubscriber : IAsyncDisposable
         {
             var after = Hub == HubKind.Runs
                 ? (await connection!.InvokeAsync<RunSnapshotMessage>(nameof(RunsHub.SubscribeToRun), run)).Sequence
-                : await connection!.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(run));
+                : await connection!.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(new RunId(run)));
             lock (gate)
             {
-                startedAfter[LiveTopics.Run(run)] = after;
+                startedAfter[LiveTopics.Run(new RunId(run))] = after;
             }
         }
     }
@@ -80,14 +81,14 @@ internal sealed class HubSubscriber : IAsyncDisposable
         await ConnectAsync(node);
         foreach (var run in Runs)
         {
-            var last = LastReceived(LiveTopics.Run(run));
+            var last = LastReceived(LiveTopics.Run(new RunId(run)));
             if (Hub == HubKind.Runs)
             {
                 await connection!.InvokeAsync(nameof(RunsHub.ResumeRun), run, last);
             }
             else
             {
-                await connection!.InvokeAsync<long>(nameof(LiveHub.Resume), LiveTopics.Run(run), last);
+                await connection!.InvokeAsync<long>(nameof(LiveHub.Resume), LiveTopics.Run(new RunId(run)), last);
             }
         }
     }
@@ -142,7 +143,7 @@ internal sealed class HubSubscriber : IAsyncDisposable
             next.On<RunUpdateMessage>(nameof(IRunsClient.RunUpdated), update =>
             {
                 onRunUpdate?.Invoke(node, update);
-                Record(LiveTopics.Run(update.RunId), update.Sequence);
+                Record(LiveTopics.Run(new RunId(update.RunId)), update.Sequence);
             });
             next.On<Guid>(nameof(IRunsClient.Resync), _ => Interlocked.Increment(ref resyncs));
         }

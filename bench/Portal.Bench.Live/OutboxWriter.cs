@@ -18,11 +18,12 @@ internal sealed class OutboxWriter(Func<PortalDbContext> openDb, TimeProvider ti
     {
         var now = time.GetUtcNow();
         await using var db = openDb();
-        var ids = events.Select(e => e.RunId).Distinct().ToList();
+        var ids = events.Select(e => new RunId(e.RunId)).Distinct().ToList();
         var runs = await db.Runs.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var stamp = RunLogLine.Stamp(now);
-        foreach (var (runId, point) in events)
+        foreach (var (guid, point) in events)
         {
+            var runId = new RunId(guid);
             var run = runs[runId];
             db.RunMetrics.Add(new RunMetric { RunId = runId, Key = point.Key, Value = point.Value, Step = point.Step, TimestampUtc = stamp });
             db.Publish(new RunChanged(runId, run.Status, run.Progress, run.ProgressStage, [point], [], null), now);

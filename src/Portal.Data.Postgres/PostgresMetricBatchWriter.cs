@@ -15,7 +15,7 @@ public sealed class PostgresMetricBatchWriter : MetricBatchWriter
 {
     private const int RowsPerStatement = 100;
 
-    protected override async Task InsertAsync(PortalDbContext db, MetricTable table, Guid runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken)
+    protected override async Task InsertAsync(PortalDbContext db, MetricTable table, RunId runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken)
     {
         var mappings = table.Mappings;
         DbCommand? command = null;
@@ -56,7 +56,7 @@ public sealed class PostgresMetricBatchWriter : MetricBatchWriter
         }
     }
 
-    private static DbCommand Create(PortalDbContext db, MetricTable table, Guid runId, int rows)
+    private static DbCommand Create(PortalDbContext db, MetricTable table, RunId runId, int rows)
     {
         var mappings = table.Mappings;
         var command = db.Database.GetDbConnection().CreateCommand();

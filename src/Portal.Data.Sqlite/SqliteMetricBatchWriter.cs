@@ -20,7 +20,7 @@ public sealed class SqliteMetricBatchWriter : MetricBatchWriter
     /// <summary>The text form EF Core's SQLite provider stores and compares DateTime values in.</summary>
     private const string SqliteDateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
 
-    protected override async Task InsertAsync(PortalDbContext db, MetricTable table, Guid runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken)
+    protected override async Task InsertAsync(PortalDbContext db, MetricTable table, RunId runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(rows.Count * 80);
         await using (var writer = new Utf8JsonWriter(buffer))

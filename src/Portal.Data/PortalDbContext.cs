@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Portal.Data.Conventions;
 using Portal.Data.Identity;
 using Portal.Data.Live;
 using Portal.Domain.Audit;
@@ -115,6 +116,16 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         LiveEventsWritten |= publishes;
         return written;
+    }
+
+    /// <summary>Typed ids are stored as their plain Guid (every new entity's id is added here).</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<RunId>().HaveConversion<StronglyTypedIdConverter<RunId>>();
+        configurationBuilder.Properties<ExperimentId>().HaveConversion<StronglyTypedIdConverter<ExperimentId>>();
+        configurationBuilder.Properties<DatasetId>().HaveConversion<StronglyTypedIdConverter<DatasetId>>();
+        configurationBuilder.Properties<DatasetVersionId>().HaveConversion<StronglyTypedIdConverter<DatasetVersionId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

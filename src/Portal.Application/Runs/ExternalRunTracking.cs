@@ -22,14 +22,14 @@ public sealed class ExternalRunTracking(
 {
     private readonly NewRuns newRuns = new(dbFactory, audit, time);
 
-    public Task<OperationResult<Guid>> StartAsync(StartExternalRun command, AuditActor owner, CancellationToken cancellationToken) =>
+    public Task<OperationResult<RunId>> StartAsync(StartExternalRun command, AuditActor owner, CancellationToken cancellationToken) =>
         newRuns.AddAsync(command.Experiment, command.DatasetId, command.DatasetVersion, owner,
             (experiment, version, now) => OperationResult<Run>.Ok(Run.StartExternal(experiment.Id, version?.Id, version?.Sha256, command.Task,
                 command.Trainer, command.LabelColumn, owner.Id, owner.Name, now)),
             cancellationToken);
 
     /// <summary>Appends the batch in one transaction; returns how many metrics, params and tags it held.</summary>
-    public async Task<OperationResult<int>> LogBatchAsync(Guid runId, LogBatch batch, AuditActor owner, CancellationToken cancellationToken)
+    public async Task<OperationResult<int>> LogBatchAsync(RunId runId, LogBatch batch, AuditActor owner, CancellationToken cancellationToken)
     {
         if (Problem(batch) is { } problem)
         {
@@ -109,7 +109,7 @@ public sealed class ExternalRunTracking(
     }
 
     /// <summary>Stores the model file of a running external run; returns its SHA-256.</summary>
-    public async Task<OperationResult<string>> AttachModelAsync(Guid runId, Stream content, long maxBytes, AuditActor owner, CancellationToken cancellationToken)
+    public async Task<OperationResult<string>> AttachModelAsync(RunId runId, Stream content, long maxBytes, AuditActor owner, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
@@ -139,7 +139,7 @@ public sealed class ExternalRunTracking(
     }
 
     /// <summary>Ends a running external run as Succeeded, Failed (with the reason) or Cancelled; ranks it by its task's primary metric.</summary>
-    public async Task<OperationResult<RunStatus>> EndAsync(Guid runId, RunStatus status, string? reason, AuditActor owner, CancellationToken cancellationToken)
+    public async Task<OperationResult<RunStatus>> EndAsync(RunId runId, RunStatus status, string? reason, AuditActor owner, CancellationToken cancellationToken)
     {
         if (status is not (RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled))
         {

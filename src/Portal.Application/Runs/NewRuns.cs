@@ -19,11 +19,11 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
     /// <summary>Builds the run from the resolved experiment and dataset version; a failure is returned as the submission's answer.</summary>
     public delegate OperationResult<Run> Build(Experiment experiment, DatasetVersion? version, DateTimeOffset now);
 
-    public Task<OperationResult<Guid>> AddAsync(string? experimentName, Guid? datasetId, int? datasetVersion, AuditActor actor, Build build,
+    public Task<OperationResult<RunId>> AddAsync(string? experimentName, DatasetId? datasetId, int? datasetVersion, AuditActor actor, Build build,
         CancellationToken cancellationToken) =>
         AddAsync(experimentName?.Trim() ?? "", datasetId, datasetVersion, actor, build, retried: false, cancellationToken);
 
-    private async Task<OperationResult<Guid>> AddAsync(string experimentName, Guid? datasetId, int? datasetVersion, AuditActor actor, Build build,
+    private async Task<OperationResult<RunId>> AddAsync(string experimentName, DatasetId? datasetId, int? datasetVersion, AuditActor actor, Build build,
         bool retried, CancellationToken cancellationToken)
     {
         if (experimentName.Length is 0 or > Experiment.MaxNameLength)
@@ -58,7 +58,7 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
         var built = build(experiment, version, now);
         if (!built.Succeeded)
         {
-            return built.FailAs<Guid>();
+            return built.FailAs<RunId>();
         }
 
         var run = built.Value!;
@@ -86,8 +86,8 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
             return await AddAsync(experimentName, datasetId, datasetVersion, actor, build, retried: true, cancellationToken);
         }
 
-        return OperationResult<Guid>.Ok(run.Id);
+        return OperationResult<RunId>.Ok(run.Id);
     }
 
-    private static OperationResult<Guid> Invalid(string error) => OperationResult<Guid>.Fail(OperationStatus.Invalid, error);
+    private static OperationResult<RunId> Invalid(string error) => OperationResult<RunId>.Fail(OperationStatus.Invalid, error);
 }

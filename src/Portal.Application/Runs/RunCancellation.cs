@@ -11,7 +11,7 @@ namespace Portal.Application.Runs;
 public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
 {
     /// <summary>The run's status after the request (Cancelled, or still Running until its worker stops).</summary>
-    public async Task<OperationResult<RunStatus>> CancelAsync(Guid runId, AuditActor actor, CancellationToken cancellationToken)
+    public async Task<OperationResult<RunStatus>> CancelAsync(RunId runId, AuditActor actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);

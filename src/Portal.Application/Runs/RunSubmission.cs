@@ -20,7 +20,7 @@ public sealed class RunSubmission(IDbContextFactory<PortalDbContext> dbFactory, 
     public const double DefaultValidationFraction = 0.2;
     public const int DefaultSeed = 42;
 
-    public async Task<OperationResult<Guid>> SubmitAsync(SubmitRun command, AuditActor submitter, CancellationToken cancellationToken)
+    public async Task<OperationResult<RunId>> SubmitAsync(SubmitRun command, AuditActor submitter, CancellationToken cancellationToken)
     {
         var submitted = await newRuns.AddAsync(command.Experiment, command.DatasetId, command.DatasetVersion, submitter,
             (experiment, version, now) =>

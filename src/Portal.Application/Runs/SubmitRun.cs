@@ -1,3 +1,4 @@
+using Portal.Domain.Datasets;
 using Portal.Domain.Runs;
 
 namespace Portal.Application.Runs;
@@ -9,7 +10,7 @@ namespace Portal.Application.Runs;
 /// </summary>
 public sealed record SubmitRun(
     string? Experiment,
-    Guid? DatasetId,
+    DatasetId? DatasetId,
     int? DatasetVersion,
     string? LabelColumn,
     MlTask? Task,

@@ -11,8 +11,8 @@ namespace Portal.Data.Metrics;
 public abstract class MetricBatchWriter
 {
     /// <summary>Inserts <paramref name="rows"/> (their run id is <paramref name="runId"/>, whatever the rows say).</summary>
-    public Task InsertAsync(PortalDbContext db, Guid runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken) =>
+    public Task InsertAsync(PortalDbContext db, RunId runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken) =>
         rows.Count == 0 ? Task.CompletedTask : InsertAsync(db, MetricTable.Of(db), runId, rows, cancellationToken);
 
-    protected abstract Task InsertAsync(PortalDbContext db, MetricTable table, Guid runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken);
+    protected abstract Task InsertAsync(PortalDbContext db, MetricTable table, RunId runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken);
 }

@@ -9,8 +9,9 @@ namespace Portal.Data.Metrics;
 
 /// <summary>
 /// The <c>RunMetrics</c> table as the EF model maps it: the <c>INSERT INTO table (RunId, Key, Value, Step,
-/// TimestampUtc) </c> prefix, quoted by the provider, and each column's type mapping (in that order), so a Guid
-/// binds as SQLite's upper-case TEXT or PostgreSQL's uuid, and a DateTime as each provider stores it.
+/// TimestampUtc) </c> prefix, quoted by the provider, and each column's type mapping (in that order), so the run id binds
+/// as its Guid (the mapping applies the id's converter) in SQLite's upper-case TEXT or PostgreSQL's uuid, and a DateTime
+/// as each provider stores it.
 /// </summary>
 public sealed record MetricTable(string InsertPrefix, IReadOnlyList<RelationalTypeMapping> Mappings)
 {

@@ -1,3 +1,7 @@
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
+using Portal.Domain.Runs;
+
 namespace Portal.Domain.Audit;
 
 /// <summary>What an audit entry is about: a kind (User, ApiToken, Run, ...) and that thing's id.</summary>
@@ -23,9 +27,9 @@ public sealed record AuditSubject
 
     public static AuditSubject ApiToken(Guid tokenId) => new(AuditSubjectKinds.ApiToken, tokenId.ToString());
 
-    public static AuditSubject DatasetVersion(Guid versionId) => new(AuditSubjectKinds.DatasetVersion, versionId.ToString());
+    public static AuditSubject DatasetVersion(DatasetVersionId versionId) => new(AuditSubjectKinds.DatasetVersion, versionId.ToString());
 
-    public static AuditSubject Experiment(Guid experimentId) => new(AuditSubjectKinds.Experiment, experimentId.ToString());
+    public static AuditSubject Experiment(ExperimentId experimentId) => new(AuditSubjectKinds.Experiment, experimentId.ToString());
 
-    public static AuditSubject Run(Guid runId) => new(AuditSubjectKinds.Run, runId.ToString());
+    public static AuditSubject Run(RunId runId) => new(AuditSubjectKinds.Run, runId.ToString());
 }

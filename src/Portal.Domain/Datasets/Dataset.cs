@@ -9,7 +9,7 @@ public sealed class Dataset
     {
     }
 
-    public Guid Id { get; private set; }
+    public DatasetId Id { get; private set; }
 
     public string Name { get; private set; } = "";
 
@@ -21,7 +21,7 @@ public sealed class Dataset
 
     public static Dataset Create(string name, string createdBy, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now),
+        Id = DatasetId.New(now),
         Name = name,
         CreatedBy = createdBy,
         CreatedUtc = now.UtcDateTime,

@@ -7,7 +7,7 @@ public sealed class DatasetColumn
     {
     }
 
-    public Guid DatasetVersionId { get; private set; }
+    public DatasetVersionId DatasetVersionId { get; private set; }
 
     public int Ordinal { get; private set; }
 

@@ -10,9 +10,9 @@ public sealed class DatasetVersion
     {
     }
 
-    public Guid Id { get; private set; }
+    public DatasetVersionId Id { get; private set; }
 
-    public Guid DatasetId { get; private set; }
+    public DatasetId DatasetId { get; private set; }
 
     public int Version { get; private set; }
 
@@ -35,12 +35,12 @@ public sealed class DatasetVersion
 
     public List<DatasetColumn> Columns { get; private set; } = [];
 
-    public static DatasetVersion Create(Guid datasetId, int version, string sha256, long sizeBytes, long rowCount,
+    public static DatasetVersion Create(DatasetId datasetId, int version, string sha256, long sizeBytes, long rowCount,
         string originalFileName, string profileJson, IEnumerable<DatasetColumn> columns, string uploadedBy, DateTimeOffset now)
     {
         var created = new DatasetVersion
         {
-            Id = Guid.CreateVersion7(now),
+            Id = DatasetVersionId.New(now),
             DatasetId = datasetId,
             Version = version,
             Sha256 = sha256,

@@ -10,7 +10,7 @@ public sealed class Experiment
     {
     }
 
-    public Guid Id { get; private set; }
+    public ExperimentId Id { get; private set; }
 
     public string Name { get; private set; } = "";
 
@@ -37,7 +37,7 @@ public sealed class Experiment
 
     public static Experiment Create(string name, string description, string ownerId, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now),
+        Id = ExperimentId.New(now),
         Name = name,
         Description = description,
         OwnerId = ownerId,

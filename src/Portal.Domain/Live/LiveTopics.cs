@@ -1,3 +1,5 @@
+using Portal.Domain.Runs;
+
 namespace Portal.Domain.Live;
 
 /// <summary>
@@ -11,12 +13,12 @@ public static class LiveTopics
 
     public const string RunPrefix = "run:";
 
-    public static string Run(Guid runId) => $"{RunPrefix}{runId:D}";
+    public static string Run(RunId runId) => $"{RunPrefix}{runId}";
 
     /// <summary>The run a topic is about, if it is a run topic.</summary>
-    public static bool TryParseRun(string topic, out Guid runId)
+    public static bool TryParseRun(string topic, out RunId runId)
     {
         runId = default;
-        return topic.StartsWith(RunPrefix, StringComparison.Ordinal) && Guid.TryParse(topic.AsSpan(RunPrefix.Length), out runId);
+        return topic.StartsWith(RunPrefix, StringComparison.Ordinal) && RunId.TryParse(topic[RunPrefix.Length..], out runId);
     }
 }

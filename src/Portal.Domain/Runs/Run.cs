@@ -1,3 +1,6 @@
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
+
 namespace Portal.Domain.Runs;
 
 /// <summary>
@@ -13,13 +16,13 @@ public sealed class Run
     {
     }
 
-    public Guid Id { get; private set; }
+    public RunId Id { get; private set; }
 
-    public Guid ExperimentId { get; private set; }
+    public ExperimentId ExperimentId { get; private set; }
 
     public RunMode Mode { get; private set; }
 
-    public Guid? DatasetVersionId { get; private set; }
+    public DatasetVersionId? DatasetVersionId { get; private set; }
 
     /// <summary>SHA-256 of the exact data the run trained on.</summary>
     public string? DatasetSha256 { get; private set; }
@@ -92,11 +95,11 @@ public sealed class Run
 
     public TimeSpan? Duration => StartedUtc is { } s && FinishedUtc is { } f ? f - s : null;
 
-    public static Run SubmitManaged(Guid experimentId, Guid datasetVersionId, string datasetSha256, MlTask task, string trainer,
+    public static Run SubmitManaged(ExperimentId experimentId, DatasetVersionId datasetVersionId, string datasetSha256, MlTask task, string trainer,
         string labelColumn, IReadOnlyDictionary<string, double> hyperparameters, double validationFraction, int seed, string submittedBy,
         string submittedByName, DateTimeOffset now) => new()
         {
-            Id = Guid.CreateVersion7(now),
+            Id = RunId.New(now),
             ExperimentId = experimentId,
             Mode = RunMode.Managed,
             DatasetVersionId = datasetVersionId,
@@ -114,10 +117,10 @@ public sealed class Run
         };
 
     /// <summary>An externally tracked run starts Running: its owner logs to it until they post an end status.</summary>
-    public static Run StartExternal(Guid experimentId, Guid? datasetVersionId, string? datasetSha256, MlTask? task, string? trainer,
+    public static Run StartExternal(ExperimentId experimentId, DatasetVersionId? datasetVersionId, string? datasetSha256, MlTask? task, string? trainer,
         string? labelColumn, string submittedBy, string submittedByName, DateTimeOffset now) => new()
         {
-            Id = Guid.CreateVersion7(now),
+            Id = RunId.New(now),
             ExperimentId = experimentId,
             Mode = RunMode.External,
             DatasetVersionId = datasetVersionId,

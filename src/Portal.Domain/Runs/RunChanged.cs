@@ -8,7 +8,7 @@ namespace Portal.Domain.Runs;
 /// <see cref="CurvesCleared"/>: a new training began and dropped the interrupted one's points.
 /// </summary>
 public sealed record RunChanged(
-    Guid RunId,
+    RunId RunId,
     RunStatus Status,
     double Progress,
     string? Stage,

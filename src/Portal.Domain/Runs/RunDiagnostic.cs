@@ -7,7 +7,7 @@ public sealed class RunDiagnostic
 {
     public long Id { get; set; }
 
-    public Guid RunId { get; set; }
+    public RunId RunId { get; set; }
 
     public string Rule { get; set; } = "";
 

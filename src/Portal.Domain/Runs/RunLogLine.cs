@@ -7,7 +7,7 @@ public sealed class RunLogLine
 
     public long Id { get; set; }
 
-    public Guid RunId { get; set; }
+    public RunId RunId { get; set; }
 
     public DateTime TimestampUtc { get; set; }
 

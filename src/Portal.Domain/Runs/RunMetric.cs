@@ -5,7 +5,7 @@ public sealed class RunMetric
 {
     public long Id { get; set; }
 
-    public Guid RunId { get; set; }
+    public RunId RunId { get; set; }
 
     public string Key { get; set; } = "";
 

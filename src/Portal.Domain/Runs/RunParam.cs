@@ -6,7 +6,7 @@ public sealed class RunParam
     public const int MaxKeyLength = 250;
     public const int MaxValueLength = 6000;
 
-    public Guid RunId { get; set; }
+    public RunId RunId { get; set; }
 
     public bool IsTag { get; set; }
 

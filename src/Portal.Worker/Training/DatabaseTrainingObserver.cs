@@ -16,7 +16,7 @@ namespace Portal.Worker.Training;
 internal sealed class DatabaseTrainingObserver(
     IDbContextFactory<PortalDbContext> dbFactory,
     TimeProvider time,
-    Guid runId,
+    RunId runId,
     string workerId,
     TrainingOptions options,
     CancellationTokenSource training,

@@ -12,7 +12,7 @@ namespace Portal.Worker.Training;
 /// </summary>
 public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<RunLeases> logger)
 {
-    public async Task<Guid?> TryClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<RunId?> TryClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var candidates = await db.Runs

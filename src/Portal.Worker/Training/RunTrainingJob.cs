@@ -19,7 +19,7 @@ public sealed class RunTrainingJob(
     IOptions<TrainingOptions> options,
     ILogger<RunTrainingJob> logger)
 {
-    public async Task RunAsync(Guid runId, string workerId, CancellationToken stoppingToken)
+    public async Task RunAsync(RunId runId, string workerId, CancellationToken stoppingToken)
     {
         // Read without the stopping token: a run claimed just before a SIGTERM must still reach the requeue below.
         TrainingRequest request;
@@ -42,7 +42,7 @@ public sealed class RunTrainingJob(
             request = new TrainingRequest(
                 store.GetPath(version.Sha256), version.Schema, run.LabelColumn!, run.Task!.Value, run.Trainer!,
                 run.Hyperparameters,
-                run.ValidationFraction, run.Seed, Path.Combine(modelFolder, $"model-{runId:N}-{Guid.NewGuid():N}.zip"));
+                run.ValidationFraction, run.Seed, Path.Combine(modelFolder, $"model-{runId.Value:N}-{Guid.NewGuid():N}.zip"));
         }
 
         using var training = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -76,7 +76,7 @@ public sealed class RunTrainingJob(
         }
     }
 
-    private async Task FinishAsync(Guid runId, string workerId, TrainingRequest request, TrainingResult result)
+    private async Task FinishAsync(RunId runId, string workerId, TrainingRequest request, TrainingResult result)
     {
         var now = time.GetUtcNow();
         StoredBlob? model = null;
@@ -131,7 +131,7 @@ public sealed class RunTrainingJob(
         await db.SaveChangesAsync();
     }
 
-    private async Task StopAsync(Guid runId, string workerId, DatabaseTrainingObserver observer, bool workerStopping)
+    private async Task StopAsync(RunId runId, string workerId, DatabaseTrainingObserver observer, bool workerStopping)
     {
         if (observer.LeaseLost)
         {
@@ -169,7 +169,7 @@ public sealed class RunTrainingJob(
         await db.SaveChangesAsync();
     }
 
-    private async Task FailAsync(Guid runId, string workerId, string reason)
+    private async Task FailAsync(RunId runId, string workerId, string reason)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var run = await db.Runs.FirstAsync(r => r.Id == runId);

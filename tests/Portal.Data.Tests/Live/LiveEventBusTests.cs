@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Data.Live;
 using Portal.Data.Tests.Infrastructure;
 using Portal.Domain.Live;
+using Portal.Domain.Runs;
 
 namespace Portal.Data.Tests.Live;
 
@@ -12,7 +13,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ASubscriberResumingFromASequenceGetsTheGapFromTheOutboxThenLiveEventsWithoutDuplicates()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var seen = await live.PublishAsync(topic, 0);
         var missed1 = await live.PublishAsync(topic, 1);
         var missed2 = await live.PublishAsync(topic, 2);
@@ -34,7 +35,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ASubscriberResumingWhileAWriterCommitsReceivesEveryLaterEventOnceInOrder()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var seen = await live.PublishAsync(topic, 0);
         var writing = Task.Run(async () =>
         {
@@ -58,7 +59,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ASubscriberResumingFromAPrunedSequenceIsToldToResyncAndThenReceivesLiveEvents()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var seen = await RunningTail.PublishAsync(database, topic, 0, time.GetUtcNow() - TimeSpan.FromHours(2));
         await RunningTail.PublishAsync(database, topic, 1, time.GetUtcNow() - TimeSpan.FromHours(2));
         // The tail starts past both, and prunes them as it starts.
@@ -79,7 +80,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ASubscriberReceivesTheEventsOfItsTopicAndNoneOfAnother()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var (topicA, topicB) = (LiveTopics.Run(Guid.NewGuid()), LiveTopics.Run(Guid.NewGuid()));
+        var (topicA, topicB) = (LiveTopics.Run(new RunId(Guid.NewGuid())), LiveTopics.Run(new RunId(Guid.NewGuid())));
         var (a, b) = (new RecordingSubscriber(), new RecordingSubscriber());
         using var subscriptionA = await a.SubscribeAsync(live.Bus, topicA);
         using var subscriptionB = await b.SubscribeAsync(live.Bus, topicB);
@@ -101,7 +102,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task AHandlerThatThrowsStillReceivesTheEventsAfterIt()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var subscriber = new RecordingSubscriber(throwOn: e => true);
         using var subscription = await subscriber.SubscribeAsync(live.Bus, topic);
 
@@ -117,7 +118,7 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
     public async Task ADisposedSubscriptionReceivesNothingMore()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var subscriber = new RecordingSubscriber();
         var watcher = new RecordingSubscriber();
         using var watching = await watcher.SubscribeAsync(live.Bus, topic);

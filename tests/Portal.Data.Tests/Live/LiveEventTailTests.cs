@@ -13,7 +13,7 @@ public sealed class LiveEventTailTests(SqliteTestDatabase database) : IClassFixt
     public async Task EventsCommittedByConcurrentWritersInAnotherProcessReachASubscriberOnceEachInSequenceOrder()
     {
         await using var live = await RunningTail.StartAsync(database);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var subscriber = new RecordingSubscriber();
         using var subscription = await subscriber.SubscribeAsync(live.Bus, topic);
 
@@ -35,7 +35,7 @@ public sealed class LiveEventTailTests(SqliteTestDatabase database) : IClassFixt
     [Fact]
     public async Task ATailStartedOnAFullOutboxDeliversOnlyWhatCommitsAfterItStarts()
     {
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         await using (var before = await RunningTail.StartAsync(database))
         {
             await before.PublishAsync(topic, 0);
@@ -54,7 +54,7 @@ public sealed class LiveEventTailTests(SqliteTestDatabase database) : IClassFixt
     public async Task ThePruneRemovesOnlyEventsOlderThanTheRetentionWindow()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var old = await RunningTail.PublishAsync(database, topic, 0, time.GetUtcNow() - TimeSpan.FromMinutes(61));
         var young = await RunningTail.PublishAsync(database, topic, 1, time.GetUtcNow() - TimeSpan.FromMinutes(30));
 

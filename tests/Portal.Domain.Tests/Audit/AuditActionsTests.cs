@@ -1,5 +1,6 @@
 using System.Reflection;
 using Portal.Domain.Audit;
+using Portal.Domain.Runs;
 
 namespace Portal.Domain.Tests.Audit;
 
@@ -75,7 +76,7 @@ public sealed class AuditActionsTests
     [Fact]
     public void RecordedEntryStoresTheActionNameAndSubjectKindName()
     {
-        var runId = Guid.Parse("0192f0c4-0000-7000-8000-000000000001");
+        var runId = RunId.Parse("0192f0c4-0000-7000-8000-000000000001");
 
         var entry = AuditEntry.Record(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), AuditActor.Service("test"),
             AuditActions.RunSubmitted, AuditSubject.Run(runId));

@@ -1,5 +1,8 @@
 using System.Reflection;
 using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
+using Portal.Domain.Runs;
 
 namespace Portal.Domain.Tests.Audit;
 
@@ -45,7 +48,7 @@ public sealed class AuditSubjectKindsTests
         var id = Guid.Parse("0192f0c4-0000-7000-8000-000000000002");
 
         Assert.Equal(new[] { "User", "ApiToken", "DatasetVersion", "Experiment", "Run" },
-            new[] { AuditSubject.User("u"), AuditSubject.ApiToken(id), AuditSubject.DatasetVersion(id), AuditSubject.Experiment(id), AuditSubject.Run(id) }
+            new[] { AuditSubject.User("u"), AuditSubject.ApiToken(id), AuditSubject.DatasetVersion(new DatasetVersionId(id)), AuditSubject.Experiment(new ExperimentId(id)), AuditSubject.Run(new RunId(id)) }
                 .Select(s => s.Type));
     }
 }

@@ -1,3 +1,5 @@
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Tests.Runs;
@@ -13,7 +15,7 @@ internal static class RunBuilder
     /// <summary>After the lease taken at <see cref="ClaimedAt"/> has run out.</summary>
     public static readonly DateTimeOffset LeaseExpired = ClaimedAt + Lease + TimeSpan.FromSeconds(1);
 
-    public static Run Queued() => Run.SubmitManaged(Guid.NewGuid(), Guid.NewGuid(), new string('a', 64), MlTask.Binary, "FastTree",
+    public static Run Queued() => Run.SubmitManaged(ExperimentId.New(Submitted), DatasetVersionId.New(Submitted), new string('a', 64), MlTask.Binary, "FastTree",
         "churned", new Dictionary<string, double>(), 0.2, 42, "user-1", "ann@portal.local", Submitted);
 
     /// <summary>Claimed by <see cref="Worker"/> at <see cref="ClaimedAt"/>.</summary>
@@ -24,7 +26,7 @@ internal static class RunBuilder
         return run;
     }
 
-    public static Run External() => Run.StartExternal(Guid.NewGuid(), null, null, MlTask.Regression, "notebook", "price",
+    public static Run External() => Run.StartExternal(ExperimentId.New(Submitted), null, null, MlTask.Regression, "notebook", "price",
         "user-1", "ann@portal.local", Submitted);
 
     public static Run In(RunState state)

@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Audit;
 using Portal.Domain.Audit;
+using Portal.Domain.Runs;
 using Portal.Web.Features.Audit;
 using Portal.Web.Tests.Components;
 using Portal.Web.Tests.Infrastructure;
@@ -79,7 +80,7 @@ public sealed class AuditDisplayTextTests : ComponentTestContext, IClassFixture<
         var trail = factory.Services.GetRequiredService<AuditTrail>();
         foreach (var action in AuditActions.All)
         {
-            var subject = action.Name.StartsWith("run.", StringComparison.Ordinal) ? AuditSubject.Run(Guid.NewGuid())
+            var subject = action.Name.StartsWith("run.", StringComparison.Ordinal) ? AuditSubject.Run(new RunId(Guid.NewGuid()))
                 : action.Name.StartsWith("token.", StringComparison.Ordinal) ? AuditSubject.ApiToken(Guid.NewGuid())
                 : AuditSubject.User(actor);
             await trail.WriteAsync(AuditActor.Service(actor), action, subject);

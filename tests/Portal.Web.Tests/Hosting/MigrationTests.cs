@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Portal.Data;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 
 namespace Portal.Web.Tests.Hosting;
@@ -63,9 +65,9 @@ public sealed class MigrationTests
             await db.Database.OpenConnectionAsync();
             await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF");
             var now = DateTimeOffset.UtcNow;
-            var managed = Run.SubmitManaged(Guid.NewGuid(), Guid.NewGuid(), new string('a', 64), MlTask.Binary, "LightGbm", "label",
+            var managed = Run.SubmitManaged(new ExperimentId(Guid.NewGuid()), new DatasetVersionId(Guid.NewGuid()), new string('a', 64), MlTask.Binary, "LightGbm", "label",
                 new Dictionary<string, double> { ["numberOfIterations"] = 30 }, 0.2, 42, "user-1", "scientist", now);
-            var external = Run.StartExternal(Guid.NewGuid(), null, null, null, null, null, "user-1", "scientist", now);
+            var external = Run.StartExternal(new ExperimentId(Guid.NewGuid()), null, null, null, null, null, "user-1", "scientist", now);
             db.Runs.AddRange(managed, external);
             db.RunParams.AddRange(
                 new RunParam { RunId = managed.Id, Key = "numberOfIterations", Value = "30" },

@@ -27,10 +27,10 @@ public sealed class LiveHubTests(PortalAppFactory factory) : IClassFixture<Porta
         connection.On<LiveEventMessage>(nameof(ILiveClient.Event), events.Enqueue);
         await connection.StartAsync();
 
-        var from = await connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(runId));
+        var from = await connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(new RunId(runId)));
         await using (var db = factory.RemoteDb())
         {
-            var run = await db.Runs.FirstAsync(r => r.Id == runId);
+            var run = await db.Runs.FirstAsync(r => r.Id == new RunId(runId));
             run.Claimed("remote-worker", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
             db.PublishRunChanged(run, DateTimeOffset.UtcNow, "claimed", [new MetricPoint("train.loss", 0.7, 0)]);
             await db.SaveChangesAsync();
@@ -44,7 +44,7 @@ public sealed class LiveHubTests(PortalAppFactory factory) : IClassFixture<Porta
 
         var received = Assert.Single(events);
         Assert.True(received.Sequence > from);
-        Assert.Equal(LiveTopics.Run(runId), received.Topic);
+        Assert.Equal(LiveTopics.Run(new RunId(runId)), received.Topic);
         Assert.Equal("run.changed", received.Type);
         Assert.Equal("Running", received.Payload.GetProperty("status").GetString());
         Assert.Equal("claimed", received.Payload.GetProperty("logLines")[0].GetProperty("message").GetString());
@@ -58,7 +58,7 @@ public sealed class LiveHubTests(PortalAppFactory factory) : IClassFixture<Porta
         await connection.StartAsync();
 
         var unknown = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), "weather:today"));
-        var forbidden = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(Guid.NewGuid())));
+        var forbidden = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Run(new RunId(Guid.NewGuid()))));
 
         Assert.Contains("is not a topic", unknown.Message);
         Assert.Contains("may not follow", forbidden.Message);

@@ -81,8 +81,8 @@ public abstract class OutboxDeliveryTestsBase(PortalAppFactory factory)
         await leases.TryClaimAsync("second-worker", TimeSpan.FromMinutes(5), CancellationToken.None);
         await using (var db = factory.RemoteDb())
         {
-            await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync();
-            db.PublishRunChanged(await db.Runs.FirstAsync(r => r.Id == runId), DateTimeOffset.UtcNow, "cleared", curvesCleared: true);
+            await db.RunMetrics.Where(m => m.RunId == new RunId(runId)).ExecuteDeleteAsync();
+            db.PublishRunChanged(await db.Runs.FirstAsync(r => r.Id == new RunId(runId)), DateTimeOffset.UtcNow, "cleared", curvesCleared: true);
             await db.SaveChangesAsync();
         }
 
@@ -164,10 +164,10 @@ public abstract class OutboxDeliveryTestsBase(PortalAppFactory factory)
     [Fact]
     public async Task ConcurrentWritersEventsReachASubscriberOfAllTheirTopicsOnceEachInSequenceOrder()
     {
-        var runs = new List<Guid>();
+        var runs = new List<RunId>();
         for (var i = 0; i < 6; i++)
         {
-            runs.Add(await SubmitRunAsync($"concurrent-{i}"));
+            runs.Add(new RunId(await SubmitRunAsync($"concurrent-{i}")));
         }
 
         var received = new System.Collections.Concurrent.ConcurrentQueue<long>();
@@ -229,8 +229,9 @@ public abstract class OutboxDeliveryTestsBase(PortalAppFactory factory)
         [.. Enumerable.Range(0, count).Select(i => new MetricPoint("validation.logLoss", 1.0 / (from + i + 1), from + i))];
 
     /// <summary>What a worker in another process writes: the run's change, its points and log line, and the live event, in one transaction.</summary>
-    private async Task WriteAsync(Guid runId, Action<Run> change, IReadOnlyList<MetricPoint> points, string? log)
+    private async Task WriteAsync(Guid id, Action<Run> change, IReadOnlyList<MetricPoint> points, string? log)
     {
+        var runId = new RunId(id);
         await using var db = factory.RemoteDb();
         var run = await db.Runs.FirstAsync(r => r.Id == runId);
         change(run);

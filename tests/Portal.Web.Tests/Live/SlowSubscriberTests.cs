@@ -35,7 +35,7 @@ public sealed class SlowSubscriberTests(SmallQueueAppFactory factory) : IClassFi
     [Fact]
     public async Task ASubscriberBlockedForTenSecondsDelaysNeitherThePublisherNorAnotherSubscriber()
     {
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var bus = factory.Services.GetRequiredService<LiveEventBus>();
         using var release = new SemaphoreSlim(0);
         var blockedCalls = 0;
@@ -84,7 +84,7 @@ public sealed class SlowSubscriberTests(SmallQueueAppFactory factory) : IClassFi
     [Fact]
     public async Task ASubscriberThatFallsAWholeQueueBehindIsDroppedToldToResyncAndThenReceivesWhatFollows()
     {
-        var topic = LiveTopics.Run(Guid.NewGuid());
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
         var bus = factory.Services.GetRequiredService<LiveEventBus>();
         using var release = new SemaphoreSlim(0);
         var received = new ConcurrentQueue<long>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Domain.Audit;
+using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
 using Portal.Web.Tests.Infrastructure;
@@ -120,8 +121,8 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, (await response.JsonAsync()).GetProperty("detail").GetString());
         await using var db = await DbAsync();
-        Assert.Equal(0, await db.RunMetrics.CountAsync(m => m.RunId == runId));
-        Assert.Equal(0, await db.RunParams.CountAsync(p => p.RunId == runId));
+        Assert.Equal(0, await db.RunMetrics.CountAsync(m => m.RunId == new RunId(runId)));
+        Assert.Equal(0, await db.RunParams.CountAsync(p => p.RunId == new RunId(runId)));
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            Assert.Equal(runId, await leases.TryClaimAsync($"doomed-worker-{attempt}", lease, CancellationToken.None));
+            Assert.Equal(new RunId(runId), await leases.TryClaimAsync($"doomed-worker-{attempt}", lease, CancellationToken.None));
             var running = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}");
             Assert.Equal("Running", running.GetProperty("status").GetString());
 
@@ -185,7 +186,7 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => leases.TryClaimAsync($"w{i}", TimeSpan.FromMinutes(1), CancellationToken.None))));
 
-        Assert.Single(claims, c => c == runId);
+        Assert.Single(claims, c => c == new RunId(runId));
     }
 
     private Task<HttpClient> ScientistAsync() => ScientistAsync(factory);

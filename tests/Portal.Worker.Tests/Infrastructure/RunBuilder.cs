@@ -33,7 +33,7 @@ public sealed class RunBuilder(IDbContextFactory<PortalDbContext> dbFactory, Con
         return this;
     }
 
-    public async Task<Guid> QueuedAsync()
+    public async Task<RunId> QueuedAsync()
     {
         var now = time.GetUtcNow();
         using var csv = new MemoryStream();

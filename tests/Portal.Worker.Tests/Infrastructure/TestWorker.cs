@@ -41,12 +41,12 @@ public sealed class TestWorker(SqliteTestDatabase database, TimeProvider? timePr
             Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RunTrainingJob>.Instance);
 
     /// <summary>The job's observer of one training; it flushes only when told to, or on the first report.</summary>
-    internal DatabaseTrainingObserver Observer(Guid runId, string workerId, CancellationTokenSource training, params IInterceptor[] interceptors) =>
+    internal DatabaseTrainingObserver Observer(RunId runId, string workerId, CancellationTokenSource training, params IInterceptor[] interceptors) =>
         new(interceptors.Length == 0 ? database.Factory : database.CreateFactory(interceptors), Time, runId, workerId,
             new TrainingOptions { LeaseSeconds = Options.LeaseSeconds, FlushMilliseconds = 10_000 }, training, NullLogger.Instance);
 
     /// <summary>A queued run claimed by <paramref name="workerId"/>.</summary>
-    public async Task<Guid> ClaimedRunAsync(string workerId)
+    public async Task<RunId> ClaimedRunAsync(string workerId)
     {
         var runId = await NewRun().QueuedAsync();
         Assert.Equal(runId, await Leases().TryClaimAsync(workerId, Lease, CancellationToken.None));
@@ -54,7 +54,7 @@ public sealed class TestWorker(SqliteTestDatabase database, TimeProvider? timePr
     }
 
     /// <summary>Changes a run from another process (another worker, a page), in its own transaction, with the event it tells.</summary>
-    public async Task ChangeAsync(Guid runId, Action<Run> change, string? logLine = null)
+    public async Task ChangeAsync(RunId runId, Action<Run> change, string? logLine = null)
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         var run = await db.Runs.FirstAsync(r => r.Id == runId);
@@ -63,26 +63,26 @@ public sealed class TestWorker(SqliteTestDatabase database, TimeProvider? timePr
         await db.SaveChangesAsync();
     }
 
-    public async Task<Run> RunAsync(Guid runId)
+    public async Task<Run> RunAsync(RunId runId)
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         return await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId);
     }
 
-    public async Task<List<string>> LogAsync(Guid runId)
+    public async Task<List<string>> LogAsync(RunId runId)
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         return await db.RunLogLines.Where(l => l.RunId == runId).OrderBy(l => l.Id).Select(l => l.Message).ToListAsync();
     }
 
-    public async Task<List<RunMetric>> MetricsAsync(Guid runId)
+    public async Task<List<RunMetric>> MetricsAsync(RunId runId)
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         return await db.RunMetrics.Where(m => m.RunId == runId).OrderBy(m => m.Id).ToListAsync();
     }
 
     /// <summary>The run's live events in the outbox, in sequence order.</summary>
-    public async Task<List<(long Sequence, RunChanged Change)>> EventsAsync(Guid runId)
+    public async Task<List<(long Sequence, RunChanged Change)>> EventsAsync(RunId runId)
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         var topic = LiveTopics.Run(runId);

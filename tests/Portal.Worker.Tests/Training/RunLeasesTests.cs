@@ -158,7 +158,7 @@ public sealed class RunLeasesTests(SqliteTestDatabase database) : IClassFixture<
     public async Task ARecoveryThatLosesTheRaceForOneRunStillRecoversTheOtherExpiredRuns(int contested)
     {
         // Both orders: whichever of the two is saved first, losing it must not end the pass.
-        Guid[] runs = [await _worker.ClaimedRunAsync("worker-a"), await _worker.ClaimedRunAsync("worker-a")];
+        RunId[] runs = [await _worker.ClaimedRunAsync("worker-a"), await _worker.ClaimedRunAsync("worker-a")];
         _worker.FakeTime.Advance(TestWorker.Lease + TimeSpan.FromSeconds(1));
         // Between this worker's read of the expired runs and its saves, another worker recovers one of them.
         var leases = _worker.Leases(new AfterQuery(

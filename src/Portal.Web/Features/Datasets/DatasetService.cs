@@ -108,7 +108,7 @@ public sealed class DatasetService(
         return new PagedResult<DatasetRow>(rows, total, page, pageSize);
     }
 
-    public async Task<IReadOnlyList<DatasetVersionSummary>> VersionsAsync(Guid datasetId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DatasetVersionSummary>> VersionsAsync(DatasetId datasetId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version)
@@ -117,7 +117,7 @@ public sealed class DatasetService(
     }
 
     /// <summary>A version with its columns and profile; <paramref name="version"/> null means the latest.</summary>
-    public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile)?> GetAsync(Guid datasetId, int? version, CancellationToken cancellationToken)
+    public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile)?> GetAsync(DatasetId datasetId, int? version, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
@@ -138,7 +138,7 @@ public sealed class DatasetService(
         return (ToDto(dataset, found, created: false), profile);
     }
 
-    public async Task<OperationResult<SchemaDiff>> DiffAsync(Guid datasetId, int from, int to, CancellationToken cancellationToken)
+    public async Task<OperationResult<SchemaDiff>> DiffAsync(DatasetId datasetId, int from, int to, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var versions = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Portal.Domain.Datasets;
 using Portal.Domain.Security;
 
 namespace Portal.Web.Features.Datasets;
@@ -23,20 +24,20 @@ internal static class DatasetsApi
             .WithSummary("Lists datasets with their latest version.");
 
         group.MapGet("/{id:guid}", async (Guid id, int? version, DatasetService datasets, CancellationToken ct) =>
-                await datasets.GetAsync(id, version, ct) is { } found
+                await datasets.GetAsync(new DatasetId(id), version, ct) is { } found
                     ? Results.Ok(new { found.Version, profile = found.Profile })
                     : Results.Problem("No such dataset or version.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("A version (latest by default) with its schema and column profiles.");
 
-        group.MapGet("/{id:guid}/versions", async (Guid id, DatasetService datasets, CancellationToken ct) => await datasets.VersionsAsync(id, ct))
+        group.MapGet("/{id:guid}/versions", async (Guid id, DatasetService datasets, CancellationToken ct) => await datasets.VersionsAsync(new DatasetId(id), ct))
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("All versions of a dataset, newest first.");
 
         group.MapGet("/{id:guid}/diff", async (Guid id, int? from, int? to, DatasetService datasets, CancellationToken ct) =>
                 from is null || to is null
                     ? Invalid("Give both versions to compare: ?from=1&to=2.")
-                    : (await datasets.DiffAsync(id, from.Value, to.Value, ct)).ToHttpResult())
+                    : (await datasets.DiffAsync(new DatasetId(id), from.Value, to.Value, ct)).ToHttpResult())
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Schema diff between two versions: added, removed and retyped columns.");
 

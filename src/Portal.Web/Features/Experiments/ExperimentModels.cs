@@ -1,8 +1,10 @@
+using Portal.Domain.Experiments;
+
 namespace Portal.Web.Features.Experiments;
 
 /// <summary>An experiment as lists show it: what it is about, whose it is, and how its runs stand.</summary>
 public sealed record ExperimentRow(
-    Guid Id,
+    ExperimentId Id,
     string Name,
     string Description,
     string OwnerId,

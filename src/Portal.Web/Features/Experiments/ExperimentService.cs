@@ -47,14 +47,14 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     /// <summary>Every experiment's id and name, by name (the run list's experiment filter).</summary>
-    public async Task<IReadOnlyList<(Guid Id, string Name)>> NamesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(ExperimentId Id, string Name)>> NamesAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Experiments.AsNoTracking().OrderBy(e => e.Name).Select(e => new { e.Id, e.Name }).ToListAsync(cancellationToken);
         return rows.Select(r => (r.Id, r.Name)).ToList();
     }
 
-    public Task<ExperimentRow?> GetAsync(Guid id, CancellationToken cancellationToken) =>
+    public Task<ExperimentRow?> GetAsync(ExperimentId id, CancellationToken cancellationToken) =>
         FirstRowAsync(e => e.Id == id, cancellationToken);
 
     /// <summary>The experiment of that exact name (as runs are submitted under it), or null.</summary>
@@ -106,7 +106,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         return OperationResult<ExperimentRow>.Ok((await GetAsync(experiment.Id, cancellationToken))!);
     }
 
-    public async Task<OperationResult<ExperimentRow>> DescribeAsync(Guid id, DescribeExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<OperationResult<ExperimentRow>> DescribeAsync(ExperimentId id, DescribeExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var description = request.Description?.Trim() ?? "";
         if (DescriptionProblem(description) is { } problem)
@@ -173,7 +173,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
 
     private sealed class RowShape
     {
-        public Guid Id { get; init; }
+        public ExperimentId Id { get; init; }
 
         public string Name { get; init; } = "";
 

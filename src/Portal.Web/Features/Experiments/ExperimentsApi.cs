@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Portal.Domain.Experiments;
 using Portal.Domain.Security;
 
 namespace Portal.Web.Features.Experiments;
@@ -20,7 +21,7 @@ internal static class ExperimentsApi
             .WithSummary("Lists experiments with their owner and run counts, paged, searched (name, description) and sorted (lastRun, name, created, runs).");
 
         group.MapGet("/{id:guid}", async (Guid id, ExperimentService experiments, CancellationToken ct) =>
-                await experiments.GetAsync(id, ct) is { } found
+                await experiments.GetAsync(new ExperimentId(id), ct) is { } found
                     ? Results.Ok(found)
                     : Results.Problem("No such experiment.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
             .RequireAuthorization(Policies.ReadExperiments)
@@ -32,7 +33,7 @@ internal static class ExperimentsApi
             .WithSummary("Creates an experiment (name, description); the caller owns it. 409 when the name is taken.");
 
         group.MapPut("/{id:guid}/description", async (Guid id, DescribeExperimentRequest request, ClaimsPrincipal user, ExperimentService experiments, CancellationToken ct) =>
-                (await experiments.DescribeAsync(id, request, user, ct)).ToHttpResult())
+                (await experiments.DescribeAsync(new ExperimentId(id), request, user, ct)).ToHttpResult())
             .RequireAuthorization(Policies.ManageExperiments)
             .WithSummary("Replaces the description; only the experiment's owner may.");
 

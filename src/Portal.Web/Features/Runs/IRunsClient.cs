@@ -19,7 +19,7 @@ public sealed record RunUpdateMessage(Guid RunId, string Status, double Progress
     string? LogLine, long Sequence, IReadOnlyList<string> LogLines, bool CurvesCleared)
 {
     public static RunUpdateMessage Of(long sequence, RunChanged changed) => new(
-        changed.RunId, changed.Status.ToString(), changed.Progress, changed.Stage,
+        changed.RunId.Value, changed.Status.ToString(), changed.Progress, changed.Stage,
         [.. changed.Points.Select(p => new MetricPointMessage(p.Key, p.Value, p.Step))],
         changed.LogLines.Count > 0 ? changed.LogLines[^1].Message : changed.FailureReason,
         sequence, [.. changed.LogLines.Select(l => l.Message)], changed.CurvesCleared);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Portal.Application.Runs;
+using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Features.Runs.Queries;
@@ -32,7 +33,7 @@ internal static class RunsApi
         group.MapGet("/", async (Guid? experimentId, RunStatus? status, string? trainer, string? submittedBy, double? metricMin, double? metricMax,
                 string? sortBy, bool? descending, int? page, int? pageSize, RunQueries runs, CancellationToken ct) =>
             {
-                var query = new RunQuery(experimentId, status, trainer, submittedBy, metricMin, metricMax, sortBy ?? "submitted",
+                var query = new RunQuery(experimentId is { } experiment ? new ExperimentId(experiment) : null, status, trainer, submittedBy, metricMin, metricMax, sortBy ?? "submitted",
                     descending ?? true, page ?? 0, pageSize ?? 25);
                 return query.Problem() is { } problem
                     ? Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
@@ -42,17 +43,17 @@ internal static class RunsApi
             .WithSummary("Lists runs, paged, sorted (submitted, metric, trainer, status) and filtered.");
 
         group.MapGet("/{id:guid}", async (Guid id, RunQueries runs, CancellationToken ct) =>
-                await runs.GetAsync(id, ct) is { } run ? Results.Ok(run) : Results.Problem("No such run.", statusCode: StatusCodes.Status404NotFound))
+                await runs.GetAsync(new RunId(id), ct) is { } run ? Results.Ok(run) : Results.Problem("No such run.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("A run: status, latest metrics (ML.NET names), params, tags, diagnostics, failure reason.");
 
         group.MapGet("/{id:guid}/metrics", async (Guid id, string? keys, RunQueries runs, CancellationToken ct) =>
-                await runs.CurvesAsync(id, keys?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), ct))
+                await runs.CurvesAsync(new RunId(id), keys?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), ct))
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Metric histories (curves) by key, ordered by step.");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, ClaimsPrincipal user, RunCancellation cancellation, RunQueries runs, CancellationToken ct) =>
-                await RunOrProblemAsync(id, await cancellation.CancelAsync(id, user.ToAuditActor(), ct), runs, ct))
+                await RunOrProblemAsync(new RunId(id), await cancellation.CancelAsync(new RunId(id), user.ToAuditActor(), ct), runs, ct))
             .RequireAuthorization(Policies.ManageExperiments)
             .WithSummary("Cancels a queued run at once, or asks its worker to stop a running one.");
 
@@ -61,6 +62,6 @@ internal static class RunsApi
     }
 
     /// <summary>The run as it now stands when the use case succeeded, else its refusal.</summary>
-    internal static async Task<IResult> RunOrProblemAsync<T>(Guid id, OperationResult<T> result, RunQueries queries, CancellationToken ct) =>
+    internal static async Task<IResult> RunOrProblemAsync<T>(RunId id, OperationResult<T> result, RunQueries queries, CancellationToken ct) =>
         result.Succeeded ? Results.Ok(await queries.GetAsync(id, ct)) : result.ToHttpResult();
 }

@@ -22,7 +22,9 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
     /// subscription starts before the read, so a point written meanwhile may arrive in both, never in neither:
     /// subscribers merge points by key and step.
     /// </summary>
-    public async Task<RunSnapshotMessage> SubscribeToRun(Guid runId)
+    public Task<RunSnapshotMessage> SubscribeToRun(Guid runId) => SubscribeToRunAsync(new RunId(runId));
+
+    private async Task<RunSnapshotMessage> SubscribeToRunAsync(RunId runId)
     {
         var sequence = await SubscribeAsync(runId, null);
         var run = await runs.GetAsync(runId, Context.ConnectionAborted);
@@ -33,7 +35,7 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
         }
 
         var curves = await runs.CurvesAsync(runId, null, Context.ConnectionAborted);
-        return new RunSnapshotMessage(run.RunId, run.Status.ToString(), run.Progress, run.ProgressStage,
+        return new RunSnapshotMessage(run.RunId.Value, run.Status.ToString(), run.Progress, run.ProgressStage,
             [.. curves.SelectMany(c => c.Value.Select(p => new MetricPointMessage(c.Key, p.Value, p.Step)))], run.FailureReason, sequence);
     }
 
@@ -48,17 +50,17 @@ public sealed class RunsHub(RunQueries runs, HubTopicSubscriptions subscriptions
             throw new HubException("afterSequence must be 0 or more.");
         }
 
-        await SubscribeAsync(runId, afterSequence);
+        await SubscribeAsync(new RunId(runId), afterSequence);
     }
 
-    public void UnsubscribeFromRun(Guid runId) => Subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(runId));
+    public void UnsubscribeFromRun(Guid runId) => Subscriptions.Unsubscribe(Context.ConnectionId, LiveTopics.Run(new RunId(runId)));
 
-    private Task<long> SubscribeAsync(Guid runId, long? afterSequence)
+    private Task<long> SubscribeAsync(RunId runId, long? afterSequence)
     {
         var client = Clients.Caller;
         return Subscriptions.SubscribeAsync(Context.ConnectionId, LiveTopics.Run(runId), afterSequence,
             envelope => envelope.Event is RunChanged changed ? client.RunUpdated(RunUpdateMessage.Of(envelope.Sequence, changed)) : Task.CompletedTask,
-            () => client.Resync(runId),
+            () => client.Resync(runId.Value),
             Context.ConnectionAborted);
     }
 }

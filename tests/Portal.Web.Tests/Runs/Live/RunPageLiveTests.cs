@@ -47,7 +47,7 @@ public sealed class RunPageLiveTests : ComponentTestContext, IClassFixture<Porta
         // Another process writes step 2 again (what the page read) and step 3, new, with progress and a log line.
         await using (var db = factory.RemoteDb())
         {
-            var run = await db.Runs.FirstAsync(r => r.Id == runId);
+            var run = await db.Runs.FirstAsync(r => r.Id == new RunId(runId));
             run.Report(0.5, "training");
             db.PublishRunChanged(run, DateTimeOffset.UtcNow, "epoch 3 done",
                 [new MetricPoint("validation.logLoss", 0.5, 2), new MetricPoint("validation.logLoss", 0.45, 3)]);

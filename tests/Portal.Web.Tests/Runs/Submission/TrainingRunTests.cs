@@ -72,7 +72,7 @@ public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture
         var (client, dataset) = await ScientistWithLoansAsync();
         var busy = await client.PostAsJsonAsync("/api/runs", Request(dataset, "LightGbm", new { numberOfIterations = 300 }));
         var response = await client.PostAsJsonAsync("/api/runs", Request(dataset, "LightGbm", new { numberOfIterations = 20 }));
-        var runId = (await response.JsonAsync()).GetProperty("runId").GetGuid();
+        var runId = new RunId((await response.JsonAsync()).GetProperty("runId").GetGuid());
         await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
             Assert.Equal(RunStatus.Queued, (await db.Runs.FirstAsync(r => r.Id == runId)).Status);
@@ -81,7 +81,7 @@ public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture
             await db.SaveChangesAsync();
         }
 
-        var run = await client.WaitForRunAsync(runId, TrainingTimeout);
+        var run = await client.WaitForRunAsync(runId.Value, TrainingTimeout);
         var curve = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/metrics?keys=validation.logLoss");
 
         Assert.Equal(HttpStatusCode.Accepted, busy.StatusCode);

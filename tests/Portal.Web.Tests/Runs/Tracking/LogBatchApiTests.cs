@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
@@ -73,7 +74,7 @@ public abstract class LogBatchApiTestsBase(PortalAppFactory factory)
         });
         await using var scope = factory.Services.CreateAsyncScope();
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var stored = await db.RunMetrics.Where(m => m.RunId == runId).OrderBy(m => m.Step).ToListAsync();
+        var stored = await db.RunMetrics.Where(m => m.RunId == new RunId(runId)).OrderBy(m => m.Step).ToListAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), stored.Select(m => BitConverter.DoubleToInt64Bits(m.Value)));

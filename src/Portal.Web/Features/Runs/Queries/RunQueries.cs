@@ -9,7 +9,7 @@ namespace Portal.Web.Features.Runs.Queries;
 /// <summary>Reads runs for pages, the API and the hub: one run with its metrics, params and diagnostics, its curves and log, and the filtered list.</summary>
 public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<RunDetails?> GetAsync(Guid runId, CancellationToken cancellationToken)
+    public async Task<RunDetails?> GetAsync(RunId runId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
@@ -32,7 +32,7 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
     }
 
     /// <summary>Every point of the given metric keys (all keys when null), ordered by step.</summary>
-    public async Task<Dictionary<string, List<CurvePoint>>> CurvesAsync(Guid runId, IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, List<CurvePoint>>> CurvesAsync(RunId runId, IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.RunMetrics.AsNoTracking().Where(m => m.RunId == runId);
@@ -46,7 +46,7 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
         return rows.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Select(r => new CurvePoint(r.Step, r.Value)).ToList());
     }
 
-    public async Task<IReadOnlyList<RunLogDto>> LogAsync(Guid runId, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunLogDto>> LogAsync(RunId runId, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var lines = await db.RunLogLines.AsNoTracking().Where(l => l.RunId == runId).OrderByDescending(l => l.Id).Take(take)
@@ -147,7 +147,7 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
         return await db.Runs.AsNoTracking().Where(r => r.Trainer != null).Select(r => r.Trainer!).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<string, double>> LatestMetricsAsync(PortalDbContext db, Guid runId, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, double>> LatestMetricsAsync(PortalDbContext db, RunId runId, CancellationToken cancellationToken)
     {
         var latest = await db.RunMetrics.AsNoTracking().Where(m => m.RunId == runId)
             .GroupBy(m => m.Key)

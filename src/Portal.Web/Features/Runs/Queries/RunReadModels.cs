@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Portal.Domain.Datasets;
+using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 
 namespace Portal.Web.Features.Runs.Queries;
@@ -7,15 +9,15 @@ namespace Portal.Web.Features.Runs.Queries;
 public sealed record DiagnosticDto(string Rule, string Severity, string Message, JsonElement Evidence);
 
 public sealed record RunDetails(
-    Guid RunId,
-    Guid ExperimentId,
+    RunId RunId,
+    ExperimentId ExperimentId,
     string Experiment,
     [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status,
     string Mode,
     string? Task,
     string? Trainer,
     string? LabelColumn,
-    Guid? DatasetVersionId,
+    DatasetVersionId? DatasetVersionId,
     string? DatasetSha256,
     double ValidationFraction,
     int Seed,
@@ -35,11 +37,11 @@ public sealed record RunDetails(
     string? ModelSha256,
     string? LibraryVersion);
 
-public sealed record RunRow(Guid Id, Guid ExperimentId, string Experiment, [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
+public sealed record RunRow(RunId Id, ExperimentId ExperimentId, string Experiment, [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
     DateTime SubmittedUtc, double? DurationSeconds, string? PrimaryMetric, double? PrimaryMetricValue, double Progress);
 
 public sealed record RunQuery(
-    Guid? ExperimentId = null,
+    ExperimentId? ExperimentId = null,
     RunStatus? Status = null,
     string? Trainer = null,
     string? SubmittedBy = null,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portal.Application.Runs;
+using Portal.Domain.Datasets;
 using Portal.Domain.Runs;
 
 namespace Portal.Web.Features.Runs.Submission;
@@ -55,11 +56,13 @@ public sealed record SubmitRunRequest(
             hyperparameters[name] = value.GetDouble();
         }
 
-        return new SubmitRun(Experiment, DatasetId, DatasetVersion, LabelColumn, ParseTask(Task), Trainer, hyperparameters, ValidationFraction, Seed);
+        return new SubmitRun(Experiment, Dataset, DatasetVersion, LabelColumn, ParseTask(Task), Trainer, hyperparameters, ValidationFraction, Seed);
     }
 
     /// <summary>The external run; call after <see cref="ShapeProblem"/> found nothing.</summary>
-    public StartExternalRun ToStartExternalRun() => new(Experiment, DatasetId, DatasetVersion, ParseTask(Task), Trainer, LabelColumn);
+    public StartExternalRun ToStartExternalRun() => new(Experiment, Dataset, DatasetVersion, ParseTask(Task), Trainer, LabelColumn);
+
+    private DatasetId? Dataset => DatasetId is { } id ? new DatasetId(id) : null;
 
     // Names only: Enum.TryParse would also take "1" or "7".
     private static MlTask? ParseTask(string? task) =>
