@@ -78,7 +78,7 @@ public sealed class LiveEventBus(IDbContextFactory<PortalDbContext> dbFactory, I
     }
 
     /// <summary>Hands committed events, in sequence order, to the queues of their topics' subscribers.</summary>
-    internal void Deliver(IReadOnlyList<LiveEventEnvelope> events, long through)
+    internal void Deliver(IReadOnlyList<TailedEvent> events, long through)
     {
         List<Subscriber>? fallen = null;
         lock (gate)
@@ -176,6 +176,25 @@ public sealed class LiveEventBus(IDbContextFactory<PortalDbContext> dbFactory, I
 
             next = page[^1].Sequence;
         }
+    }
+
+    /// <summary>Whether any subscriber of this process follows <paramref name="topic"/> now.</summary>
+    internal bool IsWatched(string topic)
+    {
+        lock (gate)
+        {
+            return byTopic.ContainsKey(topic);
+        }
+    }
+
+    /// <summary>One event read by its sequence, for a subscriber that registered after the tail read it without its payload.</summary>
+    internal async Task<LiveEventEnvelope?> LoadAsync(long sequence, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.LiveEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Sequence == sequence, cancellationToken);
+        return row is not null && LiveEventJson.Read(row.Type, row.Payload) is { } liveEvent
+            ? new LiveEventEnvelope(row.Sequence, row.Topic, row.Type, liveEvent)
+            : null;
     }
 
     /// <summary>Whether the event a subscriber saw last is still in the outbox (so nothing after it was pruned).</summary>

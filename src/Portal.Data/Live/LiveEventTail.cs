@@ -73,33 +73,50 @@ public sealed class LiveEventTail(
 
     private async Task<(long Cursor, int Read)> ReadAsync(long cursor, CancellationToken cancellationToken)
     {
-        var batch = new List<LiveEventEnvelope>();
-        var through = cursor;
-        var read = 0;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Headers first; payloads only of the events whose topics someone here follows.
+        var headers = await db.LiveEvents.AsNoTracking().Where(e => e.Sequence > cursor).OrderBy(e => e.Sequence).Take(Batch)
+            .Select(e => new { e.Sequence, e.Topic }).ToListAsync(cancellationToken);
+        if (headers.Count == 0)
         {
-            var rows = db.LiveEvents.AsNoTracking().Where(e => e.Sequence > cursor).OrderBy(e => e.Sequence).Take(Batch).AsAsyncEnumerable();
-            await foreach (var row in rows.WithCancellation(cancellationToken))
+            return (cursor, 0);
+        }
+
+        var through = headers[^1].Sequence;
+        var watched = headers.Select(h => h.Topic).Distinct().Where(bus.IsWatched).ToList();
+        var payloads = new Dictionary<long, LiveEventEnvelope?>();
+        if (watched.Count > 0)
+        {
+            var rows = await db.LiveEvents.AsNoTracking()
+                .Where(e => watched.Contains(e.Topic) && e.Sequence > cursor && e.Sequence <= through)
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
             {
-                read++;
-                through = row.Sequence;
-                if (LiveEventJson.Read(row.Type, row.Payload) is { } liveEvent)
-                {
-                    batch.Add(new LiveEventEnvelope(row.Sequence, row.Topic, row.Type, liveEvent));
-                }
-                else
+                var liveEvent = LiveEventJson.Read(row.Type, row.Payload);
+                if (liveEvent is null)
                 {
                     logger.LogWarning("Outbox event {Sequence} is of a type this build does not know ({Type}); skipped.", row.Sequence, row.Type);
                 }
+
+                payloads[row.Sequence] = liveEvent is null ? null : new LiveEventEnvelope(row.Sequence, row.Topic, row.Type, liveEvent);
             }
         }
 
-        if (read > 0)
+        var batch = new List<TailedEvent>(headers.Count);
+        foreach (var header in headers)
         {
-            bus.Deliver(batch, through);
+            if (!payloads.TryGetValue(header.Sequence, out var envelope))
+            {
+                batch.Add(new TailedEvent(header.Sequence, header.Topic, null));
+            }
+            else if (envelope is not null)
+            {
+                batch.Add(new TailedEvent(header.Sequence, header.Topic, envelope));
+            }
         }
 
-        return (through, read);
+        bus.Deliver(batch, through);
+        return (through, headers.Count);
     }
 
     private async Task<long> HeadAsync(CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Portal.Data.Live;
 internal sealed class Subscriber(LiveEventBus bus, string[] topics, Func<LiveEventEnvelope, Task> onEvent, Func<Task> onResync, int capacity)
 {
     private readonly CancellationTokenSource stop = new();
-    private Channel<LiveEventEnvelope> queue = NewQueue(capacity);
+    private Channel<TailedEvent> queue = NewQueue(capacity);
     private long last;
 
     public string[] Topics => topics;
@@ -27,7 +27,7 @@ internal sealed class Subscriber(LiveEventBus bus, string[] topics, Func<LiveEve
     }
 
     /// <summary>Under the bus's lock: false when the queue is full (the subscriber fell behind).</summary>
-    public bool TryEnqueue(LiveEventEnvelope envelope) => queue.Writer.TryWrite(envelope);
+    public bool TryEnqueue(TailedEvent tailed) => queue.Writer.TryWrite(tailed);
 
     public void Overflowed() => queue.Writer.TryComplete(new LiveSubscriberFellBehindException());
 
@@ -60,9 +60,10 @@ internal sealed class Subscriber(LiveEventBus bus, string[] topics, Func<LiveEve
                 var current = queue;
                 try
                 {
-                    await foreach (var envelope in current.Reader.ReadAllAsync(token))
+                    await foreach (var tailed in current.Reader.ReadAllAsync(token))
                     {
-                        if (envelope.Sequence > last)
+                        if (tailed.Sequence > last
+                            && (tailed.Envelope ?? await bus.LoadAsync(tailed.Sequence, token)) is { } envelope)
                         {
                             await HandleAsync(envelope);
                         }
@@ -126,8 +127,8 @@ internal sealed class Subscriber(LiveEventBus bus, string[] topics, Func<LiveEve
         }
     }
 
-    private static Channel<LiveEventEnvelope> NewQueue(int capacity) =>
-        Channel.CreateBounded<LiveEventEnvelope>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private static Channel<TailedEvent> NewQueue(int capacity) =>
+        Channel.CreateBounded<TailedEvent>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 }
 
 /// <summary>Completes a subscriber's queue when it fell a whole queue behind.</summary>

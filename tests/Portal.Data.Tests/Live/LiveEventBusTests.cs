@@ -134,4 +134,25 @@ public sealed class LiveEventBusTests(SqliteTestDatabase database) : IClassFixtu
         Assert.Equal([first], subscriber.Sequences);
         Assert.Equal(1, live.Bus.SubscriberCount);
     }
+
+    [Fact]
+    public async Task AnEventTheTailReadWithoutItsPayloadReachesASubscriberThatCameMeanwhileLoadedFromTheOutbox()
+    {
+        // The tail reads payloads only of watched topics; a subscriber that registers between its read and its delivery
+        // must still get the event, whole and once. No tail runs here: the test hands the bus what the tail would.
+        var bus = new LiveEventBus(database.Factory, Microsoft.Extensions.Options.Options.Create(new LiveEventsOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveEventBus>.Instance);
+        var topic = LiveTopics.Run(new RunId(Guid.NewGuid()));
+        var sequence = await RunningTail.PublishAsync(database, topic, 7, DateTimeOffset.UtcNow);
+        bus.Start(sequence - 1);
+        var subscriber = new RecordingSubscriber();
+        using var subscription = await subscriber.SubscribeAsync(bus, topic);
+
+        bus.Deliver([new TailedEvent(sequence, topic, null)], sequence);
+        await subscriber.ReceivedAsync(sequence);
+
+        var received = Assert.Single(subscriber.Received);
+        var changed = Assert.IsType<RunChanged>(received.Event);
+        Assert.Equal(7, changed.Points[0].Step);
+    }
 }
