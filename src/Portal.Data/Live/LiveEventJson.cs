@@ -9,7 +9,7 @@ public static class LiveEventJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new MetricPointsJsonConverter() },
         // A diverging loss is a real point (Infinity, NaN): it must reach the page, not break the flush that wrote it.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
