@@ -35,6 +35,7 @@ internal sealed class PostgresLiveEventListener(IOptions<DatabaseOptions> databa
                 }
 
                 // Events committed while this connection was down are found by the tail's next read.
+                signal.CommitsArePushed = true;
                 signal.Wake();
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -43,6 +44,7 @@ internal sealed class PostgresLiveEventListener(IOptions<DatabaseOptions> databa
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                signal.CommitsArePushed = false;
                 logger.LogWarning(ex, "Listening for live-event notifications failed; the outbox tail polls meanwhile. Retrying.");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }

@@ -13,7 +13,19 @@ public sealed class LiveEventSignal : DbTransactionInterceptor
 {
     private readonly Channel<bool> wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    private volatile bool pushed;
+
     public void Wake() => wakeUps.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Whether every commit in the cluster wakes this process (PostgreSQL's NOTIFY while its listener is connected):
+    /// the tail's poll is then only a safety net and may be slow.
+    /// </summary>
+    public bool CommitsArePushed
+    {
+        get => pushed;
+        set => pushed = value;
+    }
 
     /// <summary>Waits for a wake-up or the timeout, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)

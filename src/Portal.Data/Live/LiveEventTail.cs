@@ -34,6 +34,9 @@ public sealed class LiveEventTail(
 
     private const int IdlePollFactor = 8;
 
+    /// <summary>While NOTIFY wakes this process for every commit, an idle tail looks only this often, as a safety net.</summary>
+    private static readonly TimeSpan PushedIdlePoll = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var cursor = await HeadAsync(stoppingToken);
@@ -66,7 +69,9 @@ public sealed class LiveEventTail(
             if (read < Batch)
             {
                 var poll = options.Value.Poll;
-                await signal.WaitAsync(time.GetUtcNow() - lastEvent >= IdleAfter ? poll * IdlePollFactor : poll, stoppingToken);
+                var idle = time.GetUtcNow() - lastEvent >= IdleAfter;
+                await signal.WaitAsync(
+                    !idle ? poll : signal.CommitsArePushed ? PushedIdlePoll : poll * IdlePollFactor, stoppingToken);
             }
         }
     }
