@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 using Portal.Data.Live;
 using Portal.Data.Postgres;
@@ -26,6 +27,21 @@ public static class PortalWebExtensions
             .BindConfiguration(DemoOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // Hardening (issue 9): forwarded headers only from configured proxies; the host itself is checked by AllowedHosts.
+        services.AddOptions<ForwardedHeadersSettings>()
+            .BindConfiguration(ForwardedHeadersSettings.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>((forwarded, settings) =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                settings.Value.KnownProxies.ForEach(p => forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(p)));
+                settings.Value.KnownNetworks.ForEach(n => forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n)));
+            });
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         // Snackbars at the bottom: the top right holds each page's main action (New run, New experiment, New token).
@@ -67,6 +83,12 @@ public static class PortalWebExtensions
 
     public static WebApplication UsePortalWeb(this WebApplication app)
     {
+        // Hardening (issue 9): believe X-Forwarded-For/-Proto only from the configured proxies (none by default).
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>().Value.Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // Never a stack trace: API errors become problem+json, page errors the friendly error page.
         // A request the API cannot bind (malformed JSON, a missing or non-numeric parameter) is the caller's mistake: 400, not 500.
@@ -92,6 +114,8 @@ public static class PortalWebExtensions
             RequestPath = "/assets",
         });
         app.UseAuthentication();
+        // Hardening (issue 9): cookie-authenticated API changes only from Portal's own origin.
+        app.UseMiddleware<SameOriginApiWritesMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -51,6 +51,7 @@ public static class PortalIdentityExtensions
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
                 options.SignIn.RequireConfirmedAccount = false;
             })
+            .AddPasswordValidator<MaxLengthPasswordValidator>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
@@ -88,6 +89,7 @@ public static class PortalIdentityExtensions
 
         services.AddPortalAuthorization();
         services.AddScoped<SignInService>();
+        services.AddSingleton<SignInThrottle>();
         return builder;
     }
 

@@ -14,4 +14,12 @@ public sealed class SecurityOptions
     /// <summary>Sign-in cookie lifetime, sliding.</summary>
     [Range(1, 72)]
     public int CookieHours { get; set; } = 8;
+
+    /// <summary>Sign-in attempts one client (IP address; behind a known proxy, the forwarded one) may make per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInsPerClientPerMinute { get; set; } = 30;
+
+    /// <summary>Sign-in attempts for one email address (known or not) per minute, from all clients together.</summary>
+    [Range(1, 1_000)]
+    public int SignInsPerAccountPerMinute { get; set; } = 10;
 }

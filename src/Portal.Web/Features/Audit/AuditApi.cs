@@ -19,12 +19,9 @@ internal static class AuditApi
         group.MapGet("/verify", (AuditTrail audit, CancellationToken ct) => audit.VerifyAsync(ct))
             .WithSummary("Walks the hash chain and reports the first broken entry, if any.");
 
-        group.MapGet("/export", (string? search, string? action, AuditQueryService audit, HttpContext context) =>
-            {
-                context.Response.ContentType = "text/csv; charset=utf-8";
-                context.Response.Headers.ContentDisposition = "attachment; filename=\"portal-audit.csv\"";
-                return audit.WriteCsvAsync(new AuditQuery(search, action), context.Response.Body, context.RequestAborted);
-            })
+        group.MapGet("/export", (string? search, string? action, AuditQueryService audit) =>
+                CsvExport.Download("portal-audit.csv", (csv, ct) => audit.WriteCsvAsync(new AuditQuery(search, action), csv, ct)))
+            .ProducesCsv()
             .WithSummary("Exports matching entries as CSV, oldest first, with their hashes.");
 
         return api;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Audit;
@@ -49,21 +47,18 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
     public const string CsvHeader =
         "sequence,timestampUtc,actorKind,actorId,actorName,action,subjectType,subjectId,details,previousHash,hash,actionText,subjectTypeText";
 
-    /// <summary>Streams the matching entries, oldest first, as CSV (RFC 4180 quoting) with their hashes (columns: <see cref="CsvHeader"/>).</summary>
-    public async Task WriteCsvAsync(AuditQuery query, Stream output, CancellationToken cancellationToken)
+    /// <summary>Streams the matching entries, oldest first, as CSV with their hashes (columns: <see cref="CsvHeader"/>),
+    /// through <see cref="CsvExport"/>: text cells that a spreadsheet would read as a formula carry a leading single quote.</summary>
+    public async Task WriteCsvAsync(AuditQuery query, CsvExportWriter csv, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        await writer.WriteLineAsync(CsvHeader);
+        await csv.WriteRowAsync([.. CsvHeader.Split(',').Select(c => (CsvCell)c)]);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await foreach (var row in Project(Filter(db.AuditEntries.AsNoTracking(), query).OrderBy(e => e.Sequence))
                            .AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            await writer.WriteLineAsync(string.Join(',',
-                row.Sequence.ToString(CultureInfo.InvariantCulture),
-                row.TimestampUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-                Csv(row.ActorKind), Csv(row.ActorId), Csv(row.ActorName), Csv(row.Action), Csv(row.SubjectType),
-                Csv(row.SubjectId), Csv(row.DetailsJson), row.PreviousHash, row.Hash,
-                Csv(AuditActions.Describe(row.Action)), Csv(AuditSubjectKinds.Describe(row.SubjectType))));
+            await csv.WriteRowAsync(row.Sequence, row.TimestampUtc, row.ActorKind, row.ActorId, row.ActorName, row.Action,
+                row.SubjectType, row.SubjectId, row.DetailsJson, row.PreviousHash, row.Hash,
+                AuditActions.Describe(row.Action), AuditSubjectKinds.Describe(row.SubjectType));
         }
     }
 
@@ -95,7 +90,4 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
     private static IQueryable<AuditRow> Project(IQueryable<AuditEntry> entries) =>
         entries.Select(e => new AuditRow(e.Sequence, e.TimestampUtc, e.ActorKind.ToString(), e.ActorId, e.ActorName, e.Action,
             e.SubjectType, e.SubjectId, e.DetailsJson, e.PreviousHash, e.Hash));
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

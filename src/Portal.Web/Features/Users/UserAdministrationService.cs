@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -6,6 +5,7 @@ using Portal.Data.Audit;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
+using Portal.Web.Features.Account;
 
 namespace Portal.Web.Features.Users;
 
@@ -20,7 +20,16 @@ public sealed class UserAdministrationService(
     AuditTrail audit,
     TimeProvider time)
 {
-    public const int MaxEmailLength = 256;
+    public const int MaxEmailLength = EmailAddressRule.MaxLength;
+
+    /// <summary>The lockout end an administrator's lock sets: until unlocked.</summary>
+    public static readonly DateTimeOffset AdministratorLockEnd = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Whether a lockout end is an administrator's lock rather than the few minutes after failed attempts. Compared by
+    /// year, because databases keep fewer fractional digits than <see cref="DateTimeOffset.MaxValue"/> has.
+    /// </summary>
+    public static bool IsAdministratorLock(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end.UtcDateTime.Year == AdministratorLockEnd.Year;
 
     public async Task<PagedResult<UserRow>> ListAsync(UserQuery query, CancellationToken cancellationToken)
     {
@@ -53,9 +62,9 @@ public sealed class UserAdministrationService(
     public async Task<OperationResult<UserRow>> CreateAsync(CreateUserRequest request, AuditActor actor, CancellationToken cancellationToken)
     {
         var email = request.Email?.Trim() ?? "";
-        if (email.Length is 0 or > MaxEmailLength || !new EmailAddressAttribute().IsValid(email))
+        if (EmailAddressRule.Problem(email) is { } emailProblem)
         {
-            return Invalid($"Enter a valid email address of at most {MaxEmailLength} characters.");
+            return Invalid(emailProblem);
         }
 
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email.Split('@')[0] : request.DisplayName.Trim();
@@ -64,15 +73,15 @@ public sealed class UserAdministrationService(
             return Invalid($"A display name has at most {PortalUser.MaxDisplayNameLength} characters.");
         }
 
-        var roles = (request.Roles ?? []).Distinct().ToList();
-        if (roles.FirstOrDefault(r => !Roles.IsKnown(r)) is { } unknown)
+        if (RolesProblem(request.Roles ?? []) is { } rolesProblem)
         {
-            return Invalid($"Unknown role '{unknown}'. Roles are: {string.Join(", ", Roles.All)}.");
+            return Invalid(rolesProblem);
         }
 
+        var roles = (request.Roles ?? []).Select(r => r!).ToList();
         if (string.IsNullOrEmpty(request.Password))
         {
-            return Invalid("A password is required (at least 12 characters).");
+            return Invalid($"A password is required (at least 12, at most {MaxLengthPasswordValidator.MaxLength} characters).");
         }
 
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -121,7 +130,7 @@ public sealed class UserAdministrationService(
             var result = await users.SetLockoutEnabledAsync(user, true);
             if (result.Succeeded)
             {
-                result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+                result = await users.SetLockoutEndDateAsync(user, AdministratorLockEnd);
             }
 
             return result.Succeeded ? null : Describe(result);
@@ -141,9 +150,9 @@ public sealed class UserAdministrationService(
 
     public async Task<OperationResult<UserRow>> SetRolesAsync(string userId, IReadOnlyList<string> roles, AuditActor actor, CancellationToken cancellationToken)
     {
-        if (roles.FirstOrDefault(r => !Roles.IsKnown(r)) is { } unknown)
+        if (RolesProblem(roles) is { } rolesProblem)
         {
-            return Invalid($"Unknown role '{unknown}'. Roles are: {string.Join(", ", Roles.All)}.");
+            return Invalid(rolesProblem);
         }
 
         IReadOnlyList<string> before = [];
@@ -200,6 +209,30 @@ public sealed class UserAdministrationService(
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         return OperationResult<UserRow>.Ok(new UserRow(user.Id, user.Email ?? "", user.DisplayName, roles, user.LockoutEnd,
             user.AccessFailedCount, user.CreatedUtc));
+    }
+
+    /// <summary>What is wrong with a list of role names (the field is <c>roles</c> in the API), or null.</summary>
+    public static string? RolesProblem(IReadOnlyList<string?> roles)
+    {
+        for (var i = 0; i < roles.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(roles[i]))
+            {
+                return $"roles[{i}] is empty: give role names, from {string.Join(", ", Roles.All)}.";
+            }
+
+            if (!Roles.IsKnown(roles[i]!))
+            {
+                return $"roles[{i}] is an unknown role '{roles[i]}'. Roles are: {string.Join(", ", Roles.All)}.";
+            }
+
+            if (roles.Take(i).Contains(roles[i]))
+            {
+                return $"roles[{i}] repeats the role '{roles[i]}': list each role once.";
+            }
+        }
+
+        return null;
     }
 
     private static object AddEmail(PortalUser user, object? details) =>
