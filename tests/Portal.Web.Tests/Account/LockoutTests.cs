@@ -58,7 +58,7 @@ public sealed class LockoutTests(PortalAppFactory factory) : IClassFixture<Porta
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Wrong email or password", await response.Content.ReadAsStringAsync());
-        Assert.Contains(AuditActions.SignInFailed.Name, ActionsFor("nobody@portal.local"));
+        Assert.Contains(AuditActions.SignInFailed.Name, ActionsFor("unverified:nobody@portal.local"));
     }
 
     [Fact]

@@ -7,8 +7,14 @@ namespace Portal.Web.Tests.Infrastructure;
 /// <summary>Signs in through the real sign-in form (antiforgery token and all) and keeps the cookies.</summary>
 public static partial class BrowserSession
 {
-    public static HttpClient NewClient(WebApplicationFactory<Program> factory) =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>A cookie-keeping client that, like a browser on Portal's own pages, sends the page's Origin with every request
+    /// (a test that plays another site sets its own Origin on the request).</summary>
+    public static HttpClient NewClient(WebApplicationFactory<Program> factory)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        return client;
+    }
 
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
     {

@@ -218,17 +218,17 @@ public sealed class UserAdministrationService(
         {
             if (string.IsNullOrWhiteSpace(roles[i]))
             {
-                return $"roles[{i}] is empty: give role names, from {string.Join(", ", Roles.All)}.";
+                return $"roles[{i}] is null or empty: give role names, from {string.Join(", ", Roles.All)}.";
             }
 
             if (!Roles.IsKnown(roles[i]!))
             {
-                return $"roles[{i}] is an unknown role '{roles[i]}'. Roles are: {string.Join(", ", Roles.All)}.";
+                return $"Unknown role '{roles[i]}' (roles[{i}]). Roles are: {string.Join(", ", Roles.All)}.";
             }
 
             if (roles.Take(i).Contains(roles[i]))
             {
-                return $"roles[{i}] repeats the role '{roles[i]}': list each role once.";
+                return $"The role '{roles[i]}' is listed twice (roles[{i}]): list each role once.";
             }
         }
 
