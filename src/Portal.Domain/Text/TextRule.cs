@@ -27,7 +27,7 @@ public static class TextRule
 
         if (trimmed.Length > maxLength)
         {
-            return $"{field} has at most {maxLength} characters; it has {trimmed.Length}.";
+            return $"{field} is at most {maxLength} characters; it has {trimmed.Length}.";
         }
 
         return CharacterProblem(field, trimmed, isName: true);
@@ -46,7 +46,7 @@ public static class TextRule
 
         if (value.Length > maxLength)
         {
-            return $"{field} has at most {maxLength} characters; it has {value.Length}.";
+            return $"{field} is at most {maxLength} characters; it has {value.Length}.";
         }
 
         return CharacterProblem(field, value, isName: false);
