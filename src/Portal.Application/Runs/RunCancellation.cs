@@ -4,6 +4,7 @@ using Portal.Data.Audit;
 using Portal.Data.Live;
 using Portal.Domain.Audit;
 using Portal.Domain.Runs;
+using Portal.Domain.Security;
 
 namespace Portal.Application.Runs;
 
@@ -13,6 +14,22 @@ namespace Portal.Application.Runs;
 /// </summary>
 public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
 {
+    /// <summary>
+    /// Whether <paramref name="userId"/> with <paramref name="roles"/> may cancel the run (the capability and the run's
+    /// ownership), for a page to offer the button only to them; <see cref="CancelAsync"/> decides the same way.
+    /// </summary>
+    public async Task<bool> MayCancelAsync(RunId runId, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    {
+        if (!AuthorizationMatrix.IsAllowed(RunOwnership.PolicyFor(RunChange.Cancel), roles))
+        {
+            return false;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var submitter = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.SubmittedBy).FirstOrDefaultAsync(cancellationToken);
+        return submitter is not null && RunOwnership.Decide(RunChange.Cancel, submitter, userId, roles).Allowed;
+    }
+
     /// <summary>The run's status after the request (Cancelled, or still Running until its worker stops).</summary>
     public async Task<OperationResult<RunStatus>> CancelAsync(RunId runId, AuditActor actor, IReadOnlyCollection<string> actorRoles, CancellationToken cancellationToken)
     {
