@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Application.Runs;
 using Portal.Domain.Audit;
 using Portal.Domain.Runs;
+using Portal.Domain.Security;
 
 namespace Portal.Bench.Api;
 
@@ -27,7 +28,7 @@ internal static class Probe
             [.. thousand.metrics.Select(m => new LoggedMetric(m.key, m.value, m.step, DateTimeOffset.FromUnixTimeMilliseconds(m.timestamp).UtcDateTime))], [], []);
         await TimeAsync("ExternalRunTracking.LogBatchAsync, 1000 metrics", n, async () =>
         {
-            var result = await service.LogBatchAsync(new RunId(runId), batch, owner, CancellationToken.None);
+            var result = await service.LogBatchAsync(new RunId(runId), batch, owner, [Roles.DataScientist], CancellationToken.None);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException(result.Error);

@@ -6,6 +6,7 @@ using Portal.Data.Live;
 using Portal.Data.Metrics;
 using Portal.Domain.Audit;
 using Portal.Domain.Runs;
+using Portal.Domain.Text;
 
 namespace Portal.Application.Runs;
 
@@ -28,21 +29,30 @@ public sealed class ExternalRunTracking(
                 command.Trainer, command.LabelColumn, owner.Id, owner.Name, now)),
             cancellationToken);
 
-    /// <summary>Appends the batch in one transaction; returns how many metrics, params and tags it held.</summary>
-    public async Task<OperationResult<int>> LogBatchAsync(RunId runId, LogBatch batch, AuditActor owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the batch in one transaction; returns how many metrics, params and tags it stored (a param or tag named
+    /// twice counts once: a param must then have one value, a tag keeps the last one, as a later batch would overwrite it).
+    /// </summary>
+    public async Task<OperationResult<int>> LogBatchAsync(RunId runId, LogBatch batch, AuditActor owner, IReadOnlyCollection<string> ownerRoles,
+        CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { r.SubmittedBy, r.SubmittedByName, r.Mode, r.Status, r.Progress, r.ProgressStage }).FirstOrDefaultAsync(cancellationToken);
+        if (run is null)
+        {
+            return OperationResult<int>.Fail(OperationStatus.NotFound, "No such run.");
+        }
+
+        if ((await RunChangeGate.DecideAsync<int>(audit, RunChange.LogBatch, runId, run.SubmittedBy, run.SubmittedByName, owner, ownerRoles,
+                cancellationToken)).Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
         if (Problem(batch) is { } problem)
         {
             return OperationResult<int>.Fail(OperationStatus.Invalid, problem);
-        }
-
-        var (metrics, parameters, tags) = (batch.Metrics, batch.Params, batch.Tags);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
-            .Select(r => new { r.SubmittedBy, r.Mode, r.Status, r.Progress, r.ProgressStage }).FirstOrDefaultAsync(cancellationToken);
-        if (run is null || run.SubmittedBy != owner.Id)
-        {
-            return OperationResult<int>.Fail(OperationStatus.NotFound, "No such run of yours.");
         }
 
         if (run.Mode != RunMode.External || run.Status != RunStatus.Running)
@@ -51,6 +61,9 @@ public sealed class ExternalRunTracking(
                 run.Mode != RunMode.External ? "Only externally tracked runs take logged batches." : $"The run is {run.Status}; it takes no more data.");
         }
 
+        var metrics = batch.Metrics;
+        var parameters = batch.Params.DistinctBy(p => p.Key).ToList();
+        var tags = batch.Tags.GroupBy(t => t.Key).Select(g => g.Last()).ToList();
         var keys = parameters.Select(p => p.Key).Concat(tags.Select(t => t.Key)).ToList();
         var existing = keys.Count == 0 ? []
             : await db.RunParams.AsNoTracking().Where(p => p.RunId == runId && keys.Contains(p.Key)).ToListAsync(cancellationToken);
@@ -64,9 +77,9 @@ public sealed class ExternalRunTracking(
 
         var now = time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.RunParams.AddRange(parameters.DistinctBy(p => p.Key).Where(p => !existing.Any(e => !e.IsTag && e.Key == p.Key))
+        db.RunParams.AddRange(parameters.Where(p => !existing.Any(e => !e.IsTag && e.Key == p.Key))
             .Select(p => new RunParam { RunId = runId, Key = p.Key, Value = p.Value }));
-        foreach (var tag in tags.DistinctBy(t => t.Key))
+        foreach (var tag in tags)
         {
             if (existing.FirstOrDefault(e => e.IsTag && e.Key == tag.Key) is { } old)
             {
@@ -89,8 +102,9 @@ public sealed class ExternalRunTracking(
         }
 
         var pairsChanged = db.ChangeTracker.HasChanges();
-        await using (var transaction = metrics.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        try
         {
+            await using var transaction = metrics.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             await metricRows.InsertAsync(db, runId,
                 [.. metrics.Select(m => new RunMetric { RunId = runId, Key = m.Key, Value = m.Value, Step = m.Step, TimestampUtc = m.TimestampUtc ?? now })],
                 cancellationToken);
@@ -104,18 +118,31 @@ public sealed class ExternalRunTracking(
                 await transaction.CommitAsync(cancellationToken);
             }
         }
+        catch (DbUpdateException)
+        {
+            // Another batch logged one of these params or tags first (the key is unique per run); nothing of this one was stored.
+            return OperationResult<int>.Fail(OperationStatus.Conflict,
+                "Another batch logged some of these params or tags at the same moment; nothing of this batch was stored. Send it again.");
+        }
 
         return OperationResult<int>.Ok(metrics.Count + parameters.Count + tags.Count);
     }
 
     /// <summary>Stores the model file of a running external run; returns its SHA-256.</summary>
-    public async Task<OperationResult<string>> AttachModelAsync(RunId runId, Stream content, long maxBytes, AuditActor owner, CancellationToken cancellationToken)
+    public async Task<OperationResult<string>> AttachModelAsync(RunId runId, Stream content, long maxBytes, AuditActor owner,
+        IReadOnlyCollection<string> ownerRoles, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null || run.SubmittedBy != owner.Id)
+        if (run is null)
         {
-            return OperationResult<string>.Fail(OperationStatus.NotFound, "No such run of yours.");
+            return OperationResult<string>.Fail(OperationStatus.NotFound, "No such run.");
+        }
+
+        if ((await RunChangeGate.DecideAsync<string>(audit, RunChange.AttachModel, runId, run.SubmittedBy, run.SubmittedByName, owner, ownerRoles,
+                cancellationToken)).Refusal is { } refusal)
+        {
+            return refusal;
         }
 
         if (run.Mode != RunMode.External || run.Status != RunStatus.Running)
@@ -139,19 +166,28 @@ public sealed class ExternalRunTracking(
     }
 
     /// <summary>Ends a running external run as Succeeded, Failed (with the reason) or Cancelled; ranks it by its task's primary metric.</summary>
-    public async Task<OperationResult<RunStatus>> EndAsync(RunId runId, RunStatus status, string? reason, AuditActor owner, CancellationToken cancellationToken)
+    public async Task<OperationResult<RunStatus>> EndAsync(RunId runId, RunStatus status, string? reason, AuditActor owner,
+        IReadOnlyCollection<string> ownerRoles, CancellationToken cancellationToken)
     {
-        if (status is not (RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled))
-        {
-            return OperationResult<RunStatus>.Fail(OperationStatus.Invalid, "status must be Succeeded, Failed or Cancelled.");
-        }
-
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null || run.SubmittedBy != owner.Id)
+        if (run is null)
         {
-            return OperationResult<RunStatus>.Fail(OperationStatus.NotFound, "No such run of yours.");
+            return OperationResult<RunStatus>.Fail(OperationStatus.NotFound, "No such run.");
         }
+
+        if ((await RunChangeGate.DecideAsync<RunStatus>(audit, RunChange.End, runId, run.SubmittedBy, run.SubmittedByName, owner, ownerRoles,
+                cancellationToken)).Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (EndProblem(status, reason) is { } problem)
+        {
+            return OperationResult<RunStatus>.Fail(OperationStatus.Invalid, problem);
+        }
+
+        reason = status == RunStatus.Failed ? reason!.Trim() : null;
 
         if (run.Mode != RunMode.External || run.Status != RunStatus.Running)
         {
@@ -180,6 +216,13 @@ public sealed class ExternalRunTracking(
         return OperationResult<RunStatus>.Ok(run.Status);
     }
 
+    /// <summary>What is wrong with an end status and its reason, said so that the client can fix it; null when valid.</summary>
+    public static string? EndProblem(RunStatus status, string? reason) =>
+        status is not (RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled) ? "status must be Succeeded, Failed or Cancelled."
+        : status != RunStatus.Failed ? null
+        : string.IsNullOrWhiteSpace(reason) ? "reason is required when status is Failed: say why the run failed (at most 2000 characters)."
+        : TextRule.FreeTextProblem("reason", reason, Run.MaxReasonLength);
+
     /// <summary>What is wrong with the batch, said so that the client can fix it; null when it may be stored.</summary>
     private static string? Problem(LogBatch batch)
     {
@@ -202,6 +245,21 @@ public sealed class ExternalRunTracking(
             }
         }
 
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var first = 0;
+            while (parameters[first].Key != parameters[i].Key)
+            {
+                first++;
+            }
+
+            if (first < i && parameters[first].Value != parameters[i].Value)
+            {
+                return $"params[{i}] ('{parameters[i].Key}'): the batch gives this param two values ('{parameters[first].Value}' at params[{first}], "
+                    + $"'{parameters[i].Value}' here); a param has one value.";
+            }
+        }
+
         foreach (var (pairs, what) in new[] { (parameters, "params"), (tags, "tags") })
         {
             for (var i = 0; i < pairs.Count; i++)
@@ -214,6 +272,11 @@ public sealed class ExternalRunTracking(
                 if (pairs[i].Value.Length > RunParam.MaxValueLength)
                 {
                     return ValueRequired(what, i, pairs[i].Key);
+                }
+
+                if (TextRule.FreeTextProblem($"{what}[{i}] ('{pairs[i].Key}') value", pairs[i].Value, RunParam.MaxValueLength) is { } textError)
+                {
+                    return textError;
                 }
             }
         }

@@ -7,6 +7,7 @@ using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
+using Portal.Domain.Text;
 
 namespace Portal.Application.Runs;
 
@@ -26,9 +27,9 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
     private async Task<OperationResult<RunId>> AddAsync(string experimentName, DatasetId? datasetId, int? datasetVersion, AuditActor actor, Build build,
         bool retried, CancellationToken cancellationToken)
     {
-        if (experimentName.Length is 0 or > Experiment.MaxNameLength)
+        if (Experiment.NameProblem(experimentName, "experiment") is { } nameProblem)
         {
-            return Invalid($"experiment is required: a name of 1 to {Experiment.MaxNameLength} characters (created if absent).");
+            return Invalid($"{nameProblem} (The experiment is created if absent.)");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -46,7 +47,11 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
 
         // Added to the context now, saved only with the run: a refused submission creates no experiment.
         var now = time.GetUtcNow();
-        var experiment = await db.Experiments.FirstOrDefaultAsync(e => e.Name == experimentName, cancellationToken);
+        // Names are one experiment whatever their case: a run for "churn" joins "Churn" (the exact name first, for names
+        // that differed only in case before they were compared so, see migration ExperimentNamesIgnoreCase).
+        var normalized = TextRule.NormalizedName(experimentName);
+        var experiment = await db.Experiments.Where(e => e.Name == experimentName || e.NormalizedName == normalized)
+            .OrderByDescending(e => e.Name == experimentName).FirstOrDefaultAsync(cancellationToken);
         var newExperiment = experiment is null;
         if (experiment is null)
         {
@@ -65,7 +70,7 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
         db.Runs.Add(run);
         audit.Record(db, actor, AuditActions.RunSubmitted, AuditSubject.Run(run.Id), new
         {
-            experiment = experimentName,
+            experiment = experiment.Name,
             mode = run.Mode.ToString(),
             dataset = version?.Sha256,
             task = run.Task?.ToString(),

@@ -337,7 +337,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("CreatedBy")
@@ -403,7 +402,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.DatasetVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("ColumnCount")
@@ -457,7 +455,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Experiments.Experiment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedUtc")
@@ -473,6 +470,10 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -481,6 +482,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Experiments", (string)null);
@@ -517,7 +521,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("Attempt")

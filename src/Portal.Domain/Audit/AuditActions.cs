@@ -27,6 +27,7 @@ public static class AuditActions
 
     public static readonly AuditAction RunSubmitted = new("run.submitted", "Run submitted");
     public static readonly AuditAction RunCancelled = new("run.cancelled", "Run cancelled");
+    public static readonly AuditAction RunChangeRefused = new("run.change.refused", "Change to someone else's run refused");
 
     /// <summary>The catalogue, in the order above.</summary>
     public static readonly IReadOnlyList<AuditAction> All =
@@ -36,7 +37,7 @@ public static class AuditActions
         TokenCreated, TokenRevoked,
         DatasetUploaded,
         ExperimentCreated, ExperimentDescribed,
-        RunSubmitted, RunCancelled,
+        RunSubmitted, RunCancelled, RunChangeRefused,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

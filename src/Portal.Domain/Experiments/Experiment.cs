@@ -1,3 +1,5 @@
+using Portal.Domain.Text;
+
 namespace Portal.Domain.Experiments;
 
 /// <summary>A named group of runs working on one question (mlflow's experiment).</summary>
@@ -13,6 +15,9 @@ public sealed class Experiment
     public ExperimentId Id { get; private set; }
 
     public string Name { get; private set; } = "";
+
+    /// <summary>The name as uniqueness compares it (<see cref="TextRule.NormalizedName"/>): "Churn" and "churn" are one experiment.</summary>
+    public string NormalizedName { get; private set; } = "";
 
     public string Description { get; private set; } = "";
 
@@ -31,16 +36,36 @@ public sealed class Experiment
             throw new InvalidOperationException("Only the experiment's owner may change its description.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(description.Length, MaxDescriptionLength, nameof(description));
+        if (DescriptionProblem(description) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(description));
+        }
+
         Description = description;
     }
 
-    public static Experiment Create(string name, string description, string ownerId, DateTimeOffset now) => new()
+    /// <summary>What is wrong with the name, said so that the user can fix it (<paramref name="field"/> is what the caller calls it); null when valid.</summary>
+    public static string? NameProblem(string? name, string field = "name") => TextRule.NameProblem(field, name, MaxNameLength);
+
+    /// <summary>What is wrong with the description; null when valid.</summary>
+    public static string? DescriptionProblem(string? description) => TextRule.FreeTextProblem("description", description, MaxDescriptionLength);
+
+    /// <summary>A new experiment; the name is trimmed. Refused (ArgumentException) for a name or description the text rule refuses.</summary>
+    public static Experiment Create(string name, string description, string ownerId, DateTimeOffset now)
     {
-        Id = ExperimentId.New(now),
-        Name = name,
-        Description = description,
-        OwnerId = ownerId,
-        CreatedUtc = now.UtcDateTime,
-    };
+        if ((NameProblem(name) ?? DescriptionProblem(description)) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        return new()
+        {
+            Id = ExperimentId.New(now),
+            Name = name.Trim(),
+            NormalizedName = TextRule.NormalizedName(name),
+            Description = description,
+            OwnerId = ownerId,
+            CreatedUtc = now.UtcDateTime,
+        };
+    }
 }

@@ -17,8 +17,10 @@ public static class AuthorizationMatrix
             [Roles.Administrator, Roles.DataProtectionOfficer], ApiScopes.Read),
         new(Policies.ReadExperiments, "See datasets, experiments, runs, learning curves and diagnostics",
             [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer], ApiScopes.Read),
-        new(Policies.ManageExperiments, "Upload datasets; submit, cancel and log training runs",
+        new(Policies.ManageExperiments, "Upload datasets; submit training runs, log to and end one's own",
             [Roles.DataScientist], ApiScopes.Write),
+        new(Policies.CancelRuns, "Cancel runs: one's own (data scientists), anyone's (administrators, to stop a runaway job)",
+            [Roles.DataScientist, Roles.Administrator], ApiScopes.Write),
         new(Policies.ManageOwnTokens, "Revoke one's own API tokens through the API", [], ApiScopes.Write),
     ];
 

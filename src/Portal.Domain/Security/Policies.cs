@@ -21,6 +21,9 @@ public static class Policies
     /// <summary>Upload datasets, submit, cancel and log runs.</summary>
     public const string ManageExperiments = "ManageExperiments";
 
+    /// <summary>Cancel runs: data scientists their own, administrators anyone's (<c>RunOwnership</c> decides which run).</summary>
+    public const string CancelRuns = "CancelRuns";
+
     /// <summary>Revoke one's own tokens through the API (write scope).</summary>
     public const string ManageOwnTokens = "ManageOwnTokens";
 }

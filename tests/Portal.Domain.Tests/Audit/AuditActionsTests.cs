@@ -20,7 +20,7 @@ public sealed class AuditActionsTests
             "token.created", "token.revoked",
             "dataset.uploaded",
             "experiment.created", "experiment.described",
-            "run.submitted", "run.cancelled",
+            "run.submitted", "run.cancelled", "run.change.refused",
         ], AuditActions.All.Select(a => a.Name));
     }
 

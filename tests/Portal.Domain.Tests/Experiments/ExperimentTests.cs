@@ -33,7 +33,23 @@ public sealed class ExperimentTests
     {
         var experiment = Experiment.Create("churn", "first", "owner-1", Now);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => experiment.Describe(new string('x', Experiment.MaxDescriptionLength + 1), "owner-1"));
+        Assert.Throws<ArgumentException>(() => experiment.Describe(new string('x', Experiment.MaxDescriptionLength + 1), "owner-1"));
         Assert.Equal("first", experiment.Description);
+    }
+
+    [Theory]
+    [InlineData("churn[31m", "")]
+    [InlineData("churn", "invoice ‮exe.txt")]
+    [InlineData("", "")]
+    public void AnExperimentIsNotCreatedWithANameOrDescriptionTheTextRuleRefuses(string name, string description) =>
+        Assert.Throws<ArgumentException>(() => Experiment.Create(name, description, "owner-1", Now));
+
+    [Fact]
+    public void TheNameIsStoredTrimmedWithTheKeyUniquenessCompares()
+    {
+        var experiment = Experiment.Create("  Churn ", "", "owner-1", Now);
+
+        Assert.Equal("Churn", experiment.Name);
+        Assert.Equal(Experiment.Create("churn", "", "owner-2", Now).NormalizedName, experiment.NormalizedName);
     }
 }

@@ -148,7 +148,8 @@ public abstract class RunLifecycleTestsBase(PortalAppFactory factory)
         var response = await TokenFactory.ClientWith(factory, token.Token)
             .PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics = new[] { new { key = "m", value = 1.0, step = 0 } } });
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        // The run is readable by every data scientist, so the refusal says who may rather than hide it (RunOwnershipApiTests has every action).
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Portal.Data.Artifacts;
 using Portal.Data.Audit;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
+using Portal.Domain.Text;
 
 namespace Portal.Web.Features.Datasets;
 
@@ -27,10 +28,7 @@ public sealed class DatasetService(
     public long MaxUploadBytes => options.Value.MaxUploadBytes;
 
     public static string? ValidateName(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? "Give the dataset a name."
-        : name.Trim().Length > Dataset.MaxNameLength ? $"A dataset name has at most {Dataset.MaxNameLength} characters."
-        : name.Any(char.IsControl) ? "A dataset name cannot contain control characters."
-        : null;
+        string.IsNullOrWhiteSpace(name) ? "Give the dataset a name." : TextRule.NameProblem("name", name, Dataset.MaxNameLength);
 
     public async Task<OperationResult<DatasetVersionDto>> UploadAsync(
         string? name, string fileName, Stream content, AuditActor actor, CancellationToken cancellationToken)

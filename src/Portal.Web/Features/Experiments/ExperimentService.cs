@@ -6,6 +6,7 @@ using Portal.Data.Audit;
 using Portal.Domain.Audit;
 using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
+using Portal.Domain.Text;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -57,30 +58,25 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
     public Task<ExperimentRow?> GetAsync(ExperimentId id, CancellationToken cancellationToken) =>
         FirstRowAsync(e => e.Id == id, cancellationToken);
 
-    /// <summary>The experiment of that exact name (as runs are submitted under it), or null.</summary>
+    /// <summary>The experiment of that name, ignoring case (as runs are submitted under it), or null.</summary>
     public Task<ExperimentRow?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
-        var trimmed = name.Trim();
-        return FirstRowAsync(e => e.Name == trimmed, cancellationToken);
+        var (trimmed, normalized) = (name.Trim(), TextRule.NormalizedName(name));
+        return FirstRowAsync(e => e.Name == trimmed || e.NormalizedName == normalized, cancellationToken, e => e.Name == trimmed);
     }
 
     public async Task<OperationResult<ExperimentRow>> CreateAsync(CreateExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim() ?? "";
         var description = request.Description?.Trim() ?? "";
-        if (name.Length is 0 or > Experiment.MaxNameLength)
-        {
-            return Fail(OperationStatus.Invalid, $"name is required: 1 to {Experiment.MaxNameLength} characters.");
-        }
-
-        if (DescriptionProblem(description) is { } problem)
+        if ((Experiment.NameProblem(name) ?? Experiment.DescriptionProblem(description)) is { } problem)
         {
             return Fail(OperationStatus.Invalid, problem);
         }
 
-        if (await NameExistsAsync(name, cancellationToken))
+        if (await ExistingNameAsync(name, cancellationToken) is { } taken)
         {
-            return NameTaken(name);
+            return NameTaken(name, taken);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -94,10 +90,10 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         }
         catch (DbUpdateException)
         {
-            // Someone created the same name between the check and the insert: the unique index refused ours.
-            if (await NameExistsAsync(name, cancellationToken))
+            // Someone created the same name (in any case) between the check and the insert: the unique index refused ours.
+            if (await ExistingNameAsync(name, cancellationToken) is { } first)
             {
-                return NameTaken(name);
+                return NameTaken(name, first);
             }
 
             throw;
@@ -109,7 +105,7 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
     public async Task<OperationResult<ExperimentRow>> DescribeAsync(ExperimentId id, DescribeExperimentRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var description = request.Description?.Trim() ?? "";
-        if (DescriptionProblem(description) is { } problem)
+        if (Experiment.DescriptionProblem(description) is { } problem)
         {
             return Fail(OperationStatus.Invalid, problem);
         }
@@ -134,9 +130,6 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
         return OperationResult<ExperimentRow>.Ok((await GetAsync(id, cancellationToken))!);
     }
 
-    private static string? DescriptionProblem(string description) =>
-        description.Length > Experiment.MaxDescriptionLength ? $"description is at most {Experiment.MaxDescriptionLength} characters; it has {description.Length}." : null;
-
     /// <summary>The rows as one query with a subquery per count (each an index range of <c>Runs</c>).</summary>
     private static IQueryable<RowShape> Rows(PortalDbContext db, IQueryable<Experiment> experiments) =>
         from e in experiments
@@ -154,20 +147,26 @@ public sealed class ExperimentService(IDbContextFactory<PortalDbContext> dbFacto
             LastRunUtc = db.Runs.Where(r => r.ExperimentId == e.Id).Max(r => (DateTime?)r.SubmittedUtc),
         };
 
-    private async Task<ExperimentRow?> FirstRowAsync(System.Linq.Expressions.Expression<Func<Experiment, bool>> filter, CancellationToken cancellationToken)
+    private async Task<ExperimentRow?> FirstRowAsync(System.Linq.Expressions.Expression<Func<Experiment, bool>> filter, CancellationToken cancellationToken,
+        System.Linq.Expressions.Expression<Func<Experiment, bool>>? preferred = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return (await Rows(db, db.Experiments.AsNoTracking().Where(filter)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
+        var matches = db.Experiments.AsNoTracking().Where(filter);
+        return (await Rows(db, preferred is null ? matches : matches.OrderByDescending(preferred)).FirstOrDefaultAsync(cancellationToken))?.ToRow();
     }
 
-    private async Task<bool> NameExistsAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The name of the experiment that <paramref name="name"/> would duplicate (ignoring case), or null.</summary>
+    private async Task<string?> ExistingNameAsync(string name, CancellationToken cancellationToken)
     {
+        var normalized = TextRule.NormalizedName(name);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Experiments.AnyAsync(e => e.Name == name, cancellationToken);
+        return await db.Experiments.Where(e => e.NormalizedName == normalized).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private static OperationResult<ExperimentRow> NameTaken(string name) =>
-        Fail(OperationStatus.Conflict, $"An experiment named '{name}' exists already: pick another name, or submit runs to it.");
+    private static OperationResult<ExperimentRow> NameTaken(string name, string existing) =>
+        Fail(OperationStatus.Conflict, existing == name
+            ? $"An experiment named '{name}' exists already: pick another name, or submit runs to it."
+            : $"An experiment named '{existing}' exists already, and names are compared ignoring case: pick another name than '{name}', or submit runs to '{existing}'.");
 
     private static OperationResult<ExperimentRow> Fail(OperationStatus status, string message) => OperationResult<ExperimentRow>.Fail(status, message);
 

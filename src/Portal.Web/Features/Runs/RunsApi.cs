@@ -48,14 +48,20 @@ internal static class RunsApi
             .WithSummary("A run: status, latest metrics (ML.NET names), params, tags, diagnostics, failure reason.");
 
         group.MapGet("/{id:guid}/metrics", async (Guid id, string? keys, RunQueries runs, CancellationToken ct) =>
-                await runs.CurvesAsync(new RunId(id), keys?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), ct))
+            {
+                var curves = await runs.CurvesAsync(new RunId(id), keys?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), ct);
+                // An unknown run has no curves either: only then is it worth asking whether the run exists.
+                return curves.Count == 0 && await runs.GetAsync(new RunId(id), ct) is null
+                    ? Results.Problem("No such run.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
+                    : Results.Ok(curves);
+            })
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Metric histories (curves) by key, ordered by step.");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, ClaimsPrincipal user, RunCancellation cancellation, RunQueries runs, CancellationToken ct) =>
-                await RunOrProblemAsync(new RunId(id), await cancellation.CancelAsync(new RunId(id), user.ToAuditActor(), ct), runs, ct))
-            .RequireAuthorization(Policies.ManageExperiments)
-            .WithSummary("Cancels a queued run at once, or asks its worker to stop a running one.");
+                await RunOrProblemAsync(new RunId(id), await cancellation.CancelAsync(new RunId(id), user.ToAuditActor(), user.RoleNames(), ct), runs, ct))
+            .RequireAuthorization(Policies.CancelRuns)
+            .WithSummary("Cancels a queued run at once, or asks its worker to stop a running one: its submitter, or an Administrator.");
 
         group.MapExternalTrackingApi();
         return api;

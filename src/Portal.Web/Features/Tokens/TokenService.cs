@@ -6,6 +6,7 @@ using Portal.Data.Audit;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
+using Portal.Domain.Text;
 
 namespace Portal.Web.Features.Tokens;
 
@@ -23,9 +24,9 @@ public sealed class TokenService(
         string userId, CreateTokenRequest request, AuditActor actor, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > ApiToken.MaxNameLength)
+        if (TextRule.NameProblem("name", name, ApiToken.MaxNameLength) is { } nameProblem)
         {
-            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"Give the token a name of 1 to {ApiToken.MaxNameLength} characters.");
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"Give the token a name: {nameProblem}");
         }
 
         if (!ApiScopes.TryParse(string.Join(',', request.Scopes ?? []), out var scopes, out var scopeError))

@@ -5,6 +5,7 @@ using Portal.Data.Audit;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Security;
+using Portal.Domain.Text;
 using Portal.Web.Features.Account;
 
 namespace Portal.Web.Features.Users;
@@ -68,9 +69,9 @@ public sealed class UserAdministrationService(
         }
 
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email.Split('@')[0] : request.DisplayName.Trim();
-        if (displayName.Length > PortalUser.MaxDisplayNameLength)
+        if (TextRule.NameProblem("displayName", displayName, PortalUser.MaxDisplayNameLength) is { } displayNameProblem)
         {
-            return Invalid($"A display name has at most {PortalUser.MaxDisplayNameLength} characters.");
+            return Invalid(displayNameProblem);
         }
 
         if (RolesProblem(request.Roles ?? []) is { } rolesProblem)

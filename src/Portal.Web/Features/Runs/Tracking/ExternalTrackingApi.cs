@@ -7,7 +7,7 @@ using Portal.Web.Features.Runs.Queries;
 
 namespace Portal.Web.Features.Runs.Tracking;
 
-/// <summary>The endpoints an externally tracked run's owner logs through: log-batch, artifact, end.</summary>
+/// <summary>The endpoints an externally tracked run's submitter logs through: log-batch, artifact, end (anyone else: 403, <see cref="Portal.Domain.Runs.RunOwnership"/>).</summary>
 internal static class ExternalTrackingApi
 {
     public static RouteGroupBuilder MapExternalTrackingApi(this RouteGroupBuilder runs)
@@ -16,7 +16,7 @@ internal static class ExternalTrackingApi
             {
                 var batch = request.ToLogBatch();
                 return batch.Succeeded
-                    ? (await tracking.LogBatchAsync(new RunId(id), batch.Value!, user.ToAuditActor(), ct)).ToHttpResult(count => Results.Ok(new { logged = count }))
+                    ? (await tracking.LogBatchAsync(new RunId(id), batch.Value!, user.ToAuditActor(), user.RoleNames(), ct)).ToHttpResult(count => Results.Ok(new { logged = count }))
                     : batch.ToHttpResult();
             })
             .RequireAuthorization(Policies.ManageExperiments)
@@ -24,14 +24,14 @@ internal static class ExternalTrackingApi
 
         runs.MapPost("/{id:guid}/artifact", async (Guid id, HttpRequest request, ClaimsPrincipal user, ExternalRunTracking tracking, DatasetService datasets,
                 RunQueries queries, CancellationToken ct) =>
-                await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.AttachModelAsync(new RunId(id), request.Body, datasets.MaxUploadBytes, user.ToAuditActor(), ct), queries, ct))
+                await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.AttachModelAsync(new RunId(id), request.Body, datasets.MaxUploadBytes, user.ToAuditActor(), user.RoleNames(), ct), queries, ct))
             .RequireAuthorization(Policies.ManageExperiments)
             .WithSummary("Uploads the model file of an external run (request body, e.g. an ML.NET zip).");
 
         runs.MapPost("/{id:guid}/end", async (Guid id, EndRunRequest request, ClaimsPrincipal user, ExternalRunTracking tracking, RunQueries queries,
                 CancellationToken ct) =>
                 request.ParsedStatus() is { } status
-                    ? await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.EndAsync(new RunId(id), status, request.Reason, user.ToAuditActor(), ct), queries, ct)
+                    ? await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.EndAsync(new RunId(id), status, request.Reason, user.ToAuditActor(), user.RoleNames(), ct), queries, ct)
                     : Results.Problem("status must be Succeeded, Failed or Cancelled.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request"))
             .RequireAuthorization(Policies.ManageExperiments)
             .WithSummary("Ends an external run: Succeeded, Failed (with a reason) or Cancelled.");

@@ -35,6 +35,11 @@ public sealed record LogBatchRequest(List<LoggedMetricJson>? Metrics, List<Logge
             }
 
             // mlflow's timestamps are Unix epoch milliseconds.
+            if (m.Timestamp is { } timestamp && LogBatch.TimestampProblem(i, m.Key, timestamp) is { } timestampProblem)
+            {
+                return Invalid(timestampProblem);
+            }
+
             typedMetrics.Add(new LoggedMetric(m.Key, value, m.Step ?? 0, m.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null));
         }
 
