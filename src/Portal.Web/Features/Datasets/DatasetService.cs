@@ -43,7 +43,7 @@ public sealed class DatasetService(
         var staged = await StageAsync(content, cancellationToken);
         if (!staged.Succeeded)
         {
-            return Invalid(staged.Error!);
+            return OperationResult<DatasetVersionDto>.Fail(staged.Status, staged.Error!);
         }
 
         using var upload = staged.Value!;
@@ -64,9 +64,9 @@ public sealed class DatasetService(
         }
         catch (BlobRejectedException ex)
         {
-            return OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, ex.Reason == BlobRejectionReason.Empty
-                ? "The file is empty."
-                : $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
+            return ex.Reason == BlobRejectionReason.Empty
+                ? OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, "The file is empty.")
+                : OperationResult<StagedDataset>.Fail(OperationStatus.TooLarge, $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
         }
 
         try

@@ -119,7 +119,7 @@ internal static class DatasetsApi
                     var stagedFile = await datasets.StageAsync(section.Body, ct);
                     if (!stagedFile.Succeeded)
                     {
-                        return Invalid(stagedFile.Error!);
+                        return stagedFile.ToHttpResult();
                     }
 
                     staged = stagedFile.Value!;
