@@ -416,8 +416,10 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             var raw = parameters.Any(p => p.ParameterType == typeof(HttpRequest) || p.ParameterType == typeof(HttpContext) || p.ParameterType == typeof(Stream))
                       && method is "POST" or "PUT" or "PATCH";
             var json = accepts?.ContentTypes.Contains("application/json") == true ? accepts.RequestType : null;
-            return new ApiEndpoint(method, endpoint.RoutePattern.RawText!, role, json, raw && json is null,
-                accepts?.ContentTypes.Contains("multipart/form-data") == true, query);
+            // Multipart endpoints read the body themselves (no accepts metadata, which would answer 415 before 403) and say so in their summary.
+            var multipart = accepts?.ContentTypes.Contains("multipart/form-data") == true
+                            || endpoint.Metadata.GetMetadata<IEndpointSummaryMetadata>()?.Summary.Contains("multipart", StringComparison.OrdinalIgnoreCase) == true;
+            return new ApiEndpoint(method, endpoint.RoutePattern.RawText!, role, json, raw && json is null, multipart, query);
         }
 
         private static bool IsSimple(Type type)

@@ -17,7 +17,6 @@ internal static class DatasetsApi
         group.MapPost("/", UploadAsync)
             .RequireAuthorization(Policies.ManageExperiments)
             .WithRequestBodyLimit(maxUploadBytes + MultipartOverheadBytes)
-            .Accepts<IFormFile>("multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Uploads a CSV (multipart: file, name). 201 for a new version, 200 when identical content exists.");
 
