@@ -7,6 +7,9 @@ public enum OperationStatus
     NotFound,
     Forbidden,
     Conflict,
+
+    /// <summary>The input is over a size limit; the message names the limit.</summary>
+    TooLarge,
 }
 
 /// <summary>Outcome of a use case: a value, or a status with a message that tells the user what to fix.</summary>

@@ -7,13 +7,13 @@ namespace Portal.Domain.Datasets;
 public sealed class CsvFormatException : Exception
 {
     public CsvFormatException(long lineNumber, string reason)
-        : base($"Line {lineNumber}: {reason}")
+        : base(lineNumber > 0 ? $"Line {lineNumber}: {reason}" : reason)
     {
         LineNumber = lineNumber;
         Reason = reason;
     }
 
-    /// <summary>1-based physical line number (a quoted field with newlines spans several lines).</summary>
+    /// <summary>1-based physical line number (a quoted field with newlines spans several lines); 0 when the whole file is at fault (not text).</summary>
     public long LineNumber { get; }
 
     /// <summary>The message without the line prefix.</summary>

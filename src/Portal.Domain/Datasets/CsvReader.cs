@@ -59,9 +59,12 @@ public sealed class CsvReader : IDisposable
         QuoteInQuoted,
     }
 
-    /// <summary>Reads UTF-8 (a byte order mark, if any, is detected and skipped).</summary>
+    /// <summary>
+    /// Reads UTF-8 (a byte order mark, if any, is detected and skipped). A file that is not text (an image, a
+    /// workbook, NUL bytes, bytes that are not UTF-8) raises <see cref="CsvFormatException"/> on line 0 saying so.
+    /// </summary>
     public static CsvReader Create(Stream stream, bool leaveOpen = false, int maxFieldLength = DefaultMaxFieldLength, int maxFields = DefaultMaxFields) =>
-        new(new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen),
+        new(new StreamReader(TextContent.RequireText(stream, leaveOpen), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: false),
             maxFieldLength, maxFields, leaveOpen: false);
 
     /// <summary>The validated header, once <see cref="ReadHeader"/> has been called.</summary>

@@ -9,6 +9,7 @@ public static class OperationResultHttp
         OperationStatus.NotFound => Results.Problem(result.Error, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         OperationStatus.Forbidden => Results.Problem(result.Error, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
         OperationStatus.Conflict => Results.Problem(result.Error, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        OperationStatus.TooLarge => Results.Problem(result.Error, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large"),
         _ => Results.Problem(result.Error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request"),
     };
 }

@@ -54,6 +54,15 @@ public static class PortalWebExtensions
                 context.ProblemDetails.Detail = bad.Message;
             }
         });
+        // API errors: a request the caller got wrong is a 4xx problem saying what to fix, also outside Development
+        // (where minimal APIs would otherwise answer a bad body with an empty 400), and bodiless framework answers
+        // (404, 405, 415) get a problem body too (ApiStatusCodeProblems, in UsePortalWeb).
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddOptions<RunsOptions>()
+            .BindConfiguration(RunsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -92,10 +101,14 @@ public static class PortalWebExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // Never a stack trace: API errors become problem+json, page errors the friendly error page.
         // A request the API cannot bind (malformed JSON, a missing or non-numeric parameter) is the caller's mistake: 400, not 500.
-        app.UseWhen(ApiPaths.IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        app.UseWhen(ApiPaths.IsApi, api =>
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        }));
+            api.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
+            api.UseStatusCodePages(ApiStatusCodeProblems.WriteAsync);
+        });
         app.UseWhen(c => !ApiPaths.IsApi(c), pages =>
         {
             pages.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -63,7 +63,7 @@ public sealed partial class NavigationEdgeTests(PortalAppFactory factory) : ICla
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("   at ", problem);
-        Assert.Contains("Failed to read parameter", problem); // says what could not be read
+        Assert.Contains("The JSON body is malformed or has a value of the wrong type", problem); // says what could not be read
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -38,8 +38,23 @@ public sealed class DatasetService(
             return Invalid(nameError);
         }
 
-        name = name!.Trim();
-        // Staged first, committed only once the CSV has been read whole: bad input leaves no file behind.
+        var staged = await StageAsync(content, cancellationToken);
+        if (!staged.Succeeded)
+        {
+            return OperationResult<DatasetVersionDto>.Fail(staged.Status, staged.Error!);
+        }
+
+        using var upload = staged.Value!;
+        return await SaveAsync(name, fileName, upload, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads an upload into the store's staging area and analyses it, without committing anything: the caller then
+    /// saves it (<see cref="SaveAsync"/>) or disposes it, which leaves no file behind. Refuses an empty, oversized or
+    /// malformed CSV.
+    /// </summary>
+    public async Task<OperationResult<StagedDataset>> StageAsync(Stream content, CancellationToken cancellationToken)
+    {
         StagedBlob staged;
         try
         {
@@ -47,37 +62,51 @@ public sealed class DatasetService(
         }
         catch (BlobRejectedException ex)
         {
-            return Invalid(ex.Reason == BlobRejectionReason.Empty
-                ? "The file is empty."
-                : $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
+            return ex.Reason == BlobRejectionReason.Empty
+                ? OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, "The file is empty.")
+                : OperationResult<StagedDataset>.Fail(OperationStatus.TooLarge, $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
         }
 
-        DatasetAnalysis analysis;
-        StoredBlob blob;
-        using (staged)
+        try
         {
-            try
+            await using var stored = staged.OpenRead();
+            var analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
+            if (analysis.Rows == 0)
             {
-                await using var stored = staged.OpenRead();
-                analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
-                if (analysis.Rows == 0)
-                {
-                    throw new CsvFormatException(2, "the file has a header but no data rows");
-                }
-            }
-            catch (CsvFormatException ex)
-            {
-                return Invalid($"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}");
+                throw new CsvFormatException(2, "the file has a header but no data rows");
             }
 
-            blob = staged.Commit();
+            return OperationResult<StagedDataset>.Ok(new StagedDataset(staged, analysis));
+        }
+        catch (CsvFormatException ex)
+        {
+            staged.Dispose();
+            return OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, ex.LineNumber > 0
+                ? $"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}"
+                : ex.Reason);
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Commits a staged upload as the next version of <paramref name="name"/> (or returns the version with the same content).</summary>
+    public async Task<OperationResult<DatasetVersionDto>> SaveAsync(string? name, string fileName, StagedDataset upload, AuditActor actor,
+        CancellationToken cancellationToken)
+    {
+        if (ValidateName(name) is { } nameError)
+        {
+            return Invalid(nameError);
         }
 
+        var blob = upload.Blob.Commit();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return OperationResult<DatasetVersionDto>.Ok(await SaveVersionAsync(name, fileName, blob, analysis, actor, cancellationToken));
+                return OperationResult<DatasetVersionDto>.Ok(await SaveVersionAsync(name!.Trim(), fileName, blob, upload.Analysis, actor, cancellationToken));
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -195,3 +224,4 @@ public sealed class DatasetService(
 
     private static OperationResult<DatasetVersionDto> Invalid(string error) => OperationResult<DatasetVersionDto>.Fail(OperationStatus.Invalid, error);
 }
+

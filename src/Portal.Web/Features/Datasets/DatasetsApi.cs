@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Portal.Domain.Datasets;
 using Portal.Domain.Security;
@@ -13,8 +13,10 @@ internal static class DatasetsApi
     {
         var group = api.MapGroup("/datasets").WithTags("Datasets");
 
+        var maxUploadBytes = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<DatasetOptions>>().Value.MaxUploadBytes;
         group.MapPost("/", UploadAsync)
             .RequireAuthorization(Policies.ManageExperiments)
+            .WithRequestBodyLimit(maxUploadBytes + MultipartOverheadBytes)
             .DisableAntiforgery()
             .WithSummary("Uploads a CSV (multipart: file, name). 201 for a new version, 200 when identical content exists.");
 
@@ -44,14 +46,18 @@ internal static class DatasetsApi
         return api;
     }
 
+    /// <summary>
+    /// The most a non-file part (the dataset name) may hold. A name has at most 128 characters; a larger part is refused
+    /// after reading this much, so that a huge field cannot fill memory.
+    /// </summary>
+    internal const int MaxFieldBytes = 4 * 1024;
+
+    /// <summary>Multipart framing around the file (boundaries, part headers, the name) that the body limit allows for.</summary>
+    private const long MultipartOverheadBytes = 1024 * 1024;
+
     /// <summary>Reads the multipart body section by section, streaming the file straight into the store.</summary>
     private static async Task<IResult> UploadAsync(HttpContext context, ClaimsPrincipal user, DatasetService datasets, CancellationToken ct)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = datasets.MaxUploadBytes + (1024 * 1024);
-        }
-
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
@@ -59,86 +65,111 @@ internal static class DatasetsApi
             return Invalid("Send multipart/form-data with a 'file' part (the CSV) and a 'name' part.");
         }
 
-        var reader = new MultipartReader(boundary, context.Request.Body);
-        string? name = null;
-        OperationResult<DatasetVersionDto>? uploaded = null;
         try
         {
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-                {
-                    continue;
-                }
-
-                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (field == "name")
-                {
-                    using var text = new StreamReader(section.Body);
-                    var value = await text.ReadToEndAsync(ct);
-                    name = value.Length > 1000 ? value[..1000] : value;
-                }
-                else if (field == "file" && uploaded is null)
-                {
-                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
-                    // The name part may come after the file: upload under a placeholder and check it below.
-                    uploaded = name is null
-                        ? await UploadWithLateNameAsync(datasets, section.Body, fileName, user, reader, ct)
-                        : await datasets.UploadAsync(name, fileName, section.Body, user.ToAuditActor(), ct);
-                }
-            }
+            return await ReadUploadAsync(new MultipartReader(boundary, context.Request.Body), user, datasets, ct);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Results.Problem($"The upload is larger than the limit of {datasets.MaxUploadBytes / (1024 * 1024)} MB.",
                 statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
         }
-        catch (IOException ex) when (ex.Message.Contains("boundary", StringComparison.OrdinalIgnoreCase)
-                                    || ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException ex)
         {
-            return Invalid("The multipart body is malformed.");
+            // Header limits of the multipart reader: a part header over 16 KB, more than 16 headers in a part.
+            return Invalid($"The multipart body is malformed: {ex.Message}");
         }
-
-        if (uploaded is null)
+        catch (Exception ex) when (ex is BadHttpRequestException || (ex is IOException io && ApiExceptionHandler.FromRequestReaders(io)))
         {
-            return Invalid("The 'file' part is missing: send the CSV as a form field named 'file'.");
+            return Invalid("The multipart body is malformed or incomplete: it must start with the boundary given in Content-Type "
+                           + "and end with the closing boundary (--boundary--).");
         }
-
-        return uploaded.ToHttpResult(version => version.Created
-            ? Results.Created($"/api/datasets/{version.DatasetId}?version={version.Version}", Shape(version))
-            : Results.Ok(Shape(version)));
     }
 
-    private static async Task<OperationResult<DatasetVersionDto>> UploadWithLateNameAsync(DatasetService datasets, Stream file, string fileName,
-        ClaimsPrincipal user, MultipartReader reader, CancellationToken ct)
+    /// <summary>
+    /// Stages the file (streamed to the store, analysed, not yet committed) and reads the other parts, in any order;
+    /// only a whole, well-formed body is saved, so a malformed tail or a second file leaves nothing behind.
+    /// </summary>
+    private static async Task<IResult> ReadUploadAsync(MultipartReader reader, ClaimsPrincipal user, DatasetService datasets, CancellationToken ct)
     {
-        // Without a name yet we cannot pick the dataset; buffer to a temporary file (never memory), then read the name part.
-        var temp = Path.GetTempFileName();
+        string? name = null;
+        var fileName = "upload.csv";
+        StagedDataset? staged = null;
         try
         {
-            await using (var copy = File.Create(temp))
-            {
-                await file.CopyToAsync(copy, ct);
-            }
-
-            string? name = null;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var d) && HeaderUtilities.RemoveQuotes(d.Name).Value == "name")
+                ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition);
+                var field = HeaderUtilities.RemoveQuotes(disposition?.Name ?? default).Value ?? "";
+                if (field == "file")
                 {
-                    using var text = new StreamReader(section.Body);
-                    name = await text.ReadToEndAsync(ct);
+                    if (staged is not null)
+                    {
+                        return Invalid("Send one 'file' part: this upload has more than one.");
+                    }
+
+                    // A name that came first and is wrong is refused before the file is read.
+                    if (name is not null && DatasetService.ValidateName(name) is { } nameError)
+                    {
+                        return Invalid(nameError);
+                    }
+
+                    fileName = HeaderUtilities.RemoveQuotes(disposition!.FileName).Value ?? fileName;
+                    var stagedFile = await datasets.StageAsync(section.Body, ct);
+                    if (!stagedFile.Succeeded)
+                    {
+                        return stagedFile.ToHttpResult();
+                    }
+
+                    staged = stagedFile.Value!;
+                    continue;
+                }
+
+                var value = await ReadFieldAsync(section, ct);
+                if (value is null)
+                {
+                    return Invalid(FieldTooLargeMessage(field));
+                }
+
+                if (field == "name")
+                {
+                    name = value;
                 }
             }
 
-            await using var stored = File.OpenRead(temp);
-            return await datasets.UploadAsync(name, fileName, stored, user.ToAuditActor(), ct);
+            if (staged is null)
+            {
+                return Invalid("The 'file' part is missing: send the CSV as a form field named 'file'.");
+            }
+
+            var uploaded = await datasets.SaveAsync(name, fileName, staged, user.ToAuditActor(), ct);
+            return uploaded.ToHttpResult(version => version.Created
+                ? Results.Created($"/api/datasets/{version.DatasetId}?version={version.Version}", Shape(version))
+                : Results.Ok(Shape(version)));
         }
         finally
         {
-            File.Delete(temp);
+            staged?.Dispose();
         }
     }
+
+    /// <summary>A non-file part as text, or null when it holds more than <see cref="MaxFieldBytes"/> (the rest is left unread).</summary>
+    private static async Task<string?> ReadFieldAsync(MultipartSection section, CancellationToken ct)
+    {
+        var buffer = new byte[MaxFieldBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+
+        return length > MaxFieldBytes ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    private static string FieldTooLargeMessage(string field) =>
+        $"The '{(field.Length > 0 ? field : "(unnamed)")}' part is larger than {MaxFieldBytes / 1024} KB; only the 'file' part may be large"
+        + (field == "name" ? $", and a dataset name has at most {Dataset.MaxNameLength} characters." : ".");
 
     private static object Shape(DatasetVersionDto v) => new
     {

@@ -1,8 +1,8 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Options;
 using Portal.Application.Runs;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
-using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Runs.Queries;
 
 namespace Portal.Web.Features.Runs.Tracking;
@@ -22,10 +22,13 @@ internal static class ExternalTrackingApi
             .RequireAuthorization(Policies.ManageExperiments)
             .WithSummary("Logs metrics, params and tags to an external run (at most 1000 metrics, 100 params, 100 tags).");
 
-        runs.MapPost("/{id:guid}/artifact", async (Guid id, HttpRequest request, ClaimsPrincipal user, ExternalRunTracking tracking, DatasetService datasets,
+        // The configured limit, not the server's default (Kestrel's 30 MB), bounds the body; over it the answer is 413 naming it.
+        var maxArtifactBytes = ((IEndpointRouteBuilder)runs).ServiceProvider.GetRequiredService<IOptions<RunsOptions>>().Value.MaxArtifactBytes;
+        runs.MapPost("/{id:guid}/artifact", async (Guid id, HttpRequest request, ClaimsPrincipal user, ExternalRunTracking tracking,
                 RunQueries queries, CancellationToken ct) =>
-                await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.AttachModelAsync(new RunId(id), request.Body, datasets.MaxUploadBytes, user.ToAuditActor(), user.RoleNames(), ct), queries, ct))
+                await RunsApi.RunOrProblemAsync(new RunId(id), await tracking.AttachModelAsync(new RunId(id), request.Body, maxArtifactBytes, user.ToAuditActor(), user.RoleNames(), ct), queries, ct))
             .RequireAuthorization(Policies.ManageExperiments)
+            .WithRequestBodyLimit(maxArtifactBytes)
             .WithSummary("Uploads the model file of an external run (request body, e.g. an ML.NET zip).");
 
         runs.MapPost("/{id:guid}/end", async (Guid id, EndRunRequest request, ClaimsPrincipal user, ExternalRunTracking tracking, RunQueries queries,

@@ -24,6 +24,11 @@ public sealed record LogBatchRequest(List<LoggedMetricJson>? Metrics, List<Logge
         for (var i = 0; i < metrics.Count; i++)
         {
             var m = metrics[i];
+            if (m is null)
+            {
+                return Invalid($"metrics[{i}] is null: give each metric as an object with a key and a value.");
+            }
+
             if (m.Key is null)
             {
                 return Invalid($"metrics[{i}]: {ExternalRunTracking.KeyError(null)}");
@@ -49,6 +54,11 @@ public sealed record LogBatchRequest(List<LoggedMetricJson>? Metrics, List<Logge
             typedPairs[index] = new List<LoggedPair>(pairs.Count);
             for (var i = 0; i < pairs.Count; i++)
             {
+                if (pairs[i] is null)
+                {
+                    return Invalid($"{what}[{i}] is null: give each entry as an object with a key and a value.");
+                }
+
                 if (pairs[i].Key is null)
                 {
                     return Invalid($"{what}[{i}]: {ExternalRunTracking.KeyError(null)}");
