@@ -10,8 +10,17 @@ namespace Portal.Domain.Diagnostics;
 public static class LearningCurveRules
 {
     /// <summary>
-    /// Overfitting: over the last <see cref="DiagnosticThresholds.PatienceSteps"/> steps the validation loss
-    /// rose while the training loss fell, or the final relative gap passes the threshold.
+    /// Overfitting, fired on either of two signs, each only when the change is larger than noise (an absolute floor:
+    /// <see cref="DiagnosticThresholds.OverfittingMinimumGap"/>, or <see cref="DiagnosticThresholds.OverfittingMinimumGapShareOfStart"/>
+    /// of the starting validation loss when that is larger):
+    /// <list type="bullet">
+    /// <item>diverging: for at least <see cref="DiagnosticThresholds.PatienceSteps"/> steps since its best, the validation
+    /// loss rose by more than the floor while the training loss fell;</item>
+    /// <item>a growing gap: at the last step the validation loss is above the training loss by more than
+    /// <see cref="DiagnosticThresholds.OverfittingGapRatio"/> and by more than the floor, and the gap grew over the last
+    /// part of the curve (<see cref="DiagnosticThresholds.OverfittingWindowShare"/>) by at least half the floor. A gap
+    /// that was there from the start and stays flat does not fire.</item>
+    /// </list>
     /// </summary>
     public static DiagnosticFinding? Overfitting(IReadOnlyList<MetricPoint> train, IReadOnlyList<MetricPoint> validation, DiagnosticThresholds thresholds)
     {
@@ -22,14 +31,22 @@ public static class LearningCurveRules
             return null;
         }
 
+        var floor = Math.Max(thresholds.OverfittingMinimumGap, thresholds.OverfittingMinimumGapShareOfStart * Math.Abs(pairs[0].Validation));
         var bestValidation = pairs.MinBy(p => p.Validation)!;
         var last = pairs[^1];
         var stepsSinceBest = pairs.Count(p => p.Step > bestValidation.Step);
+        var rise = last.Validation - bestValidation.Validation;
         var diverging = stepsSinceBest >= k
-            && last.Validation > bestValidation.Validation * (1 + thresholds.MinRelativeImprovement)
+            && rise > bestValidation.Validation * thresholds.MinRelativeImprovement
+            && rise >= floor
             && last.Train < bestValidation.Train;
-        var gap = last.Train > 0 ? (last.Validation - last.Train) / last.Train : 0;
-        var gapTooLarge = gap > thresholds.OverfittingGapRatio && last.Validation > last.Train;
+
+        var gap = last.Validation - last.Train;
+        var relativeGap = last.Train > 0 ? gap / last.Train : 0;
+        var window = Math.Min(pairs.Count - 1, Math.Max(k, (int)Math.Ceiling(pairs.Count * thresholds.OverfittingWindowShare)));
+        var windowStart = pairs[pairs.Count - 1 - window];
+        var gapGrowth = gap - (windowStart.Validation - windowStart.Train);
+        var gapTooLarge = relativeGap > thresholds.OverfittingGapRatio && gap >= floor && gapGrowth >= floor / 2;
         if (!diverging && !gapTooLarge)
         {
             return null;
@@ -37,7 +54,7 @@ public static class LearningCurveRules
 
         var message = diverging
             ? $"Validation loss rose from {bestValidation.Validation:G4} (step {bestValidation.Step}) to {last.Validation:G4} (step {last.Step}) while training loss fell from {bestValidation.Train:G4} to {last.Train:G4}."
-            : $"Validation loss {last.Validation:G4} is {gap:P0} above training loss {last.Train:G4} at step {last.Step}.";
+            : $"Validation loss {last.Validation:G4} is {relativeGap:P0} above training loss {last.Train:G4} at step {last.Step}, and the gap grew by {gapGrowth:G3} since step {windowStart.Step}.";
         return new DiagnosticFinding(DiagnosticRules.Overfitting, DiagnosticSeverity.Warning, message, new JsonObject
         {
             ["bestValidationStep"] = bestValidation.Step,
@@ -45,7 +62,11 @@ public static class LearningCurveRules
             ["lastStep"] = last.Step,
             ["lastValidationLoss"] = last.Validation,
             ["lastTrainingLoss"] = last.Train,
-            ["relativeGap"] = gap,
+            ["relativeGap"] = relativeGap,
+            ["gap"] = gap,
+            ["gapGrowth"] = gapGrowth,
+            ["gapGrowthSinceStep"] = windowStart.Step,
+            ["minimumChange"] = floor,
             ["stepsSinceBestValidation"] = stepsSinceBest,
         });
     }
@@ -87,7 +108,9 @@ public static class LearningCurveRules
 
     /// <summary>
     /// ExplodingLoss: the newest point is NaN or infinite, or it is <see cref="DiagnosticThresholds.ExplodingFactor"/>
-    /// times the minimum seen so far. Cheap enough to call after every point.
+    /// times the minimum seen so far and above it by more than noise (<see cref="DiagnosticThresholds.ExplodingMinimumRise"/>,
+    /// or <see cref="DiagnosticThresholds.ExplodingMinimumRiseShareOfStart"/> of the first finite loss when larger).
+    /// Cheap enough to call after every point.
     /// </summary>
     public static DiagnosticFinding? ExplodingLoss(IReadOnlyList<MetricPoint> loss, DiagnosticThresholds thresholds)
     {
@@ -100,7 +123,8 @@ public static class LearningCurveRules
         var finite = loss.Where(p => double.IsFinite(p.Value)).ToList();
         var min = finite.Count > 0 ? finite.MinBy(p => p.Value) : null;
         var notFinite = !double.IsFinite(last.Value);
-        var grew = min is not null && min.Value > 0 && last.Value >= min.Value * thresholds.ExplodingFactor;
+        var minimumRise = finite.Count > 0 ? Math.Max(thresholds.ExplodingMinimumRise, thresholds.ExplodingMinimumRiseShareOfStart * Math.Abs(finite[0].Value)) : thresholds.ExplodingMinimumRise;
+        var grew = min is not null && min.Value > 0 && last.Value >= min.Value * thresholds.ExplodingFactor && last.Value - min.Value >= minimumRise;
         if (!notFinite && !grew)
         {
             return null;
@@ -118,6 +142,7 @@ public static class LearningCurveRules
             ["minimumLoss"] = min?.Value,
             ["minimumStep"] = min?.Step,
             ["factor"] = thresholds.ExplodingFactor,
+            ["minimumRise"] = minimumRise,
         });
     }
 
