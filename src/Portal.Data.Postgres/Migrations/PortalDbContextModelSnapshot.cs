@@ -337,7 +337,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("CreatedBy")
@@ -403,7 +402,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.DatasetVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("ColumnCount")
@@ -457,7 +455,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Experiments.Experiment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedUtc")
@@ -517,7 +514,6 @@ namespace Portal.Data.Postgres.Migrations
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("Attempt")
@@ -691,6 +687,23 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("RunId");
 
                     b.ToTable("RunDiagnostics", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RunId");
+
+                    b.ToTable("RunEvaluations", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Runs.RunLogLine", b =>
@@ -914,6 +927,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Domain.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.HasOne("Portal.Domain.Runs.Run", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Domain.Runs.RunEvaluation", "RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -324,7 +324,6 @@ namespace Portal.Data.Sqlite.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedBy")
@@ -390,7 +389,6 @@ namespace Portal.Data.Sqlite.Migrations
             modelBuilder.Entity("Portal.Domain.Datasets.DatasetVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ColumnCount")
@@ -444,7 +442,6 @@ namespace Portal.Data.Sqlite.Migrations
             modelBuilder.Entity("Portal.Domain.Experiments.Experiment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedUtc")
@@ -504,7 +501,6 @@ namespace Portal.Data.Sqlite.Migrations
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempt")
@@ -676,6 +672,23 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("RunId");
 
                     b.ToTable("RunDiagnostics", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId");
+
+                    b.ToTable("RunEvaluations", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Runs.RunLogLine", b =>
@@ -895,6 +908,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Domain.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.HasOne("Portal.Domain.Runs.Run", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Domain.Runs.RunEvaluation", "RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Portal.Ml.Evaluation;
 
 /// <summary>
@@ -6,5 +8,13 @@ namespace Portal.Ml.Evaluation;
 /// </summary>
 public sealed record ModelEvaluation(ConfusionMatrixData? ConfusionMatrix, IReadOnlyList<PerClassMetrics> PerClass, ResidualSummary? Residuals)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public bool IsEmpty => ConfusionMatrix is null && PerClass.Count == 0 && Residuals is null;
+
+    /// <summary>The stored form (camelCase JSON, as the API serves it).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ModelEvaluation FromJson(string json) =>
+        JsonSerializer.Deserialize<ModelEvaluation>(json, Json) ?? throw new JsonException("A stored evaluation is empty.");
 }
