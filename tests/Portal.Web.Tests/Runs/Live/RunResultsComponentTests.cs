@@ -79,6 +79,20 @@ public sealed class RunResultsComponentTests : ComponentTestContext
         Assert.Equal(ResidualSummary.HistogramBins, cut.FindAll("[data-testid=residual-histogram] .portal-histogram-bar").Count);
     }
 
+    [Fact]
+    public void ACurveInThousandsLabelsItsAxisAndLegendWithoutENotation()
+    {
+        IReadOnlyDictionary<string, List<Portal.Web.Features.Runs.Queries.CurvePoint>> curves = new Dictionary<string, List<Portal.Web.Features.Runs.Queries.CurvePoint>>
+        {
+            ["validation.rootMeanSquaredError"] = [new(0, 5400), new(1, 3900), new(2, 2734.56)],
+        };
+
+        var cut = Render<LearningCurveChart>(p => p.Add(c => c.Curves, curves));
+
+        Assert.DoesNotContain("E+", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("(last 2,735)", cut.Markup);
+    }
+
     [Theory]
     [InlineData(2734.56, "2,735")]
     [InlineData(0.91, "0.91")]
