@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Portal.Domain.Formatting;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Diagnostics;
@@ -53,8 +54,8 @@ public static class LearningCurveRules
         }
 
         var message = diverging
-            ? $"Validation loss rose from {bestValidation.Validation:G4} (step {bestValidation.Step}) to {last.Validation:G4} (step {last.Step}) while training loss fell from {bestValidation.Train:G4} to {last.Train:G4}."
-            : $"Validation loss {last.Validation:G4} is {relativeGap:P0} above training loss {last.Train:G4} at step {last.Step}, and the gap grew by {gapGrowth:G3} since step {windowStart.Step}.";
+            ? $"Validation loss rose from {NumberText.Format(bestValidation.Validation)} (step {bestValidation.Step}) to {NumberText.Format(last.Validation)} (step {last.Step}) while training loss fell from {NumberText.Format(bestValidation.Train)} to {NumberText.Format(last.Train)}."
+            : $"Validation loss {NumberText.Format(last.Validation)} is {relativeGap:P0} above training loss {NumberText.Format(last.Train)} at step {last.Step}, and the gap grew by {NumberText.Format(gapGrowth)} since step {windowStart.Step}.";
         return new DiagnosticFinding(DiagnosticRules.Overfitting, DiagnosticSeverity.Warning, message, new JsonObject
         {
             ["bestValidationStep"] = bestValidation.Step,
@@ -93,7 +94,7 @@ public static class LearningCurveRules
         }
 
         return new DiagnosticFinding(DiagnosticRules.LossNotDecreasing, DiagnosticSeverity.Warning,
-            $"{first.Key} did not improve during the first {k} steps: {first.Value:G4} at step {first.Step}, best {best.Value:G4} at step {best.Step}.",
+            $"{first.Key} did not improve during the first {k} steps: {NumberText.Format(first.Value)} at step {first.Step}, best {NumberText.Format(best.Value)} at step {best.Step}.",
             new JsonObject
             {
                 ["key"] = first.Key,
@@ -132,7 +133,7 @@ public static class LearningCurveRules
 
         var message = notFinite
             ? $"{last.Key} became {last.Value} at step {last.Step}."
-            : $"{last.Key} reached {last.Value:G4} at step {last.Step}, {last.Value / min!.Value:G3} times its minimum {min.Value:G4} (step {min.Step}).";
+            : $"{last.Key} reached {NumberText.Format(last.Value)} at step {last.Step}, {NumberText.Format(last.Value / min!.Value)} times its minimum {NumberText.Format(min.Value)} (step {min.Step}).";
         return new DiagnosticFinding(DiagnosticRules.ExplodingLoss, DiagnosticSeverity.Critical, message, new JsonObject
         {
             ["key"] = last.Key,

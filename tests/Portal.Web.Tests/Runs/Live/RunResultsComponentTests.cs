@@ -2,7 +2,7 @@ using System.Text.Json;
 using Bunit;
 using Portal.Ml.Evaluation;
 using Portal.Web.Features.Runs.Live;
-using Portal.Web.Infrastructure;
+using Portal.Domain.Formatting;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Runs.Live;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Portal.Domain.Runs;
 
-namespace Portal.Web.Infrastructure;
+namespace Portal.Domain.Formatting;
 
 /// <summary>
 /// Numbers as people read them, in one place for every page: four significant digits, thousands grouped, never
