@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Application.Runs;
 using Portal.Data.Live;
@@ -24,6 +25,7 @@ public sealed class RunDatasetLinkTests : ComponentTestContext, IClassFixture<Po
         Services.AddSingleton(factory.Services.GetRequiredService<RunQueries>());
         Services.AddSingleton(factory.Services.GetRequiredService<RunCancellation>());
         Services.AddSingleton(factory.Services.GetRequiredService<LiveEventBus>());
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Web.Features.Experiments.ExperimentService>());
         SignIn(DemoAccounts.Manager, Roles.BusinessManager);
     }
 
@@ -60,6 +62,31 @@ public sealed class RunDatasetLinkTests : ComponentTestContext, IClassFixture<Po
     }
 
     [Fact]
+    public async Task TheRunListShowsEachRunsDatasetAsALinkAndNamesTheMetricOfEveryValue()
+    {
+        var client = await ScientistAsync();
+        var name = $"listed-{Guid.NewGuid():N}";
+        var (datasetId, version) = await UploadAsync(client, name, "x,y\n1,a\n2,b\n");
+        var experiment = $"list-links-{Guid.NewGuid():N}";
+        var runId = await StartOnAsync(client, datasetId, version, experiment);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics = new[] { new { key = "areaUnderRocCurve", value = 0.91, step = 1 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/end", new { status = "Succeeded" })).StatusCode);
+        var experimentId = (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/runs/{runId}")).GetProperty("experimentId").GetGuid();
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"runs?experiment={experimentId}");
+        var cut = RenderPage<RunsPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=row-dataset-link]")), TimeSpan.FromSeconds(5));
+        Assert.Equal($"datasets/{datasetId}?version={version}", cut.Find("[data-testid=row-dataset-link]").GetAttribute("href"));
+        Assert.Equal($"{name} v{version}", cut.Find("[data-testid=row-dataset-link]").TextContent);
+        Assert.Equal("Primary metric", cut.Find("[data-testid=metric-header]").TextContent);
+        Assert.Equal("AUC (ROC) 0.91", cut.Find("[data-testid=runs-table] tbody td[data-label='Primary metric']").TextContent);
+        // A value range means nothing until the metric it is on is chosen.
+        var min = cut.Find("[data-testid=metric-min]");
+        Assert.True((min.TagName == "INPUT" ? min : min.QuerySelector("input")!).HasAttribute("disabled"));
+    }
+
+    [Fact]
     public async Task ADatasetNoRunTrainedOnSaysSo()
     {
         var client = await ScientistAsync();
@@ -78,9 +105,9 @@ public sealed class RunDatasetLinkTests : ComponentTestContext, IClassFixture<Po
         return (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32());
     }
 
-    private static async Task<Guid> StartOnAsync(HttpClient client, Guid datasetId, int version)
+    private static async Task<Guid> StartOnAsync(HttpClient client, Guid datasetId, int version, string experiment = "lineage-links")
     {
-        var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "lineage-links", mode = "external", task = "binary", trainer = "LightGbm", datasetId, datasetVersion = version });
+        var created = await client.PostAsJsonAsync("/api/runs", new { experiment, mode = "external", task = "binary", trainer = "LightGbm", datasetId, datasetVersion = version });
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         return (await created.JsonAsync()).GetProperty("runId").GetGuid();
     }
