@@ -54,6 +54,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<RunLogLine> RunLogLines => Set<RunLogLine>();
 
+    public DbSet<RunEvaluation> RunEvaluations => Set<RunEvaluation>();
+
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>

@@ -696,6 +696,23 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("RunDiagnostics", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RunId");
+
+                    b.ToTable("RunEvaluations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Runs.RunLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -917,6 +934,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Domain.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.HasOne("Portal.Domain.Runs.Run", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Domain.Runs.RunEvaluation", "RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -681,6 +681,23 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("RunDiagnostics", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId");
+
+                    b.ToTable("RunEvaluations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Runs.RunLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -898,6 +915,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Domain.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Runs.RunEvaluation", b =>
+                {
+                    b.HasOne("Portal.Domain.Runs.Run", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Domain.Runs.RunEvaluation", "RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -143,14 +143,7 @@ internal sealed class ColumnAccumulator
             !sample.IsComplete, sorted.Length);
     }
 
-    /// <summary>Linear interpolation between closest ranks (numpy's default, R type 7).</summary>
-    private static double Quantile(double[] sorted, double p)
-    {
-        var position = p * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
-    }
+    private static double Quantile(double[] sorted, double p) => Statistics.Quantiles.Of(sorted, p);
 
     private List<HistogramBin> BuildHistogram(double[] sorted, long total)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Portal.Domain.Formatting;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Diagnostics;
@@ -138,7 +139,7 @@ public static class DataRules
         }
 
         return new DiagnosticFinding(DiagnosticRules.ClassImbalance, DiagnosticSeverity.Warning,
-            $"Class '{minority.Label}' holds {share:P1} of rows ({minority.Count} of {labels.Count}); majority to minority ratio {ratio:G3}:1.",
+            $"Class '{minority.Label}' holds {share:P1} of rows ({minority.Count} of {labels.Count}); majority to minority ratio {NumberText.Format(ratio)}:1.",
             new JsonObject { ["minorityClass"] = minority.Label, ["minorityShare"] = share, ["ratio"] = ratio, ["threshold"] = thresholds.MinorityShare, ["classCounts"] = classes });
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Portal.Domain.Formatting;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Diagnostics;
@@ -10,8 +11,17 @@ namespace Portal.Domain.Diagnostics;
 public static class LearningCurveRules
 {
     /// <summary>
-    /// Overfitting: over the last <see cref="DiagnosticThresholds.PatienceSteps"/> steps the validation loss
-    /// rose while the training loss fell, or the final relative gap passes the threshold.
+    /// Overfitting, fired on either of two signs, each only when the change is larger than noise (an absolute floor:
+    /// <see cref="DiagnosticThresholds.OverfittingMinimumGap"/>, or <see cref="DiagnosticThresholds.OverfittingMinimumGapShareOfStart"/>
+    /// of the starting validation loss when that is larger):
+    /// <list type="bullet">
+    /// <item>diverging: for at least <see cref="DiagnosticThresholds.PatienceSteps"/> steps since its best, the validation
+    /// loss rose by more than the floor while the training loss fell;</item>
+    /// <item>a growing gap: at the last step the validation loss is above the training loss by more than
+    /// <see cref="DiagnosticThresholds.OverfittingGapRatio"/> and by more than the floor, and the gap grew over the last
+    /// part of the curve (<see cref="DiagnosticThresholds.OverfittingWindowShare"/>) by at least half the floor. A gap
+    /// that was there from the start and stays flat does not fire.</item>
+    /// </list>
     /// </summary>
     public static DiagnosticFinding? Overfitting(IReadOnlyList<MetricPoint> train, IReadOnlyList<MetricPoint> validation, DiagnosticThresholds thresholds)
     {
@@ -22,22 +32,30 @@ public static class LearningCurveRules
             return null;
         }
 
+        var floor = Math.Max(thresholds.OverfittingMinimumGap, thresholds.OverfittingMinimumGapShareOfStart * Math.Abs(pairs[0].Validation));
         var bestValidation = pairs.MinBy(p => p.Validation)!;
         var last = pairs[^1];
         var stepsSinceBest = pairs.Count(p => p.Step > bestValidation.Step);
+        var rise = last.Validation - bestValidation.Validation;
         var diverging = stepsSinceBest >= k
-            && last.Validation > bestValidation.Validation * (1 + thresholds.MinRelativeImprovement)
+            && rise > bestValidation.Validation * thresholds.MinRelativeImprovement
+            && rise >= floor
             && last.Train < bestValidation.Train;
-        var gap = last.Train > 0 ? (last.Validation - last.Train) / last.Train : 0;
-        var gapTooLarge = gap > thresholds.OverfittingGapRatio && last.Validation > last.Train;
+
+        var gap = last.Validation - last.Train;
+        var relativeGap = last.Train > 0 ? gap / last.Train : 0;
+        var window = Math.Min(pairs.Count - 1, Math.Max(k, (int)Math.Ceiling(pairs.Count * thresholds.OverfittingWindowShare)));
+        var windowStart = pairs[pairs.Count - 1 - window];
+        var gapGrowth = gap - (windowStart.Validation - windowStart.Train);
+        var gapTooLarge = relativeGap > thresholds.OverfittingGapRatio && gap >= floor && gapGrowth >= floor / 2;
         if (!diverging && !gapTooLarge)
         {
             return null;
         }
 
         var message = diverging
-            ? $"Validation loss rose from {bestValidation.Validation:G4} (step {bestValidation.Step}) to {last.Validation:G4} (step {last.Step}) while training loss fell from {bestValidation.Train:G4} to {last.Train:G4}."
-            : $"Validation loss {last.Validation:G4} is {gap:P0} above training loss {last.Train:G4} at step {last.Step}.";
+            ? $"Validation loss rose from {NumberText.Format(bestValidation.Validation)} (step {bestValidation.Step}) to {NumberText.Format(last.Validation)} (step {last.Step}) while training loss fell from {NumberText.Format(bestValidation.Train)} to {NumberText.Format(last.Train)}."
+            : $"Validation loss {NumberText.Format(last.Validation)} is {relativeGap:P0} above training loss {NumberText.Format(last.Train)} at step {last.Step}, and the gap grew by {NumberText.Format(gapGrowth)} since step {windowStart.Step}.";
         return new DiagnosticFinding(DiagnosticRules.Overfitting, DiagnosticSeverity.Warning, message, new JsonObject
         {
             ["bestValidationStep"] = bestValidation.Step,
@@ -45,7 +63,11 @@ public static class LearningCurveRules
             ["lastStep"] = last.Step,
             ["lastValidationLoss"] = last.Validation,
             ["lastTrainingLoss"] = last.Train,
-            ["relativeGap"] = gap,
+            ["relativeGap"] = relativeGap,
+            ["gap"] = gap,
+            ["gapGrowth"] = gapGrowth,
+            ["gapGrowthSinceStep"] = windowStart.Step,
+            ["minimumChange"] = floor,
             ["stepsSinceBestValidation"] = stepsSinceBest,
         });
     }
@@ -72,7 +94,7 @@ public static class LearningCurveRules
         }
 
         return new DiagnosticFinding(DiagnosticRules.LossNotDecreasing, DiagnosticSeverity.Warning,
-            $"{first.Key} did not improve during the first {k} steps: {first.Value:G4} at step {first.Step}, best {best.Value:G4} at step {best.Step}.",
+            $"{first.Key} did not improve during the first {k} steps: {NumberText.Format(first.Value)} at step {first.Step}, best {NumberText.Format(best.Value)} at step {best.Step}.",
             new JsonObject
             {
                 ["key"] = first.Key,
@@ -87,7 +109,9 @@ public static class LearningCurveRules
 
     /// <summary>
     /// ExplodingLoss: the newest point is NaN or infinite, or it is <see cref="DiagnosticThresholds.ExplodingFactor"/>
-    /// times the minimum seen so far. Cheap enough to call after every point.
+    /// times the minimum seen so far and above it by more than noise (<see cref="DiagnosticThresholds.ExplodingMinimumRise"/>,
+    /// or <see cref="DiagnosticThresholds.ExplodingMinimumRiseShareOfStart"/> of the first finite loss when larger).
+    /// Cheap enough to call after every point.
     /// </summary>
     public static DiagnosticFinding? ExplodingLoss(IReadOnlyList<MetricPoint> loss, DiagnosticThresholds thresholds)
     {
@@ -100,7 +124,8 @@ public static class LearningCurveRules
         var finite = loss.Where(p => double.IsFinite(p.Value)).ToList();
         var min = finite.Count > 0 ? finite.MinBy(p => p.Value) : null;
         var notFinite = !double.IsFinite(last.Value);
-        var grew = min is not null && min.Value > 0 && last.Value >= min.Value * thresholds.ExplodingFactor;
+        var minimumRise = finite.Count > 0 ? Math.Max(thresholds.ExplodingMinimumRise, thresholds.ExplodingMinimumRiseShareOfStart * Math.Abs(finite[0].Value)) : thresholds.ExplodingMinimumRise;
+        var grew = min is not null && min.Value > 0 && last.Value >= min.Value * thresholds.ExplodingFactor && last.Value - min.Value >= minimumRise;
         if (!notFinite && !grew)
         {
             return null;
@@ -108,7 +133,7 @@ public static class LearningCurveRules
 
         var message = notFinite
             ? $"{last.Key} became {last.Value} at step {last.Step}."
-            : $"{last.Key} reached {last.Value:G4} at step {last.Step}, {last.Value / min!.Value:G3} times its minimum {min.Value:G4} (step {min.Step}).";
+            : $"{last.Key} reached {NumberText.Format(last.Value)} at step {last.Step}, {NumberText.Format(last.Value / min!.Value)} times its minimum {NumberText.Format(min.Value)} (step {min.Step}).";
         return new DiagnosticFinding(DiagnosticRules.ExplodingLoss, DiagnosticSeverity.Critical, message, new JsonObject
         {
             ["key"] = last.Key,
@@ -118,6 +143,7 @@ public static class LearningCurveRules
             ["minimumLoss"] = min?.Value,
             ["minimumStep"] = min?.Step,
             ["factor"] = thresholds.ExplodingFactor,
+            ["minimumRise"] = minimumRise,
         });
     }
 

@@ -7,7 +7,7 @@ namespace Portal.Ml.Evaluation;
 /// <summary>Evaluates scored validation data with ML.NET's evaluators; metric keys are ML.NET's names in camelCase.</summary>
 internal static class ModelEvaluator
 {
-    public static (Dictionary<string, double> Metrics, ConfusionMatrixData? Matrix, IReadOnlyList<PerClassMetrics> PerClass) Evaluate(
+    public static (Dictionary<string, double> Metrics, ConfusionMatrixData? Matrix, IReadOnlyList<PerClassMetrics> PerClass, ResidualSummary? Residuals) Evaluate(
         MLContext ml, MlTask task, IDataView scored, IReadOnlyList<string> classNames)
     {
         switch (task)
@@ -28,7 +28,7 @@ internal static class ModelEvaluator
                     ["negativePrecision"] = m.NegativePrecision,
                     ["negativeRecall"] = m.NegativeRecall,
                 };
-                return (metrics, Matrix(m.ConfusionMatrix, classNames), PerClass(m.ConfusionMatrix, classNames));
+                return (metrics, Matrix(m.ConfusionMatrix, classNames), PerClass(m.ConfusionMatrix, classNames), null);
             }
 
             case MlTask.Multiclass:
@@ -41,7 +41,7 @@ internal static class ModelEvaluator
                     ["logLoss"] = m.LogLoss,
                     ["logLossReduction"] = m.LogLossReduction,
                 };
-                return (metrics, Matrix(m.ConfusionMatrix, classNames), PerClass(m.ConfusionMatrix, classNames));
+                return (metrics, Matrix(m.ConfusionMatrix, classNames), PerClass(m.ConfusionMatrix, classNames), null);
             }
 
             default:
@@ -54,9 +54,17 @@ internal static class ModelEvaluator
                     ["meanSquaredError"] = m.MeanSquaredError,
                     ["rSquared"] = m.RSquared,
                 };
-                return (metrics, null, []);
+                return (metrics, null, [], Residuals(scored));
             }
         }
+    }
+
+    /// <summary>The residuals of the rows ML.NET's regression evaluator read (its Label and Score columns).</summary>
+    private static ResidualSummary? Residuals(IDataView scored)
+    {
+        var actual = scored.GetColumn<float>("Label").ToArray();
+        var predicted = scored.GetColumn<float>("Score").ToArray();
+        return ResidualSummary.Of(actual.Zip(predicted, (a, p) => ((double)a, (double)p)));
     }
 
     private static ConfusionMatrixData Matrix(ConfusionMatrix matrix, IReadOnlyList<string> classes) =>

@@ -151,7 +151,7 @@ public sealed class ModelTrainer
 
         await observer.ProgressAsync(0.9, "evaluating", ct);
         var trained = model ?? throw new InvalidOperationException("The trainer returned no model.");
-        var (metrics, matrix, perClass) = ModelEvaluator.Evaluate(ml, request.Task, scored ?? trained.Transform(validationSet), classNames);
+        var (metrics, matrix, perClass, residuals) = ModelEvaluator.Evaluate(ml, request.Task, scored ?? trained.Transform(validationSet), classNames);
 
         await observer.ProgressAsync(0.95, "saving", ct);
         ITransformer final = request.Task == MlTask.Multiclass
@@ -161,7 +161,7 @@ public sealed class ModelTrainer
         await observer.ProgressAsync(1, "done", ct);
         return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.SourceRows, validationMatrix.Rows,
             stopwatch.Elapsed, false, null)
-        { Curve = recorder.All, Trainer = descriptor.Name };
+        { Curve = recorder.All, Trainer = descriptor.Name, Residuals = residuals };
     }
 
     private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainTreesAsync(

@@ -108,6 +108,14 @@ public sealed class RunTrainingJob(
             EvidenceJson = d.Evidence.ToJsonString(),
             CreatedUtc = now.UtcDateTime,
         }));
+        // The evaluation beyond the metrics (confusion matrix, per-class metrics, residuals) is stored with the run, once:
+        // a retried run that reaches here again replaces nothing, as only the finishing attempt holds the lease.
+        var evaluation = result.Evaluation;
+        if (!result.StoppedEarly && !evaluation.IsEmpty)
+        {
+            db.RunEvaluations.Add(new RunEvaluation { RunId = runId, Json = evaluation.ToJson(), CreatedUtc = now.UtcDateTime });
+        }
+
         string[] tagKeys = ["mlnet.version", "rows.train", "rows.validation"];
         db.RunParams.RemoveRange(await db.RunParams.Where(p => p.RunId == runId && p.IsTag && tagKeys.Contains(p.Key)).ToListAsync());
         db.RunParams.Add(new RunParam { RunId = runId, IsTag = true, Key = "mlnet.version", Value = result.LibraryVersion });

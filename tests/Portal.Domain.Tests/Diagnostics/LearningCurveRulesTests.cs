@@ -30,7 +30,51 @@ public sealed class LearningCurveRulesTests
     }
 
     [Fact]
-    public void OverfittingFiresOnALargeGapEvenWithoutATrend()
+    public void OverfittingDoesNotFireOnTheTinyGapOfANearPerfectModel()
+    {
+        // The penguins run: validation log-loss 0.014 against training 0.0057 is "145 % above" and no problem at all.
+        var train = Curve("train.logLoss", 1.50, 0.60, 0.20, 0.06, 0.02, 0.010, 0.0070, 0.0060, 0.0057);
+        var validation = Curve("validation.logLoss", 1.52, 0.62, 0.22, 0.07, 0.03, 0.018, 0.0150, 0.0142, 0.0140);
+
+        Assert.Null(LearningCurveRules.Overfitting(train, validation, Defaults));
+    }
+
+    [Fact]
+    public void OverfittingDoesNotFireOnAValidationLossThatRoseByNoise()
+    {
+        // 0.481 at its best, 0.4813 six steps later while training crept down: noise, not a trend.
+        var train = Curve("train.logLoss", 0.69, 0.55, 0.49, 0.47, 0.460, 0.455, 0.452, 0.450, 0.449, 0.448, 0.447);
+        var validation = Curve("validation.logLoss", 0.69, 0.56, 0.50, 0.485, 0.4810, 0.4811, 0.4812, 0.4811, 0.4812, 0.4813, 0.4813);
+
+        Assert.Null(LearningCurveRules.Overfitting(train, validation, Defaults));
+    }
+
+    [Fact]
+    public void OverfittingDoesNotFireOnAGapThatWasThereFromTheStartAndStaysFlat()
+    {
+        // Validation is harder than training by the same 0.2 at every step: the data, not overfitting.
+        var train = Curve("train.logLoss", 0.50, 0.40, 0.30, 0.22, 0.18, 0.15, 0.13, 0.12, 0.12, 0.12);
+        var validation = Curve("validation.logLoss", 0.70, 0.60, 0.50, 0.42, 0.38, 0.35, 0.33, 0.32, 0.32, 0.32);
+
+        Assert.Null(LearningCurveRules.Overfitting(train, validation, Defaults));
+    }
+
+    [Fact]
+    public void OverfittingFiresWhenTheGapGrowsOverTheLastStepsWhileValidationStaysFlat()
+    {
+        // Training keeps falling, validation has stopped improving: the gap opens up at the end.
+        var train = Curve("train.logLoss", 0.70, 0.55, 0.45, 0.40, 0.36, 0.30, 0.24, 0.18, 0.13, 0.09, 0.06, 0.04);
+        var validation = Curve("validation.logLoss", 0.71, 0.57, 0.48, 0.44, 0.42, 0.41, 0.41, 0.41, 0.41, 0.41, 0.41, 0.41);
+
+        var finding = LearningCurveRules.Overfitting(train, validation, Defaults);
+
+        Assert.NotNull(finding);
+        Assert.Equal(0.37, (double)finding.Evidence["gap"]!, 6);
+        Assert.Equal(0.20, (double)finding.Evidence["gapGrowth"]!, 6); // since step 6, five steps before the last
+    }
+
+    [Fact]
+    public void OverfittingFiresOnALargeGapThatGrew()
     {
         var train = Curve("train.logLoss", 0.5, 0.3, 0.2);
         var validation = Curve("validation.logLoss", 0.6, 0.5, 0.45);
@@ -80,6 +124,15 @@ public sealed class LearningCurveRulesTests
 
         Assert.NotNull(finding);
         Assert.Equal("NaN", (string)finding.Evidence["lossText"]!);
+    }
+
+    [Fact]
+    public void ExplodingLossDoesNotFireWhenANearZeroLossTicksUp()
+    {
+        // Twelve times its minimum, yet still a near-perfect model: stopping this run as "exploding" would be wrong.
+        var loss = Curve("train.logLoss", 0.69, 0.05, 0.002, 0.0005, 0.006);
+
+        Assert.Null(LearningCurveRules.ExplodingLoss(loss, Defaults));
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed class ModelTrainerTests : IDisposable
             _ => ["rootMeanSquaredError", "meanAbsoluteError", "rSquared"],
         };
         Assert.All(expected, k => Assert.Contains(k, result.Metrics.Keys));
+        Assert.Equal(MetricCatalog.ForTask(task).Select(d => d.Name).Order(), result.Metrics.Keys.Order()); // every metric has a definition (direction, name)
         Assert.False(result.StoppedEarly);
         var validation = observer.Points.Where(p => p.Key.StartsWith("validation.", StringComparison.Ordinal)).ToList();
         Assert.True(validation.Count >= 2, $"expected a curve, got {validation.Count} points");
@@ -89,7 +90,7 @@ public sealed class ModelTrainerTests : IDisposable
         var validation = ml.Data.TrainTestSplit(data, request.ValidationFraction, seed: request.Seed).TestSet;
         var labelled = SchemaFeaturizer.LabelEstimator(ml, request.LabelColumn, encoding).Fit(data).Transform(validation);
         var scored = ml.Model.Load(request.ModelOutputPath, out _).Transform(labelled);
-        var (expected, _, _) = ModelEvaluator.Evaluate(ml, task, scored, []);
+        var (expected, _, _, _) = ModelEvaluator.Evaluate(ml, task, scored, []);
 
         Assert.All(expected, m => Assert.Equal(m.Value, result.Metrics[m.Key]));
     }

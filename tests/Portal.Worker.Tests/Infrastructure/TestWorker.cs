@@ -81,6 +81,20 @@ public sealed class TestWorker(SqliteTestDatabase database, TimeProvider? timePr
         return await db.RunMetrics.Where(m => m.RunId == runId).OrderBy(m => m.Id).ToListAsync();
     }
 
+    public async Task<Dictionary<string, string>> RunParamsAsync(RunId runId)
+    {
+        await using var db = await database.OtherProcess.CreateDbContextAsync();
+        return await db.RunParams.Where(p => p.RunId == runId).ToDictionaryAsync(p => p.Key, p => p.Value);
+    }
+
+    /// <summary>The run's stored evaluation (confusion matrix, per-class metrics, residuals), or null.</summary>
+    public async Task<Portal.Ml.Evaluation.ModelEvaluation?> EvaluationAsync(RunId runId)
+    {
+        await using var db = await database.OtherProcess.CreateDbContextAsync();
+        var json = await db.RunEvaluations.Where(e => e.RunId == runId).Select(e => e.Json).FirstOrDefaultAsync();
+        return json is null ? null : Portal.Ml.Evaluation.ModelEvaluation.FromJson(json);
+    }
+
     /// <summary>The run's live events in the outbox, in sequence order.</summary>
     public async Task<List<(long Sequence, RunChanged Change)>> EventsAsync(RunId runId)
     {

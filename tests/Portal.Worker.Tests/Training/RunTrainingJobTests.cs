@@ -38,6 +38,25 @@ public sealed class RunTrainingJobTests(SqliteTestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task AFinishedClassificationRunStoresItsConfusionMatrixAndPerClassMetrics()
+    {
+        var runId = await _worker.ClaimedRunAsync("worker-a");
+
+        await _worker.Job().RunAsync(runId, "worker-a", CancellationToken.None);
+
+        var evaluation = await _worker.EvaluationAsync(runId);
+        Assert.NotNull(evaluation);
+        var matrix = Assert.IsType<Portal.Ml.Evaluation.ConfusionMatrixData>(evaluation.ConfusionMatrix);
+        Assert.Equal(2, matrix.Classes.Count);
+        Assert.All(matrix.Counts, row => Assert.Equal(2, row.Count));
+        var validationRows = long.Parse((await _worker.RunParamsAsync(runId))["rows.validation"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(validationRows, (long)matrix.Counts.Sum(r => r.Sum()));
+        Assert.Equal(matrix.Classes, evaluation.PerClass.Select(c => c.Class));
+        Assert.Equal(validationRows, evaluation.PerClass.Sum(c => c.Support));
+        Assert.Null(evaluation.Residuals);
+    }
+
+    [Fact]
     public async Task ARunTakenOverByAnotherWorkerMidTrainingKeepsTheNewOwnerAndNoneOfTheFirstWorkersResult()
     {
         var runId = await _worker.ClaimedRunAsync("worker-a");
@@ -81,5 +100,6 @@ public sealed class RunTrainingJobTests(SqliteTestDatabase database) : IClassFix
         var (_, end) = (await _worker.EventsAsync(runId))[^1];
         Assert.Equal(RunStatus.Failed, end.Status);
         Assert.Equal(run.FailureReason, end.FailureReason);
+        Assert.Null(await _worker.EvaluationAsync(runId)); // no model, nothing evaluated
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Portal.Application.Runs;
+using Portal.Data.Artifacts;
+using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
@@ -31,16 +33,23 @@ internal static class RunsApi
             .WithSummary("Submits a training run (202 with its id), or with mode 'external' opens a run to log into.");
 
         group.MapGet("/", async (Guid? experimentId, RunStatus? status, string? trainer, string? submittedBy, double? metricMin, double? metricMax,
-                string? sortBy, bool? descending, int? page, int? pageSize, RunQueries runs, CancellationToken ct) =>
+                string? sortBy, bool? descending, int? page, int? pageSize, Guid? datasetId, string? metric, RunQueries runs, CancellationToken ct) =>
             {
                 var query = new RunQuery(experimentId is { } experiment ? new ExperimentId(experiment) : null, status, trainer, submittedBy, metricMin, metricMax, sortBy ?? "submitted",
-                    descending ?? true, page ?? 0, pageSize ?? 25);
+                    descending ?? true, page ?? 0, pageSize ?? 25, datasetId is { } dataset ? new DatasetId(dataset) : null, string.IsNullOrWhiteSpace(metric) ? null : metric.Trim());
                 return query.Problem() is { } problem
                     ? Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
                     : Results.Ok(await runs.ListAsync(query, ct));
             })
             .RequireAuthorization(Policies.ReadExperiments)
-            .WithSummary("Lists runs, paged, sorted (submitted, metric, trainer, status) and filtered.");
+            .WithSummary("Lists runs, paged, sorted (submitted, metric, trainer, status) and filtered (experiment, dataset, status, trainer, submitter, primary metric and its range).");
+
+        group.MapGet("/{id:guid}/model", async (Guid id, RunQueries runs, ContentAddressedStore store, CancellationToken ct) =>
+                await runs.ModelAsync(new RunId(id), ct) is { } model && store.Exists(model.Sha256)
+                    ? Results.File(store.GetPath(model.Sha256), "application/zip", $"{model.Trainer}-{id:N}.zip")
+                    : Results.Problem("No model to download: the run does not exist, has not succeeded, or stored no model.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(Policies.ReadExperiments)
+            .WithSummary("The trained model of a succeeded run (the ML.NET zip: featurization and model), to load with MLContext.Model.Load.");
 
         group.MapGet("/{id:guid}", async (Guid id, RunQueries runs, CancellationToken ct) =>
                 await runs.GetAsync(new RunId(id), ct) is { } run ? Results.Ok(run) : Results.Problem("No such run.", statusCode: StatusCodes.Status404NotFound))

@@ -89,7 +89,7 @@ public sealed class RunPageLiveTests : ComponentTestContext, IClassFixture<Porta
         cut.WaitForAssertion(() => Assert.Equal("3 points over 3 steps", cut.Find("[data-testid=curve-points]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=curve-empty]"));
         var finalMetrics = cut.Find("[data-testid=run-metrics]").TextContent;
-        Assert.Contains("accuracy", finalMetrics);
+        Assert.Contains("Accuracy", finalMetrics); // by its display name
         Assert.DoesNotContain("loss", finalMetrics);
     }
 

@@ -36,14 +36,41 @@ public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<Po
         cut.WaitForElement("[data-testid=compare-table]");
 
         var auc = Row(cut, "areaUnderRocCurve");
-        Assert.Equal(["0.91", "0.87", "0.8"], auc.Skip(1).Select(td => td.TextContent));
-        Assert.Equal([true, false, false], auc.Skip(1).Select(td => td.ClassList.Contains("portal-diff")));
+        Assert.Equal(["★ 0.91", "0.87", "0.8"], auc.Skip(1).Select(td => td.TextContent));
+        Assert.Equal([true, false, false], auc.Skip(1).Select(td => td.ClassList.Contains("portal-best")));
         var loss = Row(cut, "logLoss");
-        Assert.Equal([false, true, false], loss.Skip(1).Select(td => td.ClassList.Contains("portal-diff"))); // lower is better
-        Assert.Contains("portal-diff", RowElement(cut, "numberOfIterations").ClassList);
-        Assert.DoesNotContain("portal-diff", RowElement(cut, "learningRate").ClassList);
+        Assert.Equal([false, true, false], loss.Skip(1).Select(td => td.ClassList.Contains("portal-best"))); // lower is better
+        Assert.Contains("lower is better", loss[0].TextContent);
+        Assert.Contains("portal-diff", ParamRow(cut, "numberOfIterations").ClassList);
+        Assert.StartsWith("≠ ", ParamRow(cut, "numberOfIterations").Children[0].TextContent);
+        Assert.DoesNotContain("portal-diff", ParamRow(cut, "learningRate").ClassList);
+        // The best mark and the difference mark are not the same, and the legend says what each means.
+        Assert.Empty(cut.FindAll("[data-metric] td.portal-diff"));
+        var legend = cut.Find("[data-testid=compare-legend]").TextContent;
+        Assert.Contains("★ best value", legend);
+        Assert.Contains("≠ parameter that differs", legend);
         Assert.Equal(3, cut.FindAll("[data-testid=curve-chart] polyline").Count);
         Assert.Contains("15 points over 5 steps", cut.Find("[data-testid=curve-points]").TextContent);
+    }
+
+    [Fact]
+    public async Task LogLossReductionIsRankedHigherIsBetterByItsDefinitionNotByTheLossInItsName()
+    {
+        var client = await ScientistAsync();
+        var worse = await LogRunAsync(client, "LightGbm", auc: 0.8, logLoss: 0.4, extra: ("logLossReduction", 0.73));
+        var better = await LogRunAsync(client, "LightGbm", auc: 0.9, logLoss: 0.3, extra: ("logLossReduction", 0.99));
+        var unknown = await LogRunAsync(client, "LightGbm", auc: 0.85, logLoss: 0.35, extra: ("my_loss", 0.5));
+
+        var cut = RenderCompare($"{worse},{better},{unknown}");
+        cut.WaitForElement("[data-testid=compare-table]");
+
+        var reduction = Row(cut, "logLossReduction");
+        Assert.Equal([false, true, false], reduction.Skip(1).Select(td => td.ClassList.Contains("portal-best")));
+        Assert.Equal("★ 0.99", reduction[2].TextContent);
+        Assert.Contains("Log-loss reduction", reduction[0].TextContent);
+        Assert.Contains("higher is better", reduction[0].TextContent);
+        // A metric nobody defined has no direction: nothing is marked best.
+        Assert.DoesNotContain(Row(cut, "my_loss"), td => td.ClassList.Contains("portal-best"));
     }
 
     [Theory]
@@ -84,19 +111,26 @@ public sealed class RunComparePageTests : ComponentTestContext, IClassFixture<Po
         return RenderPage<RunComparePage>();
     }
 
-    private static AngleSharp.Dom.IElement RowElement(IRenderedComponent<PageHost> cut, string key) =>
-        cut.FindAll("[data-testid=compare-table] tr").Single(tr => tr.Children.FirstOrDefault()?.TextContent == key);
+    private static AngleSharp.Dom.IElement ParamRow(IRenderedComponent<PageHost> cut, string key) => cut.Find($"[data-testid=compare-table] tr[data-param='{key}']");
 
-    private static List<AngleSharp.Dom.IElement> Row(IRenderedComponent<PageHost> cut, string key) => [.. RowElement(cut, key).Children];
+    private static List<AngleSharp.Dom.IElement> Row(IRenderedComponent<PageHost> cut, string key) => [.. cut.Find($"[data-testid=compare-table] tr[data-metric='{key}']").Children];
 
     /// <summary>An externally tracked run with a 5-step validation curve, its params and final metrics, ended Succeeded.</summary>
-    private static async Task<Guid> LogRunAsync(HttpClient client, string trainer, double auc, double logLoss, params (string Key, string Value)[] parameters)
+    private static async Task<Guid> LogRunAsync(HttpClient client, string trainer, double auc, double logLoss, params (string Key, string Value)[] parameters) =>
+        await LogRunAsync(client, trainer, auc, logLoss, null, parameters);
+
+    private static async Task<Guid> LogRunAsync(HttpClient client, string trainer, double auc, double logLoss, (string Key, double Value)? extra, params (string Key, string Value)[] parameters)
     {
         var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "compare", mode = "external", task = "binary", trainer });
         var runId = (await created.JsonAsync()).GetProperty("runId").GetGuid();
         var metrics = Enumerable.Range(0, 5).Select(s => new { key = "validation.logLoss", value = logLoss + (0.1 * (4 - s)), step = (long)s })
             .Append(new { key = "areaUnderRocCurve", value = auc, step = 4L })
             .Append(new { key = "logLoss", value = logLoss, step = 4L });
+        if (extra is { } more)
+        {
+            metrics = metrics.Append(new { key = more.Key, value = more.Value, step = 4L });
+        }
+
         var logged = await client.PostAsJsonAsync($"/api/runs/{runId}/log-batch", new { metrics, @params = parameters.Select(p => new { key = p.Key, value = p.Value }) });
         Assert.Equal(HttpStatusCode.OK, logged.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{runId}/end", new { status = "Succeeded" })).StatusCode);

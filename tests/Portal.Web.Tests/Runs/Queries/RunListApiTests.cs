@@ -103,6 +103,8 @@ public abstract class RunListApiTestsBase(PortalAppFactory factory)
     [Theory]
     [InlineData("sortBy=colour", "sortBy must be one of submitted, metric, trainer, status", "")]
     [InlineData("metricMin=0.9&metricMax=0.1", "metricMin must not exceed metricMax", "")]
+    [InlineData("metric=logLoss", "metric must be one of areaUnderRocCurve, macroAccuracy, rSquared", "")]
+    [InlineData("datasetId=loans", "datasetId", "loans")]
     [InlineData("status=Sleeping", "status", "Sleeping")]
     [InlineData("page=first", "page", "first")]
     public async Task BadListParametersAreRefusedWithTheReason(string query, string expected, string alsoNamed)
@@ -115,6 +117,65 @@ public abstract class RunListApiTestsBase(PortalAppFactory factory)
         var detail = (await response.JsonAsync()).GetProperty("detail").GetString();
         Assert.Contains(expected, detail);
         Assert.Contains(alsoNamed, detail);
+    }
+
+    [Fact]
+    public async Task TheDatasetFilterListsTheRunsTrainedOnAnyVersionOfThatDatasetEachNamingItsDatasetAndVersion()
+    {
+        var client = await ScientistAsync();
+        var name = $"lineage-{Guid.NewGuid():N}";
+        var v1 = await UploadAsync(client, name, "x,y\n1,a\n2,b\n");
+        var v2 = await UploadAsync(client, name, "x,y\n1,a\n2,b\n3,a\n");
+        var other = await UploadAsync(client, $"other-{Guid.NewGuid():N}", "x,y\n5,a\n6,b\n");
+        var experiment = $"by-dataset-{Guid.NewGuid():N}";
+        var onV1 = await StartOnAsync(client, experiment, v1);
+        var onOther = await StartOnAsync(client, experiment, other);
+        var onV2 = await StartOnAsync(client, experiment, v2);
+
+        var page = await ListAsync(client, $"datasetId={v1.Id}");
+
+        Assert.Equal(v1.Id, v2.Id);
+        Assert.Equal([onV2, onV1], Ids(page));
+        Assert.Equal(2, page.GetProperty("total").GetInt32());
+        var dataset = page.GetProperty("items")[0].GetProperty("dataset");
+        Assert.Equal(name, dataset.GetProperty("name").GetString());
+        Assert.Equal(2, dataset.GetProperty("version").GetInt32());
+        Assert.Equal(v1.Id, dataset.GetProperty("datasetId").GetGuid());
+        Assert.Equal([onOther], Ids(await ListAsync(client, $"datasetId={other.Id}")));
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{onV1}");
+        Assert.Equal(1, run.GetProperty("dataset").GetProperty("version").GetInt32()); // the run names what it trained on
+    }
+
+    [Fact]
+    public async Task TheMetricFilterKeepsOnlyRunsRankedByThatMetricSoARangeNeverMixesTwoMetrics()
+    {
+        var client = await ScientistAsync();
+        var (experimentId, runs) = await CreateRunsAsync(client, ("LightGbm", 0.80), ("LightGbm", 0.90));
+        var multiclass = await client.PostAsJsonAsync("/api/runs", new { experiment = (await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runs[0]}")).GetProperty("experiment").GetString(), mode = "external", task = "multiclass", trainer = "LightGbm" });
+        var multiclassId = (await multiclass.JsonAsync()).GetProperty("runId").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{multiclassId}/log-batch", new { metrics = new[] { new { key = "macroAccuracy", value = 0.85, step = 1 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/runs/{multiclassId}/end", new { status = "Succeeded" })).StatusCode);
+
+        var auc = await ListAsync(client, $"experimentId={experimentId}&metric=areaUnderRocCurve&metricMin=0.82");
+        var accuracy = await ListAsync(client, $"experimentId={experimentId}&metric=macroAccuracy");
+
+        Assert.Equal([runs[1]], Ids(auc));
+        Assert.Equal([multiclassId], Ids(accuracy));
+    }
+
+    private static async Task<(Guid Id, int Version)> UploadAsync(HttpClient client, string name, string csv)
+    {
+        var response = await client.UploadCsvAsync(name, csv);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.JsonAsync();
+        return (body.GetProperty("datasetId").GetGuid(), body.GetProperty("version").GetInt32());
+    }
+
+    private static async Task<Guid> StartOnAsync(HttpClient client, string experiment, (Guid Id, int Version) dataset)
+    {
+        var created = await client.PostAsJsonAsync("/api/runs", new { experiment, mode = "external", task = "binary", trainer = "LightGbm", datasetId = dataset.Id, datasetVersion = dataset.Version });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        return (await created.JsonAsync()).GetProperty("runId").GetGuid();
     }
 
     private static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetGuid())];

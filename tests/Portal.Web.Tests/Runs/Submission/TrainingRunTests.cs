@@ -39,6 +39,49 @@ public sealed class TrainingRunTests(TrainingAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task AFinishedRunServesItsDatasetItsEvaluationAndItsModelZipToAReader()
+    {
+        var (client, dataset) = await ScientistWithLoansAsync();
+        var run = await SubmitAndWaitAsync(client, Request(dataset, "LightGbm", new { numberOfIterations = 20 }));
+        var runId = run.GetProperty("runId").GetGuid();
+        var reader = TokenFactory.ClientWith(factory, (await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Manager, ApiScopes.Read)).Token);
+
+        using var model = await reader.GetAsync($"/api/runs/{runId}/model");
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("loans", run.GetProperty("dataset").GetProperty("name").GetString());
+        Assert.Equal(dataset.Item2, run.GetProperty("dataset").GetProperty("version").GetInt32());
+        var evaluation = run.GetProperty("evaluation");
+        var matrix = evaluation.GetProperty("confusionMatrix");
+        Assert.Equal(2, matrix.GetProperty("classes").GetArrayLength());
+        var validationRows = long.Parse(run.GetProperty("tags").GetProperty("rows.validation").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(validationRows, matrix.GetProperty("counts").EnumerateArray().SelectMany(r => r.EnumerateArray()).Sum(c => (long)c.GetDouble()));
+        Assert.Equal(2, evaluation.GetProperty("perClass").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, evaluation.GetProperty("residuals").ValueKind);
+        Assert.Contains("of the 20 allowed by numberOfIterations", run.GetProperty("stepsExplanation").GetString());
+        Assert.Equal(HttpStatusCode.OK, model.StatusCode);
+        Assert.Equal("application/zip", model.Content.Headers.ContentType?.MediaType);
+        var bytes = await model.Content.ReadAsByteArrayAsync();
+        Assert.Equal("PK"u8.ToArray(), bytes[..2]);
+        Assert.Equal(run.GetProperty("modelSha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
+
+    [Fact]
+    public async Task TheModelOfAnUnknownOrUnfinishedRunIsNotFoundWithTheReason()
+    {
+        var (client, _) = await ScientistWithLoansAsync();
+        var external = await client.PostAsJsonAsync("/api/runs", new { experiment = "no-model", mode = "external", task = "binary", trainer = "LightGbm" });
+        var running = (await external.JsonAsync()).GetProperty("runId").GetGuid();
+
+        foreach (var id in new[] { Guid.NewGuid(), running })
+        {
+            using var response = await client.GetAsync($"/api/runs/{id}/model");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("has not succeeded", (await response.JsonAsync()).GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
     public async Task SameInputsAndSeedGiveTheSameMetrics()
     {
         var (client, dataset) = await ScientistWithLoansAsync();

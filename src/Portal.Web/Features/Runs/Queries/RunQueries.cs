@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Domain.Datasets;
 using Portal.Domain.Runs;
+using Portal.Ml.Catalog;
+using Portal.Ml.Evaluation;
 
 namespace Portal.Web.Features.Runs.Queries;
 
@@ -21,6 +24,12 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
         var experiment = await db.Experiments.Where(e => e.Id == run.ExperimentId).Select(e => e.Name).FirstAsync(cancellationToken);
         var parameters = await db.RunParams.AsNoTracking().Where(p => p.RunId == runId).ToListAsync(cancellationToken);
         var diagnostics = await db.RunDiagnostics.AsNoTracking().Where(d => d.RunId == runId).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var dataset = (await DatasetsAsync(db, [run], cancellationToken)).GetValueOrDefault(run.Id);
+        var evaluationJson = await db.RunEvaluations.AsNoTracking().Where(e => e.RunId == runId).Select(e => e.Json).FirstOrDefaultAsync(cancellationToken);
+        // The curve's last step, told with its reason once the run has ended (a live run's steps are still growing).
+        long? lastStep = run.IsTerminal
+            ? await db.RunMetrics.AsNoTracking().Where(m => m.RunId == runId && m.Key.StartsWith("validation.")).MaxAsync(m => (long?)m.Step, cancellationToken)
+            : null;
         return new RunDetails(run.Id, run.ExperimentId, experiment, run.Status, run.Mode.ToString(), run.Task?.ToString().ToLowerInvariant(), run.Trainer,
             run.LabelColumn, run.DatasetVersionId, run.DatasetSha256, run.ValidationFraction, run.Seed,
             await LatestMetricsAsync(db, runId, cancellationToken),
@@ -28,7 +37,18 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
             parameters.Where(p => p.IsTag).ToDictionary(p => p.Key, p => p.Value),
             diagnostics.Select(d => new DiagnosticDto(d.Rule, d.Severity.ToString(), d.Message, JsonDocument.Parse(d.EvidenceJson).RootElement.Clone())).ToList(),
             run.FailureReason, run.Progress, run.ProgressStage, run.Attempt, run.SubmittedByName, run.SubmittedUtc, run.StartedUtc,
-            run.FinishedUtc, run.Duration?.TotalSeconds, run.ModelSha256, run.LibraryVersion);
+            run.FinishedUtc, run.Duration?.TotalSeconds, run.ModelSha256, run.LibraryVersion,
+            dataset, evaluationJson is null ? null : ModelEvaluation.FromJson(evaluationJson),
+            run.Mode == RunMode.Managed ? TrainingSteps.Explain(run.Task, run.Trainer, run.Hyperparameters, lastStep, run.Status, run.FailureReason) : null);
+    }
+
+    /// <summary>The path and size of a succeeded run's stored model, or null when it has none (unknown, unfinished, or no model).</summary>
+    public async Task<(string Sha256, long? Bytes, string Trainer)?> ModelAsync(RunId runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { r.Status, r.ModelSha256, r.ModelBytes, r.Trainer }).FirstOrDefaultAsync(cancellationToken);
+        return run is { Status: RunStatus.Succeeded, ModelSha256: { } sha } ? (sha, run.ModelBytes, run.Trainer ?? "model") : null;
     }
 
     /// <summary>Every point of the given metric keys (all keys when null), ordered by step.</summary>
@@ -63,6 +83,18 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
         if (query.ExperimentId is { } experimentId)
         {
             runs = runs.Where(r => r.ExperimentId == experimentId);
+        }
+
+        if (query.DatasetId is { } datasetId)
+        {
+            var versions = await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetId == datasetId).Select(v => v.Id).ToListAsync(cancellationToken);
+            runs = runs.Where(r => r.DatasetVersionId != null && versions.Contains(r.DatasetVersionId.Value));
+        }
+
+        if (query.Metric is { } metric)
+        {
+            // Runs ranked by another metric (another task's) are not comparable with these: they are left out.
+            runs = runs.Where(r => r.PrimaryMetric == metric);
         }
 
         if (query.Status is { } status)
@@ -128,10 +160,38 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
 
         var experimentIds = pageRuns.Select(r => r.ExperimentId).Distinct().ToList();
         var experiments = await db.Experiments.AsNoTracking().Where(e => experimentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, cancellationToken);
+        var datasets = await DatasetsAsync(db, pageRuns, cancellationToken);
         return new PagedResult<RunRow>(
             pageRuns.Select(r => new RunRow(r.Id, r.ExperimentId, experiments[r.ExperimentId], r.Status, r.Trainer, r.Task?.ToString(), r.SubmittedByName,
-                r.SubmittedUtc, r.Duration?.TotalSeconds, r.PrimaryMetric, r.PrimaryMetricValue, r.Progress)).ToList(),
+                r.SubmittedUtc, r.Duration?.TotalSeconds, r.PrimaryMetric, r.PrimaryMetricValue, r.Progress, datasets.GetValueOrDefault(r.Id))).ToList(),
             total, page, pageSize);
+    }
+
+    /// <summary>The datasets runs were trained on, by name and version, in two indexed reads.</summary>
+    private static async Task<Dictionary<RunId, DatasetRef>> DatasetsAsync(PortalDbContext db, IReadOnlyList<Run> runs, CancellationToken cancellationToken)
+    {
+        var versionIds = runs.Where(r => r.DatasetVersionId is not null).Select(r => r.DatasetVersionId!.Value).Distinct().ToList();
+        if (versionIds.Count == 0)
+        {
+            return [];
+        }
+
+        var versions = await db.DatasetVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
+            .Select(v => new { v.Id, v.DatasetId, v.Version }).ToListAsync(cancellationToken);
+        var datasetIds = versions.Select(v => v.DatasetId).Distinct().ToList();
+        var names = await db.Datasets.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var byVersion = versions.ToDictionary(v => v.Id, v => new DatasetRef(v.DatasetId, names[v.DatasetId], v.Version));
+        return runs.Where(r => r.DatasetVersionId is { } id && byVersion.ContainsKey(id)).ToDictionary(r => r.Id, r => byVersion[r.DatasetVersionId!.Value]);
+    }
+
+    /// <summary>The datasets runs were trained on, for the run list's dataset filter.</summary>
+    public async Task<IReadOnlyList<(DatasetId Id, string Name)>> DatasetsInUseAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var versionIds = await db.Runs.AsNoTracking().Where(r => r.DatasetVersionId != null).Select(r => r.DatasetVersionId!.Value).Distinct().ToListAsync(cancellationToken);
+        var datasetIds = await db.DatasetVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id)).Select(v => v.DatasetId).Distinct().ToListAsync(cancellationToken);
+        var datasets = await db.Datasets.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).OrderBy(d => d.Name).Select(d => new { d.Id, d.Name }).ToListAsync(cancellationToken);
+        return [.. datasets.Select(d => (d.Id, d.Name))];
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Run, int>> LifecycleOrder = r =>

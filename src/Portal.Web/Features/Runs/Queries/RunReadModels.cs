@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Runs;
+using Portal.Ml.Evaluation;
 
 namespace Portal.Web.Features.Runs.Queries;
 
@@ -35,10 +36,16 @@ public sealed record RunDetails(
     DateTime? FinishedUtc,
     double? DurationSeconds,
     string? ModelSha256,
-    string? LibraryVersion);
+    string? LibraryVersion,
+    DatasetRef? Dataset,
+    ModelEvaluation? Evaluation,
+    string? StepsExplanation);
+
+/// <summary>The dataset version a run trained on, by name, for links (null on a run that names none).</summary>
+public sealed record DatasetRef(DatasetId DatasetId, string Name, int Version);
 
 public sealed record RunRow(RunId Id, ExperimentId ExperimentId, string Experiment, [property: JsonConverter(typeof(JsonStringEnumConverter))] RunStatus Status, string? Trainer, string? Task, string SubmittedBy,
-    DateTime SubmittedUtc, double? DurationSeconds, string? PrimaryMetric, double? PrimaryMetricValue, double Progress);
+    DateTime SubmittedUtc, double? DurationSeconds, string? PrimaryMetric, double? PrimaryMetricValue, double Progress, DatasetRef? Dataset);
 
 public sealed record RunQuery(
     ExperimentId? ExperimentId = null,
@@ -50,13 +57,20 @@ public sealed record RunQuery(
     string SortBy = "submitted",
     bool Descending = true,
     int Page = 0,
-    int PageSize = 25)
+    int PageSize = 25,
+    DatasetId? DatasetId = null,
+    string? Metric = null)
 {
     public static readonly IReadOnlyList<string> SortKeys = ["submitted", "metric", "trainer", "status"];
+
+    /// <summary>The metrics runs are ranked by (each task's primary metric), which <see cref="Metric"/> may name.</summary>
+    public static IReadOnlyList<MetricDefinition> RankingMetrics { get; } =
+        [.. Enum.GetValues<MlTask>().Select(t => MetricCatalog.Find(Run.PrimaryMetricFor(t))!)];
 
     /// <summary>What is wrong with the query, said so that the caller can fix it; null when it is valid.</summary>
     public string? Problem() =>
         !SortKeys.Contains(SortBy, StringComparer.OrdinalIgnoreCase) ? $"sortBy must be one of {string.Join(", ", SortKeys)}."
+        : Metric is not null && RankingMetrics.All(m => m.Name != Metric) ? $"metric must be one of {string.Join(", ", RankingMetrics.Select(m => m.Name))} (the primary metric of a task)."
         : MetricMin > MetricMax ? "metricMin must not exceed metricMax."
         : (MetricMin is { } min && !double.IsFinite(min)) || (MetricMax is { } max && !double.IsFinite(max)) ? "metricMin and metricMax must be finite numbers."
         : null;
