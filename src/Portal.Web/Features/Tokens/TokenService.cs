@@ -17,6 +17,10 @@ public sealed class TokenService(
     ILogger<TokenService> logger)
 {
     public const int DefaultLifetimeDays = 30;
+
+    /// <summary>Why a lifetime is refused (the dialog and the API say the same); null when it is allowed. Never clamped.</summary>
+    public static string? LifetimeProblem(int days) =>
+        days is < 1 or > ApiToken.MaxLifetimeDays ? $"A token lives 1 to {ApiToken.MaxLifetimeDays} days." : null;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     public async Task<OperationResult<CreatedToken>> CreateAsync(
@@ -34,9 +38,9 @@ public sealed class TokenService(
         }
 
         var days = request.Days ?? DefaultLifetimeDays;
-        if (days is < 1 or > ApiToken.MaxLifetimeDays)
+        if (LifetimeProblem(days) is { } lifetimeProblem)
         {
-            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"A token lives 1 to {ApiToken.MaxLifetimeDays} days.");
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, lifetimeProblem);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
