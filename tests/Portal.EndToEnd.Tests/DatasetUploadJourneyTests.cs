@@ -8,12 +8,12 @@ namespace Portal.EndToEnd.Tests;
 
 /// <summary>
 /// The upload form as a new user meets it: a file chosen before the name, then the name typed and the same file
-/// dropped straight away, without ever leaving the name field.
+/// dropped straight away, without ever leaving the name field; and the theme chosen there kept over a reload.
 /// </summary>
 public sealed class DatasetUploadJourneyTests(PortalBrowserFixture fixture) : BrowserTest(fixture), IClassFixture<PortalBrowserFixture>
 {
     [Fact]
-    public async Task AFailedAttemptCanBeRetriedWithTheSameFileAndANameTypedWithoutLeavingTheFieldIsUsed()
+    public async Task AFailedAttemptCanBeRetriedWithTheSameFileAndANameTypedWithoutLeavingTheFieldIsUsedAndTheThemeChoiceSurvivesAReload()
     {
         // Arrange
         var page = await OpenPageAsync();
@@ -40,5 +40,18 @@ public sealed class DatasetUploadJourneyTests(PortalBrowserFixture fixture) : Br
         // Assert
         await Expect(page.Locator("h1")).ToHaveTextAsync(name);
         await Expect(dataset.Facts).ToContainTextAsync("200 rows");
+
+        // Act: the other theme, then a reload.
+        var body = page.Locator("body");
+        var before = await body.EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor");
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(body).Not.ToHaveCSSAsync("background-color", before);
+        var chosen = await body.EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor");
+        await page.ReloadAsync();
+
+        // Assert: the page arrives in the chosen theme.
+        await Expect(body).ToHaveCSSAsync("background-color", chosen);
+        await new AppShell(page).WaitUntilInteractiveAsync();
+        await Expect(body).ToHaveCSSAsync("background-color", chosen);
     }
 }
