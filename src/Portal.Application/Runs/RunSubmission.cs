@@ -18,7 +18,37 @@ public sealed class RunSubmission(IDbContextFactory<PortalDbContext> dbFactory, 
     private readonly NewRuns newRuns = new(dbFactory, audit, time);
 
     public const double DefaultValidationFraction = 0.2;
+    public const double MinValidationFraction = 0.05;
+    public const double MaxValidationFraction = 0.5;
     public const int DefaultSeed = 42;
+
+    /// <summary>More distinct values than this are not a set of classes.</summary>
+    public const int MaxClasses = 1000;
+
+    /// <summary>Labels with at most this many distinct numbers are suggested as classes (ratings 1–5), more as a quantity to regress.</summary>
+    public const int MaxClassesOfANumericLabel = 10;
+
+    /// <summary>Why a validation fraction is refused (the form and the API say the same); null when it is allowed. Never clamped.</summary>
+    public static string? ValidationFractionProblem(double fraction) =>
+        double.IsFinite(fraction) && fraction is >= MinValidationFraction and <= MaxValidationFraction
+            ? null
+            : $"validationFraction must be between {MinValidationFraction} and {MaxValidationFraction} (the share of rows held out to validate); got {fraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}.";
+
+    /// <summary>Why a seed is refused; null when it is allowed.</summary>
+    public static string? SeedProblem(int seed) => seed < 0 ? "seed must be zero or positive." : null;
+
+    /// <summary>
+    /// The task a label's profile suggests: two values are binary, a few discrete values multiclass, a numeric
+    /// quantity regression; null when the column cannot be a label (all missing, one value, free text).
+    /// </summary>
+    public static MlTask? SuggestTask(ColumnProfile label) => label switch
+    {
+        { Count: 0 } or { Distinct: < 2 } => null,
+        { Distinct: 2 } => MlTask.Binary,
+        { Type: ColumnType.Numeric, Distinct: > MaxClassesOfANumericLabel } => MlTask.Regression,
+        { Type: ColumnType.Text } or { Distinct: > MaxClasses } => null,
+        _ => MlTask.Multiclass,
+    };
 
     public async Task<OperationResult<RunId>> SubmitAsync(SubmitRun command, AuditActor submitter, CancellationToken cancellationToken)
     {
@@ -68,14 +98,14 @@ public sealed class RunSubmission(IDbContextFactory<PortalDbContext> dbFactory, 
             return $"labelColumn '{command.LabelColumn}' does not exist in version {version.Version}. Columns: {string.Join(", ", version.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name))}.";
         }
 
-        if (command.ValidationFraction is { } fraction && (fraction < 0.05 || fraction > 0.5 || !double.IsFinite(fraction)))
+        if (command.ValidationFraction is { } fraction && ValidationFractionProblem(fraction) is { } fractionProblem)
         {
-            return "validationFraction must be between 0.05 and 0.5.";
+            return fractionProblem;
         }
 
-        if (command.Seed is < 0)
+        if (command.Seed is { } seed && SeedProblem(seed) is { } seedProblem)
         {
-            return "seed must be zero or positive.";
+            return seedProblem;
         }
 
         var errors = TrainerCatalog.Validate(task, command.Trainer ?? "", command.Hyperparameters);
@@ -93,7 +123,7 @@ public sealed class RunSubmission(IDbContextFactory<PortalDbContext> dbFactory, 
         (_, { Count: 0 }) => $"The label column '{name}' is all missing.",
         (MlTask.Binary, { Distinct: not 2 }) => $"A binary task needs a label with exactly two values; '{name}' has {label.Distinct}.",
         (MlTask.Multiclass, { Distinct: < 2 }) => $"A multiclass task needs a label with at least two values; '{name}' has {label.Distinct}.",
-        (MlTask.Multiclass, { Type: ColumnType.Text } or { Distinct: > 1000 }) => $"'{name}' has {label.Distinct} distinct values: that is not a set of classes.",
+        (MlTask.Multiclass, { Type: ColumnType.Text } or { Distinct: > MaxClasses }) => $"'{name}' has {label.Distinct} distinct values: that is not a set of classes.",
         (MlTask.Regression, { Type: not ColumnType.Numeric }) => $"A regression task needs a numeric label; '{name}' is {label.Type.ToString().ToLowerInvariant()}.",
         _ => null,
     };

@@ -34,6 +34,23 @@ public sealed partial class DatasetsPage(IPage page)
         return new DatasetPage(page);
     }
 
+    /// <summary>Types into the name field and stays there (no Tab, no click elsewhere), as a user who drops the file next does.</summary>
+    public Task TypeNameWithoutLeavingAsync(string name) => MudControls.Input(page, NameTestId).FillAsync(name);
+
+    /// <summary>Chooses a file in the drop zone once its input listens; the upload starts at once.</summary>
+    public async Task ChooseFileAsync(string fileName, byte[] csv)
+    {
+        await BlazorCircuit.WaitForInputFileAsync(page, FileInputSelector);
+        await FileInput.SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = csv });
+    }
+
+    /// <summary>Waits for the browser to land on the uploaded version's page.</summary>
+    public async Task<DatasetPage> WaitForDatasetPageAsync()
+    {
+        await page.WaitForURLAsync(DatasetVersionUrl());
+        return new DatasetPage(page);
+    }
+
     [GeneratedRegex(@"/datasets/[0-9a-f-]{36}\?version=\d+$")]
     private static partial Regex DatasetVersionUrl();
 }

@@ -40,6 +40,21 @@ public sealed class MainLayoutTests : ComponentTestContext
     }
 
     [Fact]
+    public void TheThemeChoiceIsSavedAndTheSavedChoiceIsTheThemeOfTheNextPage()
+    {
+        SignIn("scientist@portal.local", Roles.DataScientist);
+        var theme = JSInterop.SetupModule(ThemePreference.ModulePath);
+        theme.SetupVoid("remember", _ => true).SetVoidResult();
+        var cut = RenderLayout(savedDarkMode: true);
+        Assert.True(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode)); // as saved, not the system's light
+
+        cut.Find("[data-testid=theme-toggle]").Click();
+
+        cut.WaitForAssertion(() => Assert.False(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode)));
+        Assert.Equal([false], theme.VerifyInvoke("remember").Arguments);
+    }
+
+    [Fact]
     public void MenuButtonHidesAndShowsTheNavigationDrawer()
     {
         SignIn("admin@portal.local", Roles.Administrator);
@@ -53,6 +68,13 @@ public sealed class MainLayoutTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Equal(initial, cut.FindComponent<MudDrawer>().Instance.GetState(x => x.Open)));
     }
 
-    private IRenderedComponent<MainLayout> RenderLayout() =>
-        Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<h1>The page</h1>"))));
+    private IRenderedComponent<MainLayout> RenderLayout(bool? savedDarkMode = null) =>
+        Render<MainLayout>(p =>
+        {
+            p.Add(l => l.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<h1>The page</h1>")));
+            if (savedDarkMode is { } saved)
+            {
+                p.AddCascadingValue(ThemePreference.CascadingName, saved); // as App reads the cookie into Routes
+            }
+        });
 }

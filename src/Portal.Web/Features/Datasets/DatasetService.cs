@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -143,8 +144,13 @@ public sealed class DatasetService(
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>A version with its columns and profile; <paramref name="version"/> null means the latest.</summary>
-    public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile)?> GetAsync(DatasetId datasetId, int? version, CancellationToken cancellationToken)
+    /// <summary>
+    /// A version with its columns and profile; <paramref name="version"/> null means the latest. The values of columns
+    /// flagged as personal data are withheld unless <paramref name="viewer"/> may see them (<see cref="PersonalDataValues"/>):
+    /// decided here, so no page or endpoint can show them by forgetting to hide them.
+    /// </summary>
+    public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile, bool PersonalValuesWithheld)?> GetAsync(
+        DatasetId datasetId, int? version, ClaimsPrincipal viewer, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
@@ -162,7 +168,15 @@ public sealed class DatasetService(
         }
 
         var profile = DatasetProfiles.Read(found);
-        return (ToDto(dataset, found, created: false), profile);
+        var flagged = found.Columns.Where(c => c.PersonalDataSuspected).Select(c => c.Ordinal).ToHashSet();
+        var withheld = flagged.Count > 0
+            && !PersonalDataValues.MayView(viewer.RoleNames(), viewer.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", dataset.CreatedBy, found.UploadedBy);
+        if (withheld)
+        {
+            profile = [.. profile.Select(p => flagged.Contains(p.Schema.Ordinal) ? PersonalDataValues.Withhold(p) : p)];
+        }
+
+        return (ToDto(dataset, found, created: false), profile, withheld);
     }
 
     public async Task<OperationResult<SchemaDiff>> DiffAsync(DatasetId datasetId, int from, int to, CancellationToken cancellationToken)

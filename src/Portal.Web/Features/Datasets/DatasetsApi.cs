@@ -25,12 +25,12 @@ internal static class DatasetsApi
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Lists datasets with their latest version.");
 
-        group.MapGet("/{id:guid}", async (Guid id, int? version, DatasetService datasets, CancellationToken ct) =>
-                await datasets.GetAsync(new DatasetId(id), version, ct) is { } found
-                    ? Results.Ok(new { found.Version, profile = found.Profile })
+        group.MapGet("/{id:guid}", async (Guid id, int? version, ClaimsPrincipal user, DatasetService datasets, CancellationToken ct) =>
+                await datasets.GetAsync(new DatasetId(id), version, user, ct) is { } found
+                    ? Results.Ok(new { found.Version, profile = found.Profile, personalValuesWithheld = found.PersonalValuesWithheld })
                     : Results.Problem("No such dataset or version.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ReadExperiments)
-            .WithSummary("A version (latest by default) with its schema and column profiles.");
+            .WithSummary("A version (latest by default) with its schema and column profiles; values of personal-data columns only for the DPO and the dataset's owner.");
 
         group.MapGet("/{id:guid}/versions", async (Guid id, DatasetService datasets, CancellationToken ct) => await datasets.VersionsAsync(new DatasetId(id), ct))
             .RequireAuthorization(Policies.ReadExperiments)

@@ -18,6 +18,10 @@ public sealed class TokenService(
     ILogger<TokenService> logger)
 {
     public const int DefaultLifetimeDays = 30;
+
+    /// <summary>Why a lifetime is refused (the dialog and the API say the same); null when it is allowed. Never clamped.</summary>
+    public static string? LifetimeProblem(int days) =>
+        days is < 1 or > ApiToken.MaxLifetimeDays ? $"A token lives 1 to {ApiToken.MaxLifetimeDays} days." : null;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     public async Task<OperationResult<CreatedToken>> CreateAsync(
@@ -35,9 +39,9 @@ public sealed class TokenService(
         }
 
         var days = request.Days ?? DefaultLifetimeDays;
-        if (days is < 1 or > ApiToken.MaxLifetimeDays)
+        if (LifetimeProblem(days) is { } lifetimeProblem)
         {
-            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, $"A token lives 1 to {ApiToken.MaxLifetimeDays} days.");
+            return OperationResult<CreatedToken>.Fail(OperationStatus.Invalid, lifetimeProblem);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

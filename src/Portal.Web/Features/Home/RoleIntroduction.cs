@@ -1,0 +1,45 @@
+using Portal.Domain.Security;
+using Portal.Web.Components.Layout;
+using Portal.Web.Features.Audit;
+using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Experiments;
+using Portal.Web.Features.Runs.Queries;
+using Portal.Web.Features.Runs.Submission;
+using Portal.Web.Features.Tokens;
+using Portal.Web.Features.Users;
+
+namespace Portal.Web.Features.Home;
+
+/// <summary>
+/// What Portal is for, per role, on the home page: what the role does here today, what is still to come, and links
+/// to the pages it can open. A link's address and policy come from its page, so it can never offer a refused page.
+/// </summary>
+public sealed record RoleIntroduction(string Role, string Purpose, string? Coming, IReadOnlyList<NavigationItem> Links)
+{
+    public static readonly IReadOnlyList<RoleIntroduction> All =
+    [
+        new(Roles.DataScientist,
+            "Upload data, train models on it and compare the runs: datasets are versioned and profiled, runs draw their learning curves live.",
+            null,
+            [Link("Upload a dataset", typeof(DatasetsPage)), Link("Start a training run", typeof(NewRunPage)), Link("Compare runs", typeof(RunsPage)),
+             Link("Experiments", typeof(ExperimentsPage))]),
+        new(Roles.BusinessManager,
+            "Read what the data scientists are doing: experiments, the questions they answer, their runs and metrics.",
+            "Approving models for use arrives with the model registry; until then nothing in Portal waits for your sign-off.",
+            [Link("Experiments", typeof(ExperimentsPage)), Link("Runs", typeof(RunsPage))]),
+        new(Roles.DataProtectionOfficer,
+            "Watch personal data: datasets show which columns look like personal data, and the audit trail records who did what.",
+            "Classifying flagged columns arrives with the lineage workspace; until then the flags are warnings that no one can clear.",
+            [Link("Datasets and their personal-data flags", typeof(DatasetsPage)), Link("Audit trail", typeof(AuditPage))]),
+        new(Roles.Administrator,
+            "Keep access in order: users and their roles, API tokens, and the audit trail of every change.",
+            null,
+            [Link("Users and roles", typeof(UsersPage)), Link("API tokens", typeof(TokensPage)), Link("Audit trail", typeof(AuditPage))]),
+    ];
+
+    /// <summary>The introductions of the roles a user holds, with only the links those roles may open.</summary>
+    public static IReadOnlyList<RoleIntroduction> For(IReadOnlyCollection<string> roles) =>
+        [.. All.Where(i => roles.Contains(i.Role)).Select(i => i with { Links = [.. i.Links.Where(l => l.IsVisibleTo(roles))] })];
+
+    private static NavigationItem Link(string title, Type page) => new(title, "", page);
+}
