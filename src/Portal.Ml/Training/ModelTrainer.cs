@@ -40,6 +40,15 @@ public sealed class ModelTrainer
     private const int LeakageSampleRows = 20_000;
     private const int TreeTrainCurveRows = 10_000;
 
+    /// <summary>How often a running tree fit's iteration count is read and reported as progress.</summary>
+    private static readonly TimeSpan TreeProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Whether a running LightGbm/FastTree fit reports its iteration count as progress while it runs (on by default;
+    /// the training benchmark switches it off as the baseline of its A/B).
+    /// </summary>
+    public bool LiveTreeProgress { get; init; } = true;
+
     /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
     public static string LibraryVersion { get; } = typeof(MLContext).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
@@ -128,7 +137,7 @@ public sealed class ModelTrainer
         // scoring the validation set a second time.
         var (model, exploded, scored) = descriptor.Family switch
         {
-            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, fits.Model!, trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await AwaitTreeFitAsync(ml, descriptor, fits.Model!, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
             _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
         };
@@ -164,11 +173,34 @@ public sealed class ModelTrainer
         { Curve = recorder.All, Trainer = descriptor.Name };
     }
 
+    /// <summary>
+    /// Waits for the tree fit; meanwhile reports its iteration (LightGbm) or tree (FastTree) count as progress from 0.2
+    /// to 0.6 whenever it has moved, read every <see cref="TreeProgressInterval"/> from ML.NET's progress channel.
+    /// </summary>
+    private async Task<ITransformer> AwaitTreeFitAsync(
+        MLContext ml, TrainerDescriptor descriptor, Task<ITransformer> fit, ITrainingObserver observer, CancellationToken ct)
+    {
+        var probe = LiveTreeProgress ? FitProgressProbe.TryCreate(ml) : null;
+        var (unit, noun) = descriptor.Name == TrainerCatalog.FastTree ? ("trees", "tree") : ("iterations", "iteration");
+        var reported = -1;
+        while (probe is not null && !fit.IsCompleted)
+        {
+            await Task.WhenAny(fit, Task.Delay(TreeProgressInterval, ct));
+            ct.ThrowIfCancellationRequested();
+            if (!fit.IsCompleted && probe.Read(unit) is { } now && now.Done != reported)
+            {
+                reported = now.Done;
+                await observer.ProgressAsync(Math.Min(0.6, 0.2 + (0.4 * now.Done / now.Total)), $"training: {noun} {now.Done} of {now.Total}", ct);
+            }
+        }
+
+        return await fit.WaitAsync(ct);
+    }
+
     private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainTreesAsync(
-        MLContext ml, TrainingRequest request, Task<ITransformer> fit, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder,
+        MLContext ml, TrainingRequest request, ITransformer model, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder,
         ITrainingObserver observer, CancellationToken ct)
     {
-        var model = await fit.WaitAsync(ct);
         await observer.ProgressAsync(0.6, "replaying trees", ct);
 
         var (ensembles, probability, classProbabilities) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);
