@@ -10,7 +10,7 @@ using Portal.Ml.Training;
 // Bare ML.NET Fit vs instrumented ModelTrainer.TrainAsync on the same generated 100,000-row loan file.
 // "Bare" = load the CSV, split, fit featurization + trainer (what a plain ML.NET program does to get a model).
 // "Instrumented" = the whole TrainAsync: data diagnostics, featurization, curves, evaluation, saving the zip.
-// Usage: dotnet run -c Release --project bench/Portal.Bench.Training -- [rows] [repetitions]
+// Usage: dotnet run -c Release --project bench/Portal.Bench.Training -- [rows] [repetitions] [profile|live]
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
@@ -37,6 +37,39 @@ if (args.Length > 2 && args[2] == "profile")
         }
     }
 
+    return;
+}
+
+if (args.Length > 2 && args[2] == "live")
+{
+    // A/B of the live iteration count of tree fits: TrainAsync with it off (the baseline) and on, interleaved in one
+    // process, LightGbm binary with the default 100 iterations and with 1,000 (a fit long enough to be polled often).
+    Console.WriteLine($"rows={rows} repetitions={repetitions} cores={Environment.ProcessorCount} ML.NET {ModelTrainer.LibraryVersion}");
+    Console.WriteLine("| LightGbm iterations | live count off median (s) | live count on median (s) | on / off |");
+    Console.WriteLine("| --- | --- | --- | --- |");
+    foreach (var iterations in new[] { 100, 1000 })
+    {
+        var request = new TrainingRequest(csv, LoanDefaultGenerator.Schema, LoanDefaultGenerator.Label, MlTask.Binary, TrainerCatalog.LightGbm,
+            new Dictionary<string, double> { ["numberOfIterations"] = iterations }, 0.2, 1, Path.Combine(folder, "live.zip"));
+        var off = new List<double>();
+        var on = new List<double>();
+        for (var r = 0; r <= repetitions; r++)
+        {
+            foreach (var live in r % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                var sw = Stopwatch.StartNew();
+                await new ModelTrainer { LiveTreeProgress = live }.TrainAsync(request, NullTrainingObserver.Instance, CancellationToken.None);
+                if (r > 0)
+                {
+                    (live ? on : off).Add(sw.Elapsed.TotalSeconds);
+                }
+            }
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"| {iterations} | {Median(off):F2} | {Median(on):F2} | {Median(on) / Median(off):F2} |"));
+    }
+
+    Directory.Delete(folder, recursive: true);
     return;
 }
 
