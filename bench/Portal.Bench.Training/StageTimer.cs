@@ -21,6 +21,8 @@ internal sealed class StageTimer : ITrainingObserver
 
     public ValueTask MetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct) => ValueTask.CompletedTask;
 
+    public ValueTask ClearCurveAsync(CancellationToken ct) => ValueTask.CompletedTask;
+
     public ValueTask LogAsync(string message, CancellationToken ct)
     {
         Console.WriteLine($"  {_clock.Elapsed.TotalSeconds:F2}s log: {message}");

@@ -14,6 +14,7 @@ using Portal.Ml.Catalog;
 using Portal.Ml.Curves;
 using Portal.Ml.Evaluation;
 using Portal.Ml.Featurization;
+using Portal.Ml.Training.LightGbm;
 
 namespace Portal.Ml.Training;
 
@@ -48,6 +49,13 @@ public sealed class ModelTrainer
     /// the training benchmark switches it off as the baseline of its A/B).
     /// </summary>
     public bool LiveTreeProgress { get; init; } = true;
+
+    /// <summary>
+    /// Whether LightGbm trains in the portal's own boosting loop on LightGBM's C API, so its curve draws while it trains
+    /// (on by default; see <see cref="LiveLightGbmFit"/>). Off, LightGbm trains in ML.NET's own fit and its curve appears
+    /// when the replay begins: the training benchmark's baseline.
+    /// </summary>
+    public bool NativeLightGbm { get; init; } = true;
 
     /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
     public static string LibraryVersion { get; } = typeof(MLContext).Assembly
@@ -110,6 +118,7 @@ public sealed class ModelTrainer
         // Tree replay scores the training curve on a bounded, evenly spaced sample of the training rows (the
         // validation curve always uses every validation row); linear curves are cheap and use every training row.
         var trainCurveRows = descriptor.Family == TrainerFamily.TreeEnsemble ? TreeTrainCurveRows : int.MaxValue;
+        var native = NativeLightGbm && descriptor.Name == TrainerCatalog.LightGbm;
         var trainLabelled = labelTransform.Transform(split.TrainSet);
         var featurizer = await Task.Run(() => featureEstimator.Fit(trainLabelled), ct);
         var trainSet = ml.Data.Cache(featurizer.Transform(trainLabelled));
@@ -117,8 +126,17 @@ public sealed class ModelTrainer
 
         // The fits start as soon as the featurized training set is defined (the first fills its cache as it reads);
         // the dense matrices the curves are computed from are read beside them.
-        using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet);
-        var (trainMatrix, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
+        // The native LightGbm loop trains from the dense matrix of every training row, read here once; the training
+        // curve's rows are its evenly spaced sample.
+        using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet, startTreeFit: !native);
+        var (allTrain, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, native ? int.MaxValue : trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
+        var trainMatrix = native ? allTrain.Sample(trainCurveRows) : allTrain;
+        if (native && !LiveLightGbmFit.Supports(request.Task, allTrain))
+        {
+            native = false;
+            fits.StartTreeFit(ml, request, descriptor, hp, trainSet);
+        }
+
         var findings = await diagnostics;
         foreach (var f in findings)
         {
@@ -137,6 +155,7 @@ public sealed class ModelTrainer
         // scoring the validation set a second time.
         var (model, exploded, scored) = descriptor.Family switch
         {
+            TrainerFamily.TreeEnsemble when native => await TrainTreesAsync(ml, request, await FitLiveLightGbmAsync(ml, request, hp, trainSet, allTrain, trainMatrix, validationMatrix, classNames.Count, recorder, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await AwaitTreeFitAsync(ml, descriptor, fits.Model!, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
             _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
@@ -171,6 +190,19 @@ public sealed class ModelTrainer
         return new TrainingResult(metrics, findings, matrix, perClass, sha, bytes, LibraryVersion, trainMatrix.SourceRows, validationMatrix.Rows,
             stopwatch.Elapsed, false, null)
         { Curve = recorder.All, Trainer = descriptor.Name };
+    }
+
+    /// <summary>
+    /// Trains LightGbm in the live loop (its points arrive while it trains), then tells the observer that those points
+    /// were provisional: the replay of the finished ML.NET model that follows is the run's curve.
+    /// </summary>
+    private static async Task<ITransformer> FitLiveLightGbmAsync(
+        MLContext ml, TrainingRequest request, IReadOnlyDictionary<string, double> hp, IDataView trainSet, FeatureMatrix train, FeatureMatrix trainCurve,
+        FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    {
+        var model = await LiveLightGbmFit.FitAsync(ml, request.Task, hp, request.Seed, trainSet, train, trainCurve, validation, classes, recorder, observer, ct);
+        await observer.ClearCurveAsync(ct);
+        return model;
     }
 
     /// <summary>
