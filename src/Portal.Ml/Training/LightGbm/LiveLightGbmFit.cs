@@ -97,7 +97,7 @@ internal static class LiveLightGbmFit
             {
                 await observer.MetricsAsync([.. batch], ct);
                 batch.Clear();
-                await observer.ProgressAsync(0.2 + (0.4 * last / total), $"training: iteration {last} of {total}", ct);
+                await observer.ProgressAsync(Math.Min(0.6, 0.2 + (0.4 * last / total)), $"training: iteration {last} of {total}", ct);
             }
 
             await Task.WhenAny(fit, Task.Delay(ReportInterval, CancellationToken.None));
