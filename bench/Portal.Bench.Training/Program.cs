@@ -42,31 +42,34 @@ if (args.Length > 2 && args[2] == "profile")
 
 if (args.Length > 2 && args[2] == "live")
 {
-    // A/B of the live iteration count of tree fits: TrainAsync with it off (the baseline) and on, interleaved in one
-    // process, LightGbm binary with the default 100 iterations and with 1,000 (a fit long enough to be polled often).
+    // A/B of LightGbm's live curve: TrainAsync with ML.NET's own fit (the baseline: curve points only once the replay
+    // begins) and with the portal's loop on LightGBM's C API (points after every iteration), interleaved in one
+    // process, LightGbm binary with the default 100 iterations and with 1,000. Per run: the whole TrainAsync, and when
+    // the first curve point reached the observer.
     Console.WriteLine($"rows={rows} repetitions={repetitions} cores={Environment.ProcessorCount} ML.NET {ModelTrainer.LibraryVersion}");
-    Console.WriteLine("| LightGbm iterations | live count off median (s) | live count on median (s) | on / off |");
-    Console.WriteLine("| --- | --- | --- | --- |");
+    Console.WriteLine("| LightGbm iterations | ML.NET fit median (s) | native loop median (s) | native / ML.NET | first point, ML.NET fit (s) | first point, native loop (s) | AUC ML.NET / native |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
     foreach (var iterations in new[] { 100, 1000 })
     {
         var request = new TrainingRequest(csv, LoanDefaultGenerator.Schema, LoanDefaultGenerator.Label, MlTask.Binary, TrainerCatalog.LightGbm,
             new Dictionary<string, double> { ["numberOfIterations"] = iterations }, 0.2, 1, Path.Combine(folder, "live.zip"));
-        var off = new List<double>();
-        var on = new List<double>();
+        var runs = new Dictionary<bool, List<(double Total, double FirstPoint, double Auc)>> { [false] = [], [true] = [] };
         for (var r = 0; r <= repetitions; r++)
         {
-            foreach (var live in r % 2 == 0 ? new[] { false, true } : [true, false])
+            foreach (var native in r % 2 == 0 ? new[] { false, true } : [true, false])
             {
-                var sw = Stopwatch.StartNew();
-                await new ModelTrainer { LiveTreeProgress = live }.TrainAsync(request, NullTrainingObserver.Instance, CancellationToken.None);
+                var observer = new FirstPointTimer();
+                var result = await new ModelTrainer { NativeLightGbm = native }.TrainAsync(request, observer, CancellationToken.None);
                 if (r > 0)
                 {
-                    (live ? on : off).Add(sw.Elapsed.TotalSeconds);
+                    runs[native].Add((observer.Elapsed.TotalSeconds, observer.FirstPoint!.Value.TotalSeconds, result.Metrics["areaUnderRocCurve"]));
                 }
             }
         }
 
-        Console.WriteLine(FormattableString.Invariant($"| {iterations} | {Median(off):F2} | {Median(on):F2} | {Median(on) / Median(off):F2} |"));
+        double M(bool native, Func<(double Total, double FirstPoint, double Auc), double> pick) => Median(runs[native].Select(pick).ToList());
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {iterations} | {M(false, x => x.Total):F2} | {M(true, x => x.Total):F2} | {M(true, x => x.Total) / M(false, x => x.Total):F2} | {M(false, x => x.FirstPoint):F2} | {M(true, x => x.FirstPoint):F2} | {M(false, x => x.Auc):F4} / {M(true, x => x.Auc):F4} |"));
     }
 
     Directory.Delete(folder, recursive: true);
