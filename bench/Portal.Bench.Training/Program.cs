@@ -10,7 +10,7 @@ using Portal.Ml.Training;
 // Bare ML.NET Fit vs instrumented ModelTrainer.TrainAsync on the same generated 100,000-row loan file.
 // "Bare" = load the CSV, split, fit featurization + trainer (what a plain ML.NET program does to get a model).
 // "Instrumented" = the whole TrainAsync: data diagnostics, featurization, curves, evaluation, saving the zip.
-// Usage: dotnet run -c Release --project bench/Portal.Bench.Training -- [rows] [repetitions]
+// Usage: dotnet run -c Release --project bench/Portal.Bench.Training -- [rows] [repetitions] [profile|live]
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
@@ -37,6 +37,42 @@ if (args.Length > 2 && args[2] == "profile")
         }
     }
 
+    return;
+}
+
+if (args.Length > 2 && args[2] == "live")
+{
+    // A/B of LightGbm's live curve: TrainAsync with ML.NET's own fit (the baseline: curve points only once the replay
+    // begins) and with the portal's loop on LightGBM's C API (points after every iteration), interleaved in one
+    // process, LightGbm binary with the default 100 iterations and with 1,000. Per run: the whole TrainAsync, and when
+    // the first curve point reached the observer.
+    Console.WriteLine($"rows={rows} repetitions={repetitions} cores={Environment.ProcessorCount} ML.NET {ModelTrainer.LibraryVersion}");
+    Console.WriteLine("| LightGbm iterations | ML.NET fit median (s) | native loop median (s) | native / ML.NET | first point, ML.NET fit (s) | first point, native loop (s) | AUC ML.NET / native |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+    foreach (var iterations in new[] { 100, 1000 })
+    {
+        var request = new TrainingRequest(csv, LoanDefaultGenerator.Schema, LoanDefaultGenerator.Label, MlTask.Binary, TrainerCatalog.LightGbm,
+            new Dictionary<string, double> { ["numberOfIterations"] = iterations }, 0.2, 1, Path.Combine(folder, "live.zip"));
+        var runs = new Dictionary<bool, List<(double Total, double FirstPoint, double Auc)>> { [false] = [], [true] = [] };
+        for (var r = 0; r <= repetitions; r++)
+        {
+            foreach (var native in r % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                var observer = new FirstPointTimer();
+                var result = await new ModelTrainer { NativeLightGbm = native }.TrainAsync(request, observer, CancellationToken.None);
+                if (r > 0)
+                {
+                    runs[native].Add((observer.Elapsed.TotalSeconds, observer.FirstPoint!.Value.TotalSeconds, result.Metrics["areaUnderRocCurve"]));
+                }
+            }
+        }
+
+        double M(bool native, Func<(double Total, double FirstPoint, double Auc), double> pick) => Median(runs[native].Select(pick).ToList());
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {iterations} | {M(false, x => x.Total):F2} | {M(true, x => x.Total):F2} | {M(true, x => x.Total) / M(false, x => x.Total):F2} | {M(false, x => x.FirstPoint):F2} | {M(true, x => x.FirstPoint):F2} | {M(false, x => x.Auc):F4} / {M(true, x => x.Auc):F4} |"));
+    }
+
+    Directory.Delete(folder, recursive: true);
     return;
 }
 

@@ -12,6 +12,15 @@ public sealed class RecordingObserver(CancellationTokenSource? cancelOnFirstPoin
 
     public List<string> Logs { get; } = [];
 
+    /// <summary>Every point as it arrived (kept when the curve is cleared), with whether it arrived before the clear.</summary>
+    public List<(MetricPoint Point, bool BeforeClear)> Arrived { get; } = [];
+
+    /// <summary>How many times the curve was cleared.</summary>
+    public int Clears { get; private set; }
+
+    /// <summary>Called with each batch of points as it arrives (on the trainer's thread).</summary>
+    public Action<IReadOnlyList<MetricPoint>>? OnPoints { get; init; }
+
     public ValueTask ProgressAsync(double fraction, string stage, CancellationToken ct)
     {
         Progress.Add((fraction, stage));
@@ -21,7 +30,16 @@ public sealed class RecordingObserver(CancellationTokenSource? cancelOnFirstPoin
     public ValueTask MetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct)
     {
         Points.AddRange(points);
+        Arrived.AddRange(points.Select(p => (p, Clears == 0)));
+        OnPoints?.Invoke(points);
         cancelOnFirstPoints?.Cancel();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ClearCurveAsync(CancellationToken ct)
+    {
+        Points.Clear();
+        Clears++;
         return ValueTask.CompletedTask;
     }
 

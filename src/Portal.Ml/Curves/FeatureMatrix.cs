@@ -41,7 +41,7 @@ internal sealed class FeatureMatrix
     public static FeatureMatrix Read(IDataView data, MlTask task, int maxRows)
     {
         var sourceRows = (int)(data.GetRowCount() ?? CountRows(data));
-        var stride = sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
+        var stride = Stride(sourceRows, maxRows);
         var width = ((VectorDataViewType)data.Schema["Features"].Type).Size;
         var rows = (sourceRows + stride - 1) / stride;
 
@@ -89,6 +89,36 @@ internal sealed class FeatureMatrix
 
         return new FeatureMatrix(values, rows, sourceRows, width, binary, classes, numeric);
     }
+
+    /// <summary>
+    /// The rows <see cref="Read"/> would have read with <paramref name="maxRows"/> (every k-th row, k fixed by the row
+    /// count), taken from this matrix of every row; this matrix itself when it has no more rows than that.
+    /// </summary>
+    public FeatureMatrix Sample(int maxRows)
+    {
+        if (Rows != SourceRows)
+        {
+            throw new InvalidOperationException("Only a matrix of every row can be sampled.");
+        }
+
+        var stride = Stride(Rows, maxRows);
+        if (stride == 1)
+        {
+            return this;
+        }
+
+        var rows = (Rows + stride - 1) / stride;
+        var values = new float[rows * Width];
+        for (var r = 0; r < rows; r++)
+        {
+            Row(r * stride).CopyTo(values.AsSpan(r * Width, Width));
+        }
+
+        T[] Every<T>(T[] labels) => labels.Length == 0 ? labels : [.. Enumerable.Range(0, rows).Select(r => labels[r * stride])];
+        return new FeatureMatrix(values, rows, SourceRows, Width, Every(BinaryLabels), Every(ClassLabels), Every(NumericLabels));
+    }
+
+    private static int Stride(int sourceRows, int maxRows) => sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
 
     private static long CountRows(IDataView data)
     {

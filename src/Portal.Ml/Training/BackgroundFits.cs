@@ -41,18 +41,15 @@ internal sealed partial class BackgroundFits : IDisposable
     /// <summary>The full SDCA fit's best epoch as ML.NET logged it; null before it ends or when it logged none.</summary>
     public int? BestEpoch => Volatile.Read(ref _bestEpoch) is > 0 and var best ? best : null;
 
-    public static BackgroundFits Start(MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, IDataView train)
+    /// <param name="startTreeFit">False when a tree ensemble is trained elsewhere (LightGbm's live loop).</param>
+    public static BackgroundFits Start(
+        MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, IDataView train, bool startTreeFit = true)
     {
         var fits = new BackgroundFits();
-        var stop = fits._stop.Token;
         switch (descriptor.Family)
         {
-            case TrainerFamily.TreeEnsemble:
-                // The trainer is created here, so the shared context's components are made in the same order every run.
-                var trainer = TrainerFactory.Create(ml, descriptor, hp, request.Seed);
-                var data = new CancellableDataView(train, stop);
-                fits.Model = Task.Run(() => trainer.Fit(data), CancellationToken.None);
-                fits._started.Add(fits.Model);
+            case TrainerFamily.TreeEnsemble when startTreeFit:
+                fits.StartTreeFit(ml, request, descriptor, hp, train);
                 break;
             case TrainerFamily.EpochLinear:
                 fits.StartSdca(request, descriptor, hp, train);
@@ -60,6 +57,16 @@ internal sealed partial class BackgroundFits : IDisposable
         }
 
         return fits;
+    }
+
+    /// <summary>Starts ML.NET's fit of a tree ensemble (<see cref="Model"/>).</summary>
+    public void StartTreeFit(MLContext ml, TrainingRequest request, TrainerDescriptor descriptor, IReadOnlyDictionary<string, double> hp, IDataView train)
+    {
+        // The trainer is created here, so the shared context's components are made in the same order every run.
+        var trainer = TrainerFactory.Create(ml, descriptor, hp, request.Seed);
+        var data = new CancellableDataView(train, _stop.Token);
+        Model = Task.Run(() => trainer.Fit(data), CancellationToken.None);
+        _started.Add(Model);
     }
 
     public void Dispose()

@@ -11,6 +11,12 @@ public interface ITrainingObserver
     /// <summary>New curve points (train.* and validation.* keys), in step order.</summary>
     ValueTask MetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct);
 
+    /// <summary>
+    /// The curve points sent so far were provisional (a LightGbm fit's live points) and are dropped: the points sent
+    /// from now on (the replay of the finished model, ML.NET's own evaluation) are the run's curve.
+    /// </summary>
+    ValueTask ClearCurveAsync(CancellationToken ct);
+
     /// <summary>A human-readable log line (including data diagnostics found before training).</summary>
     ValueTask LogAsync(string message, CancellationToken ct);
 }

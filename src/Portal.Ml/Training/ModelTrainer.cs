@@ -14,6 +14,7 @@ using Portal.Ml.Catalog;
 using Portal.Ml.Curves;
 using Portal.Ml.Evaluation;
 using Portal.Ml.Featurization;
+using Portal.Ml.Training.LightGbm;
 
 namespace Portal.Ml.Training;
 
@@ -39,6 +40,22 @@ public sealed class ModelTrainer
     private const int LbfgsChunks = 10;
     private const int LeakageSampleRows = 20_000;
     private const int TreeTrainCurveRows = 10_000;
+
+    /// <summary>How often a running tree fit's iteration count is read and reported as progress.</summary>
+    private static readonly TimeSpan TreeProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Whether a running LightGbm/FastTree fit reports its iteration count as progress while it runs (on by default;
+    /// the training benchmark switches it off as the baseline of its A/B).
+    /// </summary>
+    public bool LiveTreeProgress { get; init; } = true;
+
+    /// <summary>
+    /// Whether LightGbm trains in the portal's own boosting loop on LightGBM's C API, so its curve draws while it trains
+    /// (on by default; see <see cref="LiveLightGbmFit"/>). Off, LightGbm trains in ML.NET's own fit and its curve appears
+    /// when the replay begins: the training benchmark's baseline.
+    /// </summary>
+    public bool NativeLightGbm { get; init; } = true;
 
     /// <summary>The ML.NET version the engine runs with (from the Microsoft.ML assembly).</summary>
     public static string LibraryVersion { get; } = typeof(MLContext).Assembly
@@ -101,6 +118,7 @@ public sealed class ModelTrainer
         // Tree replay scores the training curve on a bounded, evenly spaced sample of the training rows (the
         // validation curve always uses every validation row); linear curves are cheap and use every training row.
         var trainCurveRows = descriptor.Family == TrainerFamily.TreeEnsemble ? TreeTrainCurveRows : int.MaxValue;
+        var native = NativeLightGbm && descriptor.Name == TrainerCatalog.LightGbm;
         var trainLabelled = labelTransform.Transform(split.TrainSet);
         var featurizer = await Task.Run(() => featureEstimator.Fit(trainLabelled), ct);
         var trainSet = ml.Data.Cache(featurizer.Transform(trainLabelled));
@@ -108,8 +126,17 @@ public sealed class ModelTrainer
 
         // The fits start as soon as the featurized training set is defined (the first fills its cache as it reads);
         // the dense matrices the curves are computed from are read beside them.
-        using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet);
-        var (trainMatrix, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
+        // The native LightGbm loop trains from the dense matrix of every training row, read here once; the training
+        // curve's rows are its evenly spaced sample.
+        using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet, startTreeFit: !native);
+        var (allTrain, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, native ? int.MaxValue : trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
+        var trainMatrix = native ? allTrain.Sample(trainCurveRows) : allTrain;
+        if (native && !LiveLightGbmFit.Supports(request.Task, allTrain))
+        {
+            native = false;
+            fits.StartTreeFit(ml, request, descriptor, hp, trainSet);
+        }
+
         var findings = await diagnostics;
         foreach (var f in findings)
         {
@@ -128,7 +155,8 @@ public sealed class ModelTrainer
         // scoring the validation set a second time.
         var (model, exploded, scored) = descriptor.Family switch
         {
-            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, fits.Model!, trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble when native => await TrainTreesAsync(ml, request, await FitLiveLightGbmAsync(ml, request, hp, trainSet, allTrain, trainMatrix, validationMatrix, classNames.Count, recorder, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await AwaitTreeFitAsync(ml, descriptor, fits.Model!, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
             _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
         };
@@ -164,11 +192,47 @@ public sealed class ModelTrainer
         { Curve = recorder.All, Trainer = descriptor.Name, Residuals = residuals };
     }
 
+    /// <summary>
+    /// Trains LightGbm in the live loop (its points arrive while it trains), then tells the observer that those points
+    /// were provisional: the replay of the finished ML.NET model that follows is the run's curve.
+    /// </summary>
+    private static async Task<ITransformer> FitLiveLightGbmAsync(
+        MLContext ml, TrainingRequest request, IReadOnlyDictionary<string, double> hp, IDataView trainSet, FeatureMatrix train, FeatureMatrix trainCurve,
+        FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+    {
+        var model = await LiveLightGbmFit.FitAsync(ml, request.Task, hp, request.Seed, trainSet, train, trainCurve, validation, classes, recorder, observer, ct);
+        await observer.ClearCurveAsync(ct);
+        return model;
+    }
+
+    /// <summary>
+    /// Waits for the tree fit; meanwhile reports its iteration (LightGbm) or tree (FastTree) count as progress from 0.2
+    /// to 0.6 whenever it has moved, read every <see cref="TreeProgressInterval"/> from ML.NET's progress channel.
+    /// </summary>
+    private async Task<ITransformer> AwaitTreeFitAsync(
+        MLContext ml, TrainerDescriptor descriptor, Task<ITransformer> fit, ITrainingObserver observer, CancellationToken ct)
+    {
+        var probe = LiveTreeProgress ? FitProgressProbe.TryCreate(ml) : null;
+        var (unit, noun) = descriptor.Name == TrainerCatalog.FastTree ? ("trees", "tree") : ("iterations", "iteration");
+        var reported = -1;
+        while (probe is not null && !fit.IsCompleted)
+        {
+            await Task.WhenAny(fit, Task.Delay(TreeProgressInterval, ct));
+            ct.ThrowIfCancellationRequested();
+            if (!fit.IsCompleted && probe.Read(unit) is { } now && now.Done != reported)
+            {
+                reported = now.Done;
+                await observer.ProgressAsync(Math.Min(0.6, 0.2 + (0.4 * now.Done / now.Total)), $"training: {noun} {now.Done} of {now.Total}", ct);
+            }
+        }
+
+        return await fit.WaitAsync(ct);
+    }
+
     private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainTreesAsync(
-        MLContext ml, TrainingRequest request, Task<ITransformer> fit, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder,
+        MLContext ml, TrainingRequest request, ITransformer model, FeatureMatrix trainMatrix, FeatureMatrix validationMatrix, CurveRecorder recorder,
         ITrainingObserver observer, CancellationToken ct)
     {
-        var model = await fit.WaitAsync(ct);
         await observer.ProgressAsync(0.6, "replaying trees", ct);
 
         var (ensembles, probability, classProbabilities) = Ensembles(((ISingleFeaturePredictionTransformer<object>)model).Model);

@@ -12,4 +12,6 @@ public sealed class NullTrainingObserver : ITrainingObserver
     public ValueTask MetricsAsync(IReadOnlyList<MetricPoint> points, CancellationToken ct) => ValueTask.CompletedTask;
 
     public ValueTask LogAsync(string message, CancellationToken ct) => ValueTask.CompletedTask;
+
+    public ValueTask ClearCurveAsync(CancellationToken ct) => ValueTask.CompletedTask;
 }

@@ -27,6 +27,7 @@ internal sealed class DatabaseTrainingObserver(
     private readonly List<string> logs = [];
     private double progress;
     private string stage = "starting";
+    private bool clearCurve;
     private DateTimeOffset lastFlush = DateTimeOffset.MinValue;
     private Task? heartbeat;
     private readonly CancellationTokenSource heartbeatStop = new();
@@ -58,6 +59,22 @@ internal sealed class DatabaseTrainingObserver(
         return FlushIfDueAsync();
     }
 
+    /// <summary>
+    /// Drops the points not yet written and, with the next flush, the stored ones: that flush deletes the run's curve
+    /// points and writes the new ones in one transaction, and its live event says the curve was cleared (pages reload
+    /// it), so no step is stored twice.
+    /// </summary>
+    public ValueTask ClearCurveAsync(CancellationToken ct)
+    {
+        lock (points)
+        {
+            points.Clear();
+            clearCurve = true;
+        }
+
+        return FlushIfDueAsync();
+    }
+
     public ValueTask LogAsync(string message, CancellationToken ct)
     {
         lock (points)
@@ -78,12 +95,15 @@ internal sealed class DatabaseTrainingObserver(
             List<string> lines;
             double currentProgress;
             string currentStage;
+            bool clear;
             lock (points)
             {
                 batch = [.. points];
                 lines = [.. logs];
+                clear = clearCurve;
                 points.Clear();
                 logs.Clear();
+                clearCurve = false;
                 currentProgress = progress;
                 currentStage = stage;
             }
@@ -105,16 +125,27 @@ internal sealed class DatabaseTrainingObserver(
                 await training.CancelAsync();
             }
 
+            await using var transaction = clear ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            if (clear)
+            {
+                // Only RunMetrics rows of the curve's own keys (train.* and validation.*) exist while the run trains.
+                await db.RunMetrics.Where(m => m.RunId == runId).ExecuteDeleteAsync(cancellationToken);
+            }
+
             run.Report(currentProgress, currentStage);
             run.RenewLease(workerId, now, options.Lease);
             var stamp = RunLogLine.Stamp(now);
             db.RunMetrics.AddRange(batch.Select(p => new RunMetric { RunId = runId, Key = p.Key, Value = p.Value, Step = p.Step, TimestampUtc = stamp }));
             db.RunLogLines.AddRange(lines.Select(l => new RunLogLine { RunId = runId, TimestampUtc = stamp, Message = l }));
             db.Publish(new RunChanged(runId, run.Status, run.Progress, run.ProgressStage, batch,
-                [.. lines.Select(l => new RunChangedLogLine(stamp, l))], null), now);
+                [.. lines.Select(l => new RunChangedLogLine(stamp, l))], null, clear), now);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
             }
             catch (DbUpdateConcurrencyException)
             {

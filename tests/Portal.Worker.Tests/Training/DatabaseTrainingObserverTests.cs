@@ -93,6 +93,58 @@ public sealed class DatabaseTrainingObserverTests(SqliteTestDatabase database) :
         Assert.Equal(Points.Length, (await _worker.MetricsAsync(runId)).Count);
     }
 
+    [Fact]
+    public async Task ClearingTheCurveReplacesTheLivePointsWithTheReplayInOneFlushThatSaysSo()
+    {
+        var runId = await _worker.ClaimedRunAsync("worker-a");
+        using var training = new CancellationTokenSource();
+        await using var observer = _worker.Observer(runId, "worker-a", training);
+        MetricPoint[] replay = [new("train.logLoss", 1.0, 0), new("validation.logLoss", 1.0, 0), new("train.logLoss", 0.6, 1), new("validation.logLoss", 0.65, 1),
+            new("train.logLoss", 0.5, 2), new("validation.logLoss", 0.57, 2)];
+
+        // Live points: some written, some still buffered when the fit ends.
+        await ReportAsync(observer);
+        await observer.FlushAsync(CancellationToken.None);
+        await observer.MetricsAsync([new("train.logLoss", 0.49, 3), new("validation.logLoss", 0.56, 3)], CancellationToken.None);
+        var eventsBefore = (await _worker.EventsAsync(runId)).Count;
+
+        await observer.ClearCurveAsync(CancellationToken.None);
+        await observer.MetricsAsync(replay, CancellationToken.None);
+        await observer.FlushAsync(CancellationToken.None);
+
+        // Stored: the replay, each step of each key once; the live points are gone, the buffered ones never written.
+        Assert.Equal(replay, (await _worker.MetricsAsync(runId)).Select(m => new MetricPoint(m.Key, m.Value, m.Step)));
+        var events = await _worker.EventsAsync(runId);
+        var (_, cleared) = Assert.Single(events.Skip(eventsBefore));
+        Assert.True(cleared.CurvesCleared, "pages must reload the curve");
+        Assert.Equal(replay, cleared.Points);
+        Assert.DoesNotContain(events.Take(eventsBefore), e => e.Change.CurvesCleared);
+
+        // Later flushes add to the new curve.
+        await observer.MetricsAsync([new("train.logLoss", 0.45, 3)], CancellationToken.None);
+        await observer.FlushAsync(CancellationToken.None);
+        Assert.False((await _worker.EventsAsync(runId))[^1].Change.CurvesCleared);
+        Assert.Equal(replay.Length + 1, (await _worker.MetricsAsync(runId)).Count);
+    }
+
+    [Fact]
+    public async Task AClearingFlushWhoseCommitFailsKeepsTheLivePoints()
+    {
+        var runId = await _worker.ClaimedRunAsync("worker-a");
+        using var training = new CancellationTokenSource();
+        await using (var live = _worker.Observer(runId, "worker-a", training))
+        {
+            await ReportAsync(live);
+            await live.FlushAsync(CancellationToken.None);
+        }
+
+        await using var observer = _worker.Observer(runId, "worker-a", training, new FailingCommit());
+        await observer.ClearCurveAsync(CancellationToken.None).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => observer.FlushAsync(CancellationToken.None));
+
+        Assert.Equal(Points, (await _worker.MetricsAsync(runId)).Select(m => new MetricPoint(m.Key, m.Value, m.Step)));
+    }
+
     /// <summary>What training reports between two flushes (the first report of an observer flushes at once).</summary>
     private static async ValueTask ReportAsync(Portal.Worker.Training.DatabaseTrainingObserver observer)
     {

@@ -57,6 +57,30 @@ public sealed class RunTrainingJobTests(SqliteTestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task ALightGbmRunStoresTheReplayedCurveOnceAfterItsLivePoints()
+    {
+        var runId = await _worker.NewRun().WithRows(3000)
+            .Training(Portal.Ml.Catalog.TrainerCatalog.LightGbm, new() { ["numberOfIterations"] = 150 }).QueuedAsync();
+        Assert.Equal(runId, await _worker.Leases().TryClaimAsync("worker-a", TestWorker.Lease, CancellationToken.None));
+
+        await _worker.Job().RunAsync(runId, "worker-a", CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, (await _worker.RunAsync(runId)).Status);
+        var events = await _worker.EventsAsync(runId);
+        var clear = events.FindIndex(e => e.Change.CurvesCleared);
+        Assert.True(clear > 0, "the live points are cleared once the fit ends");
+        Assert.Single(events, e => e.Change.CurvesCleared);
+        Assert.Contains(events.Take(clear), e => e.Change.Points.Count > 0 && e.Change.Stage!.StartsWith("training: iteration", StringComparison.Ordinal));
+
+        // Stored: every step of the curve once, 0 to 150, and exactly the points told from the clear on.
+        var curve = (await _worker.MetricsAsync(runId)).Where(m => m.Key.StartsWith("train.", StringComparison.Ordinal) || m.Key.StartsWith("validation.", StringComparison.Ordinal))
+            .Select(m => new MetricPoint(m.Key, m.Value, m.Step)).ToList();
+        Assert.Equal(curve.Count, curve.Select(p => (p.Key, p.Step)).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 151).Select(i => (long)i), curve.Where(p => p.Key == "validation.logLoss").Select(p => p.Step).Order());
+        Assert.Equal(curve, events.Skip(clear).SelectMany(e => e.Change.Points));
+    }
+
+    [Fact]
     public async Task ARunTakenOverByAnotherWorkerMidTrainingKeepsTheNewOwnerAndNoneOfTheFirstWorkersResult()
     {
         var runId = await _worker.ClaimedRunAsync("worker-a");

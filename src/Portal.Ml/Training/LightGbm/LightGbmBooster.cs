@@ -1,0 +1,138 @@
+using System.Text;
+using Portal.Domain.Runs;
+using Portal.Ml.Curves;
+
+namespace Portal.Ml.Training.LightGbm;
+
+/// <summary>
+/// A LightGBM booster driven one iteration at a time through the C API: a training dataset built from the featurized
+/// training rows (binned by LightGBM from those rows, as ML.NET's trainer does up to 65,536 rows), any number of
+/// evaluation datasets binned with the training set's bins, and after each iteration the model's current output on
+/// each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one copy).
+/// </summary>
+internal sealed unsafe class LightGbmBooster : IDisposable
+{
+    private readonly List<nint> _datasets = [];
+    private readonly int[] _rows;
+    private nint _booster;
+
+    private LightGbmBooster(int[] rows) => _rows = rows;
+
+    /// <summary>How many outputs a row has (classes for multiclass, else 1).</summary>
+    public int Outputs { get; private init; }
+
+    public static LightGbmBooster Create(MlTask task, FeatureMatrix train, IReadOnlyList<FeatureMatrix> evaluation, string parameters, int classes)
+    {
+        var booster = new LightGbmBooster([.. evaluation.Select(e => e.Rows)]) { Outputs = task == MlTask.Multiclass ? classes : 1 };
+        try
+        {
+            var trainSet = booster.AddDataset(task, train, parameters, 0);
+            LightGbmNative.Check(LightGbmNative.BoosterCreate(trainSet, parameters, out booster._booster));
+            foreach (var set in evaluation)
+            {
+                LightGbmNative.Check(LightGbmNative.BoosterAddValidData(booster._booster, booster.AddDataset(task, set, parameters, trainSet)));
+            }
+
+            return booster;
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One boosting iteration; false when LightGBM can split no further (the model is complete).</summary>
+    public bool Update()
+    {
+        LightGbmNative.Check(LightGbmNative.BoosterUpdateOneIter(_booster, out var finished));
+        return finished == 0;
+    }
+
+    /// <summary>
+    /// The model's output on evaluation set <paramref name="index"/> (0-based, in the order given) as LightGBM's objective
+    /// turns scores into predictions: probabilities for classification, values for regression; row-major
+    /// [row * <see cref="Outputs"/> + class].
+    /// </summary>
+    public double[] Predictions(int index)
+    {
+        var rows = _rows[index];
+        var classMajor = new double[rows * Outputs];
+        fixed (double* p = classMajor)
+        {
+            LightGbmNative.Check(LightGbmNative.BoosterGetPredict(_booster, index + 1, out var length, p));
+            if (length != classMajor.Length)
+            {
+                throw new InvalidOperationException($"LightGBM returned {length} predictions for {rows} rows of {Outputs} output(s).");
+            }
+        }
+
+        if (Outputs == 1)
+        {
+            return classMajor;
+        }
+
+        var rowMajor = new double[classMajor.Length];
+        for (var c = 0; c < Outputs; c++)
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                rowMajor[(i * Outputs) + c] = classMajor[(c * rows) + i];
+            }
+        }
+
+        return rowMajor;
+    }
+
+    /// <summary>The model in LightGBM's text format (every iteration), as ML.NET's trainer reads it.</summary>
+    public string ModelString()
+    {
+        LightGbmNative.Check(LightGbmNative.BoosterSaveModelToString(_booster, 0, -1, 0, 0, out var length, null));
+        var buffer = new byte[length];
+        fixed (byte* p = buffer)
+        {
+            LightGbmNative.Check(LightGbmNative.BoosterSaveModelToString(_booster, 0, -1, 0, length, out length, p));
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, (int)Math.Max(0, length - 1));
+    }
+
+    public void Dispose()
+    {
+        if (_booster != 0)
+        {
+            _ = LightGbmNative.BoosterFree(_booster);
+            _booster = 0;
+        }
+
+        foreach (var dataset in _datasets)
+        {
+            _ = LightGbmNative.DatasetFree(dataset);
+        }
+
+        _datasets.Clear();
+    }
+
+    private nint AddDataset(MlTask task, FeatureMatrix matrix, string parameters, nint reference)
+    {
+        nint dataset;
+        fixed (float* values = matrix.Values)
+        {
+            LightGbmNative.Check(LightGbmNative.DatasetCreateFromMat(values, LightGbmNative.Float32, matrix.Rows, matrix.Width, 1, parameters, reference, out dataset));
+        }
+
+        _datasets.Add(dataset);
+        var labels = task switch
+        {
+            MlTask.Binary => Array.ConvertAll(matrix.BinaryLabels, b => b ? 1f : 0f),
+            MlTask.Multiclass => Array.ConvertAll(matrix.ClassLabels, c => (float)c),
+            _ => Array.ConvertAll(matrix.NumericLabels, v => float.IsNaN(v) ? 0f : v),
+        };
+        fixed (float* l = labels)
+        {
+            LightGbmNative.Check(LightGbmNative.DatasetSetField(dataset, "label", l, labels.Length, LightGbmNative.Float32));
+        }
+
+        return dataset;
+    }
+}
