@@ -21,7 +21,7 @@ public sealed partial class NewRunPage(IPage page)
     public ILocator ValidationFraction => MudControls.Input(page, "run-validation-fraction");
 
     /// <summary>The validation messages MudBlazor shows under the form's fields.</summary>
-    public ILocator FieldErrors => page.Locator(".mud-input-control .mud-input-error");
+    public ILocator FieldErrors => page.Locator(".mud-input-control .mud-input-helper-text.mud-input-error");
 
     public async Task<NewRunPage> GotoAsync()
     {
