@@ -92,6 +92,7 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         }
 
         await Expect(run.Metrics).ToContainTextAsync("Macro accuracy");
+        await Expect(run.Steps).ToContainTextAsync("of the 30 allowed by numberOfIterations");
         // The mostly empty comments column is a data finding whose evidence must read as text, not raw JSON.
         await Expect(run.Diagnostics).ToContainTextAsync("MostlyMissing");
         await Expect(run.DiagnosticEvidence.First).ToBeVisibleAsync();
@@ -113,16 +114,18 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await ScreenChecks.AssertNoHorizontalOverflowAsync(page, "The run page at 390 px");
         await Expect(run.DownloadModel).ToBeInViewportAsync();
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
 
-        // Act: from the run to its dataset.
+        // Act: from the run to its dataset, still on the phone.
         var runId = run.RunId;
         await run.DatasetLink.ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/datasets/[0-9a-f-]{36}\?version=1$"));
 
-        // Assert: the dataset lists the run, linking back.
+        // Assert: the dataset lists the run, linking back, and its page (64-character hash included) fits both screens.
         await Expect(dataset.RunsTable.Locator($"a[href='runs/{runId}']")).ToBeVisibleAsync();
         await Expect(dataset.RunsTable).ToContainTextAsync(experiment);
+        await ScreenChecks.AssertNoHorizontalOverflowAsync(page, "The dataset page at 390 px");
+        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await ScreenChecks.AssertNoHorizontalOverflowAsync(page, "The dataset page at 1440 px");
     }
 
     [Fact]
@@ -143,6 +146,11 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         // Act: from the run to its experiment's runs, both chosen for comparison.
         await run.ExperimentLink.ClickAsync();
         var runs = await new RunsPage(page).WaitUntilInteractiveAsync();
+
+        // Assert: the list says what each run was trained on.
+        await Expect(runs.Row(weak).GetByTestId("row-dataset-link")).ToHaveTextAsync($"{datasetName} v1");
+
+        // Act
         var compare = await runs.CompareAsync(weak, strong);
 
         // Assert

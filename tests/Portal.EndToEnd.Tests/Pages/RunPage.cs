@@ -64,6 +64,9 @@ public sealed partial class RunPage(IPage page)
     /// <summary>The experiment's name, linking to the run list of that experiment.</summary>
     public ILocator ExperimentLink => page.GetByTestId("run-experiment-link");
 
+    /// <summary>What the curve's steps are and why it ends where it does.</summary>
+    public ILocator Steps => page.GetByTestId("run-steps");
+
     public ILocator ConfusionMatrix => page.GetByTestId("confusion-matrix");
 
     public ILocator PerClassMetrics => page.GetByTestId("per-class-metrics");
