@@ -159,6 +159,10 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         await AssertBestMarkedAsync(compare, "logLoss", higherIsBetter: false);
         await AssertBestMarkedAsync(compare, "areaUnderRocCurve", higherIsBetter: true);
         await Expect(compare.Table.Locator("tr[data-param='numberOfIterations']")).ToContainTextAsync("≠");
+        await ScreenChecks.AssertNoENotationAsync(page, "The compare page");
+        await ScreenChecks.AssertNoHorizontalOverflowAsync(page, "The compare page at 1440 px");
+        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        await ScreenChecks.AssertNoHorizontalOverflowAsync(page, "The compare page at 390 px");
     }
 
     [Fact]
@@ -179,6 +183,9 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         await Expect(managerHome.Introductions).ToHaveCountAsync(1);
         await Expect(managerHome.Introduction("BusinessManager")).ToContainTextAsync("Read what the data scientists are doing");
         await Expect(managerHome.Introduction("BusinessManager")).ToContainTextAsync("Approving models for use arrives with the model registry");
+        await manager.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        await ScreenChecks.AssertNoHorizontalOverflowAsync(manager, "The manager's home page at 390 px");
+        await manager.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
 
         // Act
         var managersView = await new DatasetPage(manager).GotoAsync(datasetAddress);

@@ -15,7 +15,8 @@ public static partial class ScreenChecks
     private const string WidestElements =
         """
         () => {
-            const width = window.innerWidth;
+            // The layout's width: the window less a classic vertical scrollbar, if any.
+            const width = document.documentElement.clientWidth;
             const describe = e => e.tagName.toLowerCase() + (e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : '')
                 + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).slice(0, 3).join('.') : '');
             const wide = Array.from(document.body.querySelectorAll('*'))
@@ -24,7 +25,13 @@ public static partial class ScreenChecks
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 5)
                 .map(([e, right]) => `${describe(e)} reaches ${Math.round(right)} px: "${(e.textContent || '').trim().slice(0, 60)}"`);
-            return `page ${document.documentElement.scrollWidth} px wide in a ${width} px window; ` + wide.join('; ');
+            // Elements that spill past their own box without scrolling it, and where that spill ends (pseudo-elements,
+            // SVG content and text do not show in the rectangles above).
+            const spilling = Array.from(document.querySelectorAll('*'))
+                .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0)
+                .slice(-5)
+                .map(e => `${describe(e)} holds ${e.scrollWidth} px in ${e.clientWidth} px`);
+            return `page ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px window (${width} px of layout); ` + wide.join('; ') + (spilling.length ? '; spilling: ' + spilling.join('; ') : '');
         }
         """;
 
