@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.EndToEnd.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
 
 namespace Portal.EndToEnd.Tests.Pages;
 
@@ -24,13 +26,18 @@ public sealed class RunsPage(IPage page)
     /// <summary>Ticks each run's box, then follows "Compare".</summary>
     public async Task<RunComparePage> CompareAsync(params Guid[] runIds)
     {
-        foreach (var id in runIds)
+        var compare = page.Locator(CompareSelector);
+        for (var i = 0; i < runIds.Length; i++)
         {
-            await Row(id).Locator("input[type=checkbox]").CheckAsync();
+            await Row(runIds[i]).Locator("input[type=checkbox]").CheckAsync();
+            // The server counts the choice before the next one (the button says how many it has).
+            await Expect(compare).ToHaveTextAsync($"Compare ({i + 1})");
         }
 
-        await page.Locator(CompareSelector).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/runs/compare?ids=", StringComparison.Ordinal));
+        await compare.ClickAsync();
+        // The app navigates inside the page (history API): the address changes without a load event.
+        await Expect(page).ToHaveURLAsync(new Regex(@"/runs/compare\?ids="));
+        await Expect(page.GetByTestId("compare-table")).ToBeVisibleAsync();
         return new RunComparePage(page);
     }
 }
