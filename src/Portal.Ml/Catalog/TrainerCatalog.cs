@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Domain.Formatting;
 using Portal.Domain.Runs;
 
 namespace Portal.Ml.Catalog;
@@ -116,5 +117,10 @@ public static class TrainerCatalog
         return errors;
     }
 
-    private static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+    // As typed in JSON (1000, 0.0001), except where "G" would write E-notation (1E-06): then as people read it.
+    private static string Format(double value)
+    {
+        var text = value.ToString("G", CultureInfo.InvariantCulture);
+        return text.Contains('E', StringComparison.Ordinal) ? NumberText.Format(value) : text;
+    }
 }

@@ -14,6 +14,15 @@ public sealed partial class NewRunPage(IPage page)
 
     public ILocator SubmitError => page.GetByTestId("submit-error");
 
+    /// <summary>The task select as it shows its value (e.g. "Multiclass").</summary>
+    public ILocator Task => page.Locator("[data-testid=run-task][role=combobox]");
+
+    /// <summary>The validation-fraction field's input.</summary>
+    public ILocator ValidationFraction => MudControls.Input(page, "run-validation-fraction");
+
+    /// <summary>The validation messages MudBlazor shows under the form's fields.</summary>
+    public ILocator FieldErrors => page.Locator(".mud-input-control .mud-input-helper-text.mud-input-error");
+
     public async Task<NewRunPage> GotoAsync()
     {
         await page.GotoAsync(Path);
@@ -27,6 +36,14 @@ public sealed partial class NewRunPage(IPage page)
     public Task ChooseDatasetAsync(string datasetName) => MudControls.SelectAsync(page, "run-dataset", datasetName);
 
     public Task ChooseLabelAsync(string column) => MudControls.SelectAsync(page, "run-label", column);
+
+    public Task SetValidationFractionAsync(double value) =>
+        MudControls.FillAsync(page, "run-validation-fraction", value.ToString(CultureInfo.InvariantCulture));
+
+    public Task ChooseTrainerAsync(string trainer) => MudControls.SelectAsync(page, "run-trainer", trainer);
+
+    /// <summary>Clicks "Start training" and leaves the browser where the form put it (a refused form stays).</summary>
+    public Task ClickStartTrainingAsync() => page.Locator(SubmitSelector).ClickAsync();
 
     public Task SetHyperparameterAsync(string name, double value) =>
         MudControls.FillAsync(page, $"hp-{name}", value.ToString(CultureInfo.InvariantCulture));

@@ -58,6 +58,24 @@ public sealed partial class RunPage(IPage page)
 
     public ILocator Log => page.GetByTestId("run-log");
 
+    /// <summary>"penguins v1": the dataset and version the run was trained on, linking to that version's page.</summary>
+    public ILocator DatasetLink => page.GetByTestId("run-dataset-link");
+
+    /// <summary>The experiment's name, linking to the run list of that experiment.</summary>
+    public ILocator ExperimentLink => page.GetByTestId("run-experiment-link");
+
+    /// <summary>What the curve's steps are and why it ends where it does.</summary>
+    public ILocator Steps => page.GetByTestId("run-steps");
+
+    public ILocator ConfusionMatrix => page.GetByTestId("confusion-matrix");
+
+    public ILocator PerClassMetrics => page.GetByTestId("per-class-metrics");
+
+    public ILocator DownloadModel => page.GetByTestId("download-model");
+
+    /// <summary>Each diagnostic's evidence, as key/value text.</summary>
+    public ILocator DiagnosticEvidence => page.GetByTestId("diagnostic-evidence");
+
     /// <summary>One legend entry per drawn curve: "validation.logLoss (last 0.4512)".</summary>
     public ILocator CurveLegend => page.Locator(".portal-curve-legend");
 

@@ -26,6 +26,11 @@ public sealed class TrainerCatalogTests
         Assert.Equal("learningRate must be between 0.0001 and 1000; got 5000.", Assert.Single(TrainerCatalog.Validate(MlTask.Binary, "LightGbm", new Dictionary<string, double> { ["learningRate"] = 5000 })));
 
     [Fact]
+    public void TinyBoundsAreWrittenWithoutENotation() =>
+        Assert.Equal("convergenceTolerance must be between 0.000001 and 1; got 5.",
+            Assert.Single(TrainerCatalog.Validate(MlTask.Multiclass, "SdcaMaximumEntropy", new Dictionary<string, double> { ["convergenceTolerance"] = 5 })));
+
+    [Fact]
     public void FractionalTreeCountIsRejected() =>
         Assert.Equal("numberOfTrees must be a whole number; got 10.5.", Assert.Single(TrainerCatalog.Validate(MlTask.Regression, "FastTree", new Dictionary<string, double> { ["numberOfTrees"] = 10.5 })));
 
