@@ -85,7 +85,7 @@ public sealed class LiveAcrossWebNodesJourneyTests(TwoWebNodesFixture fixture, I
         // Both pages end with the points the API has stored, drawn identically.
         var stored = await StoredCurvesAsync(tab1, onNodeA.RunId);
         var expectedCaption = $"{stored.Values.Sum(c => c.Count)} points over {stored.Values.SelectMany(c => c).Select(p => p.Step).Distinct().Count()} steps";
-        var expectedLegend = stored.Select(c => $"{c.Key} (last {c.Value.OrderBy(p => p.Step).Last().Value.ToString("G4", CultureInfo.InvariantCulture)})").ToArray();
+        var expectedLegend = stored.Select(c => $"{c.Key} (last {Portal.Domain.Formatting.NumberText.Format(c.Value.OrderBy(p => p.Step).Last().Value)})").ToArray();
         output.WriteLine($"Stored curves: {string.Join(", ", stored.Select(c => $"{c.Key} × {c.Value.Count}"))}; expected caption: {expectedCaption}");
         foreach (var run in new[] { onNodeA, onNodeB })
         {
