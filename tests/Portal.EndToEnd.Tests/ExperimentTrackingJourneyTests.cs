@@ -56,7 +56,7 @@ public sealed class ExperimentTrackingJourneyTests(TrainingBrowserFixture fixtur
         Assert.True(counts.Where(c => c > 0).Distinct().Count() >= 2,
             $"The curve should grow on screen over several renders; it showed: {string.Join(" | ", captions)}");
         await Expect(run.CurvePoints).ToContainTextAsync("points over");
-        await Expect(run.Metrics).ToContainTextAsync("areaUnderRocCurve");
+        await Expect(run.Metrics).ToContainTextAsync("AUC (ROC)");
         await Expect(run.Diagnostics).ToBeVisibleAsync();
         await Expect(run.Diagnostics).Not.ToContainTextAsync("None yet.");
         await Expect(run.FailureReason).ToHaveCountAsync(0);
