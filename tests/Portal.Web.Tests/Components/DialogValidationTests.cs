@@ -47,7 +47,7 @@ public sealed class DialogValidationTests : ComponentTestContext, IClassFixture<
         AssertNoFieldError(cut);
 
         cut.Find("input[type=password]").Change("short");
-        cut.WaitForAssertion(() => Assert.Contains("At least 12 characters.", cut.Find(".mud-input-error").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("12 to 128 characters.", cut.Find(".mud-input-error").TextContent));
     }
 
     [Fact]
