@@ -47,6 +47,58 @@ public sealed class ExperimentsJourneyTests(PortalBrowserFixture fixture) : Brow
     }
 
     [Fact]
+    public async Task ScientistCreatesAnExperimentWithTheKeyboardOnlyAndEscapeLeavesWithoutSaving()
+    {
+        // Arrange
+        var page = await OpenPageAsync();
+        var login = await new LoginPage(page).GotoAsync();
+        await login.SignInAsync(DemoAccounts.Scientist, DemoAccounts.Password);
+        var experiments = await new ExperimentsPage(page).GotoAsync();
+        var name = $"keys-{Guid.NewGuid():N}"[..15];
+        var nameField = MudControls.Input(page, "experiment-name");
+        var descriptionField = MudControls.Input(page, "experiment-description");
+
+        // Act: open the dialog from the keyboard; focus starts in the first field, Tab goes on to the next
+        await page.GetByTestId("new-experiment").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(nameField).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(name);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(descriptionField).ToBeFocusedAsync();
+        // Enter in the multi-line description is a new line, not a submit
+        await page.Keyboard.TypeAsync("First line.");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("Second line.");
+
+        // Assert
+        await Expect(descriptionField).ToHaveValueAsync("First line.\nSecond line.");
+        await Expect(page.Locator(".mud-dialog")).ToBeVisibleAsync();
+
+        // Act: back to the name, Enter submits
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(nameField).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        // Assert
+        await Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+        await Expect(experiments.Row(name)).ToContainTextAsync("Second line.");
+
+        // Act: a second experiment typed, then Escape
+        var abandoned = $"{name}-not";
+        await page.GetByTestId("new-experiment").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(nameField).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(abandoned);
+        await page.Keyboard.PressAsync("Escape");
+
+        // Assert: closed, nothing saved (a reload shows the list as the database has it)
+        await Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+        await experiments.GotoAsync();
+        await Expect(experiments.Row(name)).ToBeVisibleAsync();
+        await Expect(experiments.Row(abandoned)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task ATakenNameIsRefusedInTheDialogWithTheReason()
     {
         // Arrange

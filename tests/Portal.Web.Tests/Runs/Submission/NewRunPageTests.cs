@@ -19,7 +19,7 @@ using Portal.Web.Tests.Infrastructure;
 namespace Portal.Web.Tests.Runs.Submission;
 
 /// <summary>The new-run form over the real services: the task follows the label, nothing is changed behind the user's back, errors come and go with the fields.</summary>
-public sealed class NewRunPageTests : ComponentTestContext, IClassFixture<PortalAppFactory>
+public sealed class NewRunPageTests : ComponentTestContext, IClassFixture<GatedSavesAppFactory>
 {
     // species has three classes, churned two, spend is a quantity; the last column (churned) is the default label.
     private const string Flowers = "petal,spend,species,churned\n" +
@@ -29,9 +29,9 @@ public sealed class NewRunPageTests : ComponentTestContext, IClassFixture<Portal
 
     private const string WithoutSpecies = "petal,spend,outcome\n1.4,20.5,a\n4.7,99.9,b\n5.9,15.25,a\n1.3,33.1,b\n";
 
-    private readonly PortalAppFactory factory;
+    private readonly GatedSavesAppFactory factory;
 
-    public NewRunPageTests(PortalAppFactory factory)
+    public NewRunPageTests(GatedSavesAppFactory factory)
     {
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<RunSubmission>());
@@ -141,6 +141,41 @@ public sealed class NewRunPageTests : ComponentTestContext, IClassFixture<Portal
 
         Assert.Empty(cut.FindAll(".mud-input-error"));
         Assert.DoesNotContain("Name the experiment", cut.Markup);
+    }
+
+    [Fact]
+    public async Task EnterStartsOneRunEvenWhenPressedTwiceWhileTheFirstIsStillSaving()
+    {
+        var flowers = await UploadAsync("flowers", Flowers);
+        var experiment = $"kbd-{Guid.NewGuid():N}"[..14];
+        string scientistId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            scientistId = (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(DemoAccounts.Scientist))!.Id;
+        }
+
+        // An existing experiment: a second submit would add a second run to it rather than trip over a new name.
+        var owner = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.NameIdentifier, scientistId), new(System.Security.Claims.ClaimTypes.Name, DemoAccounts.Scientist)], "test"));
+        var created = await factory.Services.GetRequiredService<ExperimentService>().CreateAsync(new CreateExperimentRequest(experiment, ""), owner, CancellationToken.None);
+        Assert.True(created.Succeeded, created.Error);
+        var cut = await OpenFormAsync();
+        cut.Find("input[data-testid=run-experiment]").Change(experiment);
+        await ChooseAsync<Guid?>(cut, "run-dataset", flowers.DatasetId.Value);
+        var button = cut.Find("button[data-testid=submit-run]");
+        Assert.Equal("submit", button.GetAttribute("type"));
+        Assert.Equal(cut.Find("form").Id, button.GetAttribute("form")); // Enter in a field presses it, though it sits below the form
+
+        // Two submit events, as two quick Enters in a field raise them; the second arrives while the first is saving.
+        factory.Saves.Hold();
+        var first = cut.Find("form").SubmitAsync();
+        await factory.Saves.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = cut.Find("form").SubmitAsync();
+        factory.Saves.Release();
+        await System.Threading.Tasks.Task.WhenAll(first, second);
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal(1, await db.Runs.CountAsync(r => db.Experiments.Any(e => e.Id == r.ExperimentId && e.Name == experiment)));
     }
 
     private static string TrainerCatalog(MlTask task) => Portal.Ml.Catalog.TrainerCatalog.ForTask(task).First().Name;
