@@ -8,22 +8,24 @@ namespace Portal.Ml.Training.LightGbm;
 /// A LightGBM booster driven one iteration at a time through the C API: a training dataset built from the featurized
 /// training rows (binned by LightGBM from those rows, as ML.NET's trainer does up to 65,536 rows), any number of
 /// evaluation datasets binned with the training set's bins, and after each iteration the model's current output on
-/// each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one copy).
+/// the training set and on each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one
+/// copy and the objective's transform).
 /// </summary>
 internal sealed unsafe class LightGbmBooster : IDisposable
 {
     private readonly List<nint> _datasets = [];
+    private readonly int _trainRows;
     private readonly int[] _rows;
     private nint _booster;
 
-    private LightGbmBooster(int[] rows) => _rows = rows;
+    private LightGbmBooster(int trainRows, int[] rows) => (_trainRows, _rows) = (trainRows, rows);
 
     /// <summary>How many outputs a row has (classes for multiclass, else 1).</summary>
     public int Outputs { get; private init; }
 
     public static LightGbmBooster Create(MlTask task, FeatureMatrix train, IReadOnlyList<FeatureMatrix> evaluation, string parameters, int classes)
     {
-        var booster = new LightGbmBooster([.. evaluation.Select(e => e.Rows)]) { Outputs = task == MlTask.Multiclass ? classes : 1 };
+        var booster = new LightGbmBooster(train.Rows, [.. evaluation.Select(e => e.Rows)]) { Outputs = task == MlTask.Multiclass ? classes : 1 };
         try
         {
             var trainSet = booster.AddDataset(task, train, parameters, 0);
@@ -50,34 +52,37 @@ internal sealed unsafe class LightGbmBooster : IDisposable
     }
 
     /// <summary>
-    /// The model's output on evaluation set <paramref name="index"/> (0-based, in the order given) as LightGBM's objective
-    /// turns scores into predictions: probabilities for classification, values for regression; row-major
-    /// [row * <see cref="Outputs"/> + class].
+    /// The model's output as LightGBM's objective turns scores into predictions (probabilities for classification,
+    /// values for regression), row-major [row * <see cref="Outputs"/> + class]: on the training set when
+    /// <paramref name="set"/> is 0 (every <paramref name="stride"/>-th row: LightGBM keeps the training rows' scores
+    /// up to date, so the training curve's sample needs no dataset of its own), else on evaluation set
+    /// <paramref name="set"/> (1-based, in the order given; every row).
     /// </summary>
-    public double[] Predictions(int index)
+    public double[] Predictions(int set, int stride = 1)
     {
-        var rows = _rows[index];
-        var classMajor = new double[rows * Outputs];
+        var rows = set == 0 ? _trainRows : _rows[set - 1];
+        var classMajor = new double[(long)rows * Outputs];
         fixed (double* p = classMajor)
         {
-            LightGbmNative.Check(LightGbmNative.BoosterGetPredict(_booster, index + 1, out var length, p));
+            LightGbmNative.Check(LightGbmNative.BoosterGetPredict(_booster, set, out var length, p));
             if (length != classMajor.Length)
             {
                 throw new InvalidOperationException($"LightGBM returned {length} predictions for {rows} rows of {Outputs} output(s).");
             }
         }
 
-        if (Outputs == 1)
+        if (Outputs == 1 && stride == 1)
         {
             return classMajor;
         }
 
-        var rowMajor = new double[classMajor.Length];
+        var picked = (rows + stride - 1) / stride;
+        var rowMajor = new double[picked * Outputs];
         for (var c = 0; c < Outputs; c++)
         {
-            for (var i = 0; i < rows; i++)
+            for (var i = 0; i < picked; i++)
             {
-                rowMajor[(i * Outputs) + c] = classMajor[(c * rows) + i];
+                rowMajor[(i * Outputs) + c] = classMajor[(c * rows) + (i * stride)];
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using System.Reflection;
@@ -13,9 +14,9 @@ namespace Portal.Ml.Training.LightGbm;
 
 /// <summary>
 /// Trains a LightGbm model with the portal's own boosting loop on LightGBM's C API, so its learning curve draws while it
-/// trains: after every iteration the loss of the model so far on the validation rows and on the training-curve rows
-/// (the same rows the tree replay uses) is read from the booster, and the points go to the observer at most every
-/// <see cref="ReportInterval"/>, with the iteration count as progress (0.2 to 0.6). The finished LightGBM model is
+/// trains: after the first iteration, then at most every <see cref="ReportInterval"/> and after the last, the loss of
+/// the model so far on the validation rows and on the training-curve rows (the same rows the tree replay uses) is
+/// read from the booster and goes to the observer, with the iteration count as progress (0.2 to 0.6). The finished LightGBM model is
 /// handed to ML.NET's LightGbm trainer as a pretrained model, so the saved pipeline, its scoring and its evaluation
 /// are ML.NET's own; the curve the run keeps is then the replay of that model (the live points are provisional).
 /// </summary>
@@ -53,12 +54,30 @@ internal static class LiveLightGbmFit
         var total = (int)hp["numberOfIterations"];
         var parameters = LightGbmParameters.Join(LightGbmParameters.For(task, hp, seed, train.Rows, classes));
         var points = Channel.CreateUnbounded<(int Iteration, double Train, double Validation)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        if (train.Stride != 1 || trainCurve.SourceRows != train.Rows)
+        {
+            throw new ArgumentException("The training curve's rows must be a sample of the training matrix of every row.", nameof(trainCurve));
+        }
+
         var fit = Task.Factory.StartNew(
             () =>
             {
                 try
                 {
-                    using var booster = LightGbmBooster.Create(task, train, [validation, trainCurve], parameters, classes);
+                    // The losses cost a pass over the curve's rows (and the training rows' predictions), so they are
+                    // computed only when a report is due: after the first iteration, then at most every
+                    // ReportInterval, and after the last.
+                    using var booster = LightGbmBooster.Create(task, train, [validation], parameters, classes);
+                    var clock = Stopwatch.StartNew();
+                    TimeSpan? lossAt = null;
+                    int done = 0, reported = 0;
+                    void Report()
+                    {
+                        points.Writer.TryWrite((done, Loss(task, booster.Predictions(0, trainCurve.Stride), trainCurve, classes), Loss(task, booster.Predictions(1), validation, classes)));
+                        reported = done;
+                        lossAt = clock.Elapsed;
+                    }
+
                     for (var iteration = 1; iteration <= total; iteration++)
                     {
                         ct.ThrowIfCancellationRequested();
@@ -67,7 +86,16 @@ internal static class LiveLightGbmFit
                             break;
                         }
 
-                        points.Writer.TryWrite((iteration, Loss(task, booster.Predictions(1), trainCurve, classes), Loss(task, booster.Predictions(0), validation, classes)));
+                        done = iteration;
+                        if (lossAt is not { } at || clock.Elapsed - at >= ReportInterval)
+                        {
+                            Report();
+                        }
+                    }
+
+                    if (done > reported)
+                    {
+                        Report();
                     }
 
                     return booster.ModelString();
