@@ -47,12 +47,23 @@ internal static class LiveLightGbmFit
     public static bool Supports(MlTask task, FeatureMatrix train) =>
         task != MlTask.Multiclass || (MulticlassTransformer is not null && train.ClassLabels.All(c => c >= 0));
 
+    /// <summary>
+    /// Starts building LightGBM's training dataset and booster from the training matrix on a thread of its own, so the
+    /// binning runs while the caller reads the validation rows (ML.NET's own fit likewise starts beside those reads).
+    /// Dispose the result when done with it (also when <see cref="FitAsync"/> was never called).
+    /// </summary>
+    public static PreparedBooster Prepare(MlTask task, IReadOnlyDictionary<string, double> hp, int seed, FeatureMatrix train, int classes)
+    {
+        var parameters = LightGbmParameters.Join(LightGbmParameters.For(task, hp, seed, train.Rows, classes));
+        return new PreparedBooster(train, Task.Run(() => LightGbmBooster.Create(task, train, parameters, classes)));
+    }
+
     public static async Task<ITransformer> FitAsync(
-        MLContext ml, MlTask task, IReadOnlyDictionary<string, double> hp, int seed, IDataView trainSet, FeatureMatrix train,
+        MLContext ml, MlTask task, IReadOnlyDictionary<string, double> hp, IDataView trainSet, PreparedBooster prepared,
         FeatureMatrix trainCurve, FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["numberOfIterations"];
-        var parameters = LightGbmParameters.Join(LightGbmParameters.For(task, hp, seed, train.Rows, classes));
+        var train = prepared.Train;
         var points = Channel.CreateUnbounded<(int Iteration, double Train, double Validation)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (train.Stride != 1 || trainCurve.SourceRows != train.Rows)
         {
@@ -67,7 +78,8 @@ internal static class LiveLightGbmFit
                     // The losses cost a pass over the curve's rows (and the training rows' predictions), so they are
                     // computed only when a report is due: after the first iteration, then at most every
                     // ReportInterval, and after the last.
-                    using var booster = LightGbmBooster.Create(task, train, [validation], parameters, classes);
+                    var booster = prepared.Booster.GetAwaiter().GetResult();
+                    booster.AddEvaluation(validation);
                     var clock = Stopwatch.StartNew();
                     TimeSpan? lossAt = null;
                     int done = 0, reported = 0;
@@ -150,4 +162,25 @@ internal static class LiveLightGbmFit
         MlTask.Multiclass => CurveLoss.NormalizedMulticlassLogLoss(predictions, classes, set.ClassLabels),
         _ => CurveLoss.RootMeanSquaredError(predictions, set.NumericLabels),
     };
+
+    /// <summary>A LightGBM booster on the training rows being built (see <see cref="Prepare"/>); disposing frees it.</summary>
+    internal sealed class PreparedBooster(FeatureMatrix train, Task<LightGbmBooster> booster) : IDisposable
+    {
+        public FeatureMatrix Train { get; } = train;
+
+        public Task<LightGbmBooster> Booster { get; } = booster;
+
+        public void Dispose()
+        {
+            // The native build cannot be interrupted: wait for it, then free what it made (a failed build made nothing).
+            try
+            {
+                Booster.GetAwaiter().GetResult().Dispose();
+            }
+            catch (Exception)
+            {
+                // Nothing was built; the failure itself surfaced (or was superseded) where the booster was awaited.
+            }
+        }
+    }
 }
