@@ -7,7 +7,7 @@ namespace Portal.Ml.Training.LightGbm;
 /// <summary>
 /// A LightGBM booster driven one iteration at a time through the C API: a training dataset built from the featurized
 /// training rows (binned by LightGBM from those rows, as ML.NET's trainer does up to 65,536 rows), evaluation datasets
-/// added later and binned with the training set's bins, and after each iteration the model's current output on
+/// added later and binned with the training set's bins, and after any iteration the model's current output on
 /// the training set and on each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one
 /// copy and the objective's transform).
 /// </summary>
