@@ -10,9 +10,10 @@ namespace Portal.Ml.Curves;
 /// </summary>
 internal sealed class FeatureMatrix
 {
-    private FeatureMatrix(float[] values, int rows, int sourceRows, int width, bool[] binary, int[] classes, float[] numeric)
+    private FeatureMatrix(float[] values, int rows, int sourceRows, int stride, int width, bool[] binary, int[] classes, float[] numeric)
     {
         SourceRows = sourceRows;
+        Stride = stride;
         Values = values;
         Rows = rows;
         Width = width;
@@ -30,6 +31,9 @@ internal sealed class FeatureMatrix
     /// <summary>Rows of the split the matrix was read from (equals <see cref="Rows"/> unless sampled).</summary>
     public int SourceRows { get; }
 
+    /// <summary>Row i of this matrix is row i * <see cref="Stride"/> of the split (1 unless sampled).</summary>
+    public int Stride { get; }
+
     public bool[] BinaryLabels { get; }
 
     public int[] ClassLabels { get; }
@@ -41,7 +45,7 @@ internal sealed class FeatureMatrix
     public static FeatureMatrix Read(IDataView data, MlTask task, int maxRows)
     {
         var sourceRows = (int)(data.GetRowCount() ?? CountRows(data));
-        var stride = Stride(sourceRows, maxRows);
+        var stride = StrideFor(sourceRows, maxRows);
         var width = ((VectorDataViewType)data.Schema["Features"].Type).Size;
         var rows = (sourceRows + stride - 1) / stride;
 
@@ -87,7 +91,7 @@ internal sealed class FeatureMatrix
             row++;
         }
 
-        return new FeatureMatrix(values, rows, sourceRows, width, binary, classes, numeric);
+        return new FeatureMatrix(values, rows, sourceRows, stride, width, binary, classes, numeric);
     }
 
     /// <summary>
@@ -101,7 +105,7 @@ internal sealed class FeatureMatrix
             throw new InvalidOperationException("Only a matrix of every row can be sampled.");
         }
 
-        var stride = Stride(Rows, maxRows);
+        var stride = StrideFor(Rows, maxRows);
         if (stride == 1)
         {
             return this;
@@ -115,10 +119,10 @@ internal sealed class FeatureMatrix
         }
 
         T[] Every<T>(T[] labels) => labels.Length == 0 ? labels : [.. Enumerable.Range(0, rows).Select(r => labels[r * stride])];
-        return new FeatureMatrix(values, rows, SourceRows, Width, Every(BinaryLabels), Every(ClassLabels), Every(NumericLabels));
+        return new FeatureMatrix(values, rows, SourceRows, stride, Width, Every(BinaryLabels), Every(ClassLabels), Every(NumericLabels));
     }
 
-    private static int Stride(int sourceRows, int maxRows) => sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
+    private static int StrideFor(int sourceRows, int maxRows) => sourceRows <= maxRows ? 1 : (int)Math.Ceiling(sourceRows / (double)maxRows);
 
     private static long CountRows(IDataView data)
     {

@@ -126,16 +126,21 @@ public sealed class ModelTrainer
 
         // The fits start as soon as the featurized training set is defined (the first fills its cache as it reads);
         // the dense matrices the curves are computed from are read beside them.
-        // The native LightGbm loop trains from the dense matrix of every training row, read here once; the training
-        // curve's rows are its evenly spaced sample.
+        // The native LightGbm loop trains from the dense matrix of every training row, read here once (the training
+        // curve's rows are its evenly spaced sample); LightGBM bins it while the validation rows are read.
         using var fits = BackgroundFits.Start(ml, request, descriptor, hp, trainSet, startTreeFit: !native);
-        var (allTrain, validationMatrix) = await Task.Run(() => (FeatureMatrix.Read(trainSet, request.Task, native ? int.MaxValue : trainCurveRows), FeatureMatrix.Read(validationSet, request.Task, int.MaxValue)), ct);
-        var trainMatrix = native ? allTrain.Sample(trainCurveRows) : allTrain;
+        var readAll = native;
+        var allTrain = await Task.Run(() => FeatureMatrix.Read(trainSet, request.Task, readAll ? int.MaxValue : trainCurveRows), ct);
+        var trainMatrix = readAll ? allTrain.Sample(trainCurveRows) : allTrain;
         if (native && !LiveLightGbmFit.Supports(request.Task, allTrain))
         {
             native = false;
             fits.StartTreeFit(ml, request, descriptor, hp, trainSet);
         }
+
+        var classNames = ClassNames(request.Task, encoding, trainSet);
+        using var prepared = native ? LiveLightGbmFit.Prepare(request.Task, hp, request.Seed, allTrain, classNames.Count) : null;
+        var validationMatrix = await Task.Run(() => FeatureMatrix.Read(validationSet, request.Task, int.MaxValue), ct);
 
         var findings = await diagnostics;
         foreach (var f in findings)
@@ -146,7 +151,6 @@ public sealed class ModelTrainer
         var sampleNote = trainMatrix.Rows < trainMatrix.SourceRows ? $" (training curve on an evenly spaced sample of {trainMatrix.Rows})" : string.Empty;
         await observer.LogAsync($"{trainMatrix.SourceRows} training rows{sampleNote}, {validationMatrix.Rows} validation rows, {trainMatrix.Width} features after featurization.", ct);
 
-        var classNames = ClassNames(request.Task, encoding, trainSet);
         var recorder = new CurveRecorder(request.Task == MlTask.Regression ? "rootMeanSquaredError" : "logLoss", observer, request.Thresholds);
         await observer.ProgressAsync(0.2, "training", ct);
 
@@ -155,7 +159,7 @@ public sealed class ModelTrainer
         // scoring the validation set a second time.
         var (model, exploded, scored) = descriptor.Family switch
         {
-            TrainerFamily.TreeEnsemble when native => await TrainTreesAsync(ml, request, await FitLiveLightGbmAsync(ml, request, hp, trainSet, allTrain, trainMatrix, validationMatrix, classNames.Count, recorder, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble when prepared is not null => await TrainTreesAsync(ml, request, await FitLiveLightGbmAsync(ml, request, hp, trainSet, prepared, trainMatrix, validationMatrix, classNames.Count, recorder, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await AwaitTreeFitAsync(ml, descriptor, fits.Model!, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
             _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
@@ -197,10 +201,10 @@ public sealed class ModelTrainer
     /// were provisional: the replay of the finished ML.NET model that follows is the run's curve.
     /// </summary>
     private static async Task<ITransformer> FitLiveLightGbmAsync(
-        MLContext ml, TrainingRequest request, IReadOnlyDictionary<string, double> hp, IDataView trainSet, FeatureMatrix train, FeatureMatrix trainCurve,
-        FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
+        MLContext ml, TrainingRequest request, IReadOnlyDictionary<string, double> hp, IDataView trainSet, LiveLightGbmFit.PreparedBooster prepared,
+        FeatureMatrix trainCurve, FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
-        var model = await LiveLightGbmFit.FitAsync(ml, request.Task, hp, request.Seed, trainSet, train, trainCurve, validation, classes, recorder, observer, ct);
+        var model = await LiveLightGbmFit.FitAsync(ml, request.Task, hp, trainSet, prepared, trainCurve, validation, classes, recorder, observer, ct);
         await observer.ClearCurveAsync(ct);
         return model;
     }

@@ -6,33 +6,34 @@ namespace Portal.Ml.Training.LightGbm;
 
 /// <summary>
 /// A LightGBM booster driven one iteration at a time through the C API: a training dataset built from the featurized
-/// training rows (binned by LightGBM from those rows, as ML.NET's trainer does up to 65,536 rows), any number of
-/// evaluation datasets binned with the training set's bins, and after each iteration the model's current output on
-/// each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one copy).
+/// training rows (binned by LightGBM from those rows, as ML.NET's trainer does up to 65,536 rows), evaluation datasets
+/// added later and binned with the training set's bins, and after any iteration the model's current output on
+/// the training set and on each evaluation set (which LightGBM keeps up to date tree by tree, so reading it costs one
+/// copy and the objective's transform).
 /// </summary>
 internal sealed unsafe class LightGbmBooster : IDisposable
 {
     private readonly List<nint> _datasets = [];
-    private readonly int[] _rows;
+    private readonly List<int> _rows = [];
+    private readonly MlTask _task;
+    private readonly string _parameters;
+    private readonly int _trainRows;
+    private nint _trainSet;
     private nint _booster;
 
-    private LightGbmBooster(int[] rows) => _rows = rows;
+    private LightGbmBooster(MlTask task, string parameters, int trainRows) => (_task, _parameters, _trainRows) = (task, parameters, trainRows);
 
     /// <summary>How many outputs a row has (classes for multiclass, else 1).</summary>
     public int Outputs { get; private init; }
 
-    public static LightGbmBooster Create(MlTask task, FeatureMatrix train, IReadOnlyList<FeatureMatrix> evaluation, string parameters, int classes)
+    /// <summary>A booster on the training rows (LightGBM bins them here, the dearest part of the set-up).</summary>
+    public static LightGbmBooster Create(MlTask task, FeatureMatrix train, string parameters, int classes)
     {
-        var booster = new LightGbmBooster([.. evaluation.Select(e => e.Rows)]) { Outputs = task == MlTask.Multiclass ? classes : 1 };
+        var booster = new LightGbmBooster(task, parameters, train.Rows) { Outputs = task == MlTask.Multiclass ? classes : 1 };
         try
         {
-            var trainSet = booster.AddDataset(task, train, parameters, 0);
-            LightGbmNative.Check(LightGbmNative.BoosterCreate(trainSet, parameters, out booster._booster));
-            foreach (var set in evaluation)
-            {
-                LightGbmNative.Check(LightGbmNative.BoosterAddValidData(booster._booster, booster.AddDataset(task, set, parameters, trainSet)));
-            }
-
+            booster._trainSet = booster.AddDataset(train, 0);
+            LightGbmNative.Check(LightGbmNative.BoosterCreate(booster._trainSet, parameters, out booster._booster));
             return booster;
         }
         catch
@@ -40,6 +41,13 @@ internal sealed unsafe class LightGbmBooster : IDisposable
             booster.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Adds an evaluation set (binned with the training set's bins); the first added is set 1.</summary>
+    public void AddEvaluation(FeatureMatrix set)
+    {
+        LightGbmNative.Check(LightGbmNative.BoosterAddValidData(_booster, AddDataset(set, _trainSet)));
+        _rows.Add(set.Rows);
     }
 
     /// <summary>One boosting iteration; false when LightGBM can split no further (the model is complete).</summary>
@@ -50,34 +58,37 @@ internal sealed unsafe class LightGbmBooster : IDisposable
     }
 
     /// <summary>
-    /// The model's output on evaluation set <paramref name="index"/> (0-based, in the order given) as LightGBM's objective
-    /// turns scores into predictions: probabilities for classification, values for regression; row-major
-    /// [row * <see cref="Outputs"/> + class].
+    /// The model's output as LightGBM's objective turns scores into predictions (probabilities for classification,
+    /// values for regression), row-major [row * <see cref="Outputs"/> + class]: on the training set when
+    /// <paramref name="set"/> is 0 (every <paramref name="stride"/>-th row: LightGBM keeps the training rows' scores
+    /// up to date, so the training curve's sample needs no dataset of its own), else on evaluation set
+    /// <paramref name="set"/> (1-based, in the order given; every row).
     /// </summary>
-    public double[] Predictions(int index)
+    public double[] Predictions(int set, int stride = 1)
     {
-        var rows = _rows[index];
-        var classMajor = new double[rows * Outputs];
+        var rows = set == 0 ? _trainRows : _rows[set - 1];
+        var classMajor = new double[(long)rows * Outputs];
         fixed (double* p = classMajor)
         {
-            LightGbmNative.Check(LightGbmNative.BoosterGetPredict(_booster, index + 1, out var length, p));
+            LightGbmNative.Check(LightGbmNative.BoosterGetPredict(_booster, set, out var length, p));
             if (length != classMajor.Length)
             {
                 throw new InvalidOperationException($"LightGBM returned {length} predictions for {rows} rows of {Outputs} output(s).");
             }
         }
 
-        if (Outputs == 1)
+        if (Outputs == 1 && stride == 1)
         {
             return classMajor;
         }
 
-        var rowMajor = new double[classMajor.Length];
+        var picked = (rows + stride - 1) / stride;
+        var rowMajor = new double[picked * Outputs];
         for (var c = 0; c < Outputs; c++)
         {
-            for (var i = 0; i < rows; i++)
+            for (var i = 0; i < picked; i++)
             {
-                rowMajor[(i * Outputs) + c] = classMajor[(c * rows) + i];
+                rowMajor[(i * Outputs) + c] = classMajor[(c * rows) + (i * stride)];
             }
         }
 
@@ -113,16 +124,16 @@ internal sealed unsafe class LightGbmBooster : IDisposable
         _datasets.Clear();
     }
 
-    private nint AddDataset(MlTask task, FeatureMatrix matrix, string parameters, nint reference)
+    private nint AddDataset(FeatureMatrix matrix, nint reference)
     {
         nint dataset;
         fixed (float* values = matrix.Values)
         {
-            LightGbmNative.Check(LightGbmNative.DatasetCreateFromMat(values, LightGbmNative.Float32, matrix.Rows, matrix.Width, 1, parameters, reference, out dataset));
+            LightGbmNative.Check(LightGbmNative.DatasetCreateFromMat(values, LightGbmNative.Float32, matrix.Rows, matrix.Width, 1, _parameters, reference, out dataset));
         }
 
         _datasets.Add(dataset);
-        var labels = task switch
+        var labels = _task switch
         {
             MlTask.Binary => Array.ConvertAll(matrix.BinaryLabels, b => b ? 1f : 0f),
             MlTask.Multiclass => Array.ConvertAll(matrix.ClassLabels, c => (float)c),

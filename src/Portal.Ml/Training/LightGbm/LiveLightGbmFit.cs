@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using System.Reflection;
@@ -13,9 +14,9 @@ namespace Portal.Ml.Training.LightGbm;
 
 /// <summary>
 /// Trains a LightGbm model with the portal's own boosting loop on LightGBM's C API, so its learning curve draws while it
-/// trains: after every iteration the loss of the model so far on the validation rows and on the training-curve rows
-/// (the same rows the tree replay uses) is read from the booster, and the points go to the observer at most every
-/// <see cref="ReportInterval"/>, with the iteration count as progress (0.2 to 0.6). The finished LightGBM model is
+/// trains: after the first iteration, then at most every <see cref="ReportInterval"/> and after the last, the loss of
+/// the model so far on the validation rows and on the training-curve rows (the same rows the tree replay uses) is
+/// read from the booster and goes to the observer, with the iteration count as progress (0.2 to 0.6). The finished LightGBM model is
 /// handed to ML.NET's LightGbm trainer as a pretrained model, so the saved pipeline, its scoring and its evaluation
 /// are ML.NET's own; the curve the run keeps is then the replay of that model (the live points are provisional).
 /// </summary>
@@ -46,19 +47,49 @@ internal static class LiveLightGbmFit
     public static bool Supports(MlTask task, FeatureMatrix train) =>
         task != MlTask.Multiclass || (MulticlassTransformer is not null && train.ClassLabels.All(c => c >= 0));
 
+    /// <summary>
+    /// Starts building LightGBM's training dataset and booster from the training matrix on a thread of its own, so the
+    /// binning runs while the caller reads the validation rows (ML.NET's own fit likewise starts beside those reads).
+    /// Dispose the result when done with it (also when <see cref="FitAsync"/> was never called).
+    /// </summary>
+    public static PreparedBooster Prepare(MlTask task, IReadOnlyDictionary<string, double> hp, int seed, FeatureMatrix train, int classes)
+    {
+        var parameters = LightGbmParameters.Join(LightGbmParameters.For(task, hp, seed, train.Rows, classes));
+        return new PreparedBooster(train, Task.Run(() => LightGbmBooster.Create(task, train, parameters, classes)));
+    }
+
     public static async Task<ITransformer> FitAsync(
-        MLContext ml, MlTask task, IReadOnlyDictionary<string, double> hp, int seed, IDataView trainSet, FeatureMatrix train,
+        MLContext ml, MlTask task, IReadOnlyDictionary<string, double> hp, IDataView trainSet, PreparedBooster prepared,
         FeatureMatrix trainCurve, FeatureMatrix validation, int classes, CurveRecorder recorder, ITrainingObserver observer, CancellationToken ct)
     {
         var total = (int)hp["numberOfIterations"];
-        var parameters = LightGbmParameters.Join(LightGbmParameters.For(task, hp, seed, train.Rows, classes));
+        var train = prepared.Train;
         var points = Channel.CreateUnbounded<(int Iteration, double Train, double Validation)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        if (train.Stride != 1 || trainCurve.SourceRows != train.Rows)
+        {
+            throw new ArgumentException("The training curve's rows must be a sample of the training matrix of every row.", nameof(trainCurve));
+        }
+
         var fit = Task.Factory.StartNew(
             () =>
             {
                 try
                 {
-                    using var booster = LightGbmBooster.Create(task, train, [validation, trainCurve], parameters, classes);
+                    // The losses cost a pass over the curve's rows (and the training rows' predictions), so they are
+                    // computed only when a report is due: after the first iteration, then at most every
+                    // ReportInterval, and after the last.
+                    var booster = prepared.Booster.GetAwaiter().GetResult();
+                    booster.AddEvaluation(validation);
+                    var clock = Stopwatch.StartNew();
+                    TimeSpan? lossAt = null;
+                    int done = 0, reported = 0;
+                    void Report()
+                    {
+                        points.Writer.TryWrite((done, Loss(task, booster.Predictions(0, trainCurve.Stride), trainCurve, classes), Loss(task, booster.Predictions(1), validation, classes)));
+                        reported = done;
+                        lossAt = clock.Elapsed;
+                    }
+
                     for (var iteration = 1; iteration <= total; iteration++)
                     {
                         ct.ThrowIfCancellationRequested();
@@ -67,7 +98,16 @@ internal static class LiveLightGbmFit
                             break;
                         }
 
-                        points.Writer.TryWrite((iteration, Loss(task, booster.Predictions(1), trainCurve, classes), Loss(task, booster.Predictions(0), validation, classes)));
+                        done = iteration;
+                        if (lossAt is not { } at || clock.Elapsed - at >= ReportInterval)
+                        {
+                            Report();
+                        }
+                    }
+
+                    if (done > reported)
+                    {
+                        Report();
                     }
 
                     return booster.ModelString();
@@ -122,4 +162,25 @@ internal static class LiveLightGbmFit
         MlTask.Multiclass => CurveLoss.NormalizedMulticlassLogLoss(predictions, classes, set.ClassLabels),
         _ => CurveLoss.RootMeanSquaredError(predictions, set.NumericLabels),
     };
+
+    /// <summary>A LightGBM booster on the training rows being built (see <see cref="Prepare"/>); disposing frees it.</summary>
+    internal sealed class PreparedBooster(FeatureMatrix train, Task<LightGbmBooster> booster) : IDisposable
+    {
+        public FeatureMatrix Train { get; } = train;
+
+        public Task<LightGbmBooster> Booster { get; } = booster;
+
+        public void Dispose()
+        {
+            // The native build cannot be interrupted: wait for it, then free what it made (a failed build made nothing).
+            try
+            {
+                Booster.GetAwaiter().GetResult().Dispose();
+            }
+            catch (Exception)
+            {
+                // Nothing was built; the failure itself surfaced (or was superseded) where the booster was awaited.
+            }
+        }
+    }
 }
