@@ -41,15 +41,6 @@ public sealed class ModelTrainer
     private const int LeakageSampleRows = 20_000;
     private const int TreeTrainCurveRows = 10_000;
 
-    /// <summary>How often a running tree fit's iteration count is read and reported as progress.</summary>
-    private static readonly TimeSpan TreeProgressInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
-    /// Whether a running LightGbm/FastTree fit reports its iteration count as progress while it runs (on by default;
-    /// the training benchmark switches it off as the baseline of its A/B).
-    /// </summary>
-    public bool LiveTreeProgress { get; init; } = true;
-
     /// <summary>
     /// Whether LightGbm trains in the portal's own boosting loop on LightGBM's C API, so its curve draws while it trains
     /// (on by default; see <see cref="LiveLightGbmFit"/>). Off, LightGbm trains in ML.NET's own fit and its curve appears
@@ -160,7 +151,7 @@ public sealed class ModelTrainer
         var (model, exploded, scored) = descriptor.Family switch
         {
             TrainerFamily.TreeEnsemble when prepared is not null => await TrainTreesAsync(ml, request, await FitLiveLightGbmAsync(ml, request, hp, trainSet, prepared, trainMatrix, validationMatrix, classNames.Count, recorder, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
-            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await AwaitTreeFitAsync(ml, descriptor, fits.Model!, observer, ct), trainMatrix, validationMatrix, recorder, observer, ct),
+            TrainerFamily.TreeEnsemble => await TrainTreesAsync(ml, request, await fits.Model!.WaitAsync(ct), trainMatrix, validationMatrix, recorder, observer, ct),
             TrainerFamily.WarmStartLinear => await TrainLbfgsAsync(ml, hp, trainSet, trainMatrix, validationMatrix, recorder, observer, ct),
             _ => await TrainSdcaAsync(request.Task, hp, fits, trainMatrix, validationMatrix, recorder, observer, ct),
         };
@@ -207,30 +198,6 @@ public sealed class ModelTrainer
         var model = await LiveLightGbmFit.FitAsync(ml, request.Task, hp, trainSet, prepared, trainCurve, validation, classes, recorder, observer, ct);
         await observer.ClearCurveAsync(ct);
         return model;
-    }
-
-    /// <summary>
-    /// Waits for the tree fit; meanwhile reports its iteration (LightGbm) or tree (FastTree) count as progress from 0.2
-    /// to 0.6 whenever it has moved, read every <see cref="TreeProgressInterval"/> from ML.NET's progress channel.
-    /// </summary>
-    private async Task<ITransformer> AwaitTreeFitAsync(
-        MLContext ml, TrainerDescriptor descriptor, Task<ITransformer> fit, ITrainingObserver observer, CancellationToken ct)
-    {
-        var probe = LiveTreeProgress ? FitProgressProbe.TryCreate(ml) : null;
-        var (unit, noun) = descriptor.Name == TrainerCatalog.FastTree ? ("trees", "tree") : ("iterations", "iteration");
-        var reported = -1;
-        while (probe is not null && !fit.IsCompleted)
-        {
-            await Task.WhenAny(fit, Task.Delay(TreeProgressInterval, ct));
-            ct.ThrowIfCancellationRequested();
-            if (!fit.IsCompleted && probe.Read(unit) is { } now && now.Done != reported)
-            {
-                reported = now.Done;
-                await observer.ProgressAsync(Math.Min(0.6, 0.2 + (0.4 * now.Done / now.Total)), $"training: {noun} {now.Done} of {now.Total}", ct);
-            }
-        }
-
-        return await fit.WaitAsync(ct);
     }
 
     private static async Task<(ITransformer?, DiagnosticFinding?, IDataView?)> TrainTreesAsync(
