@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Portal.Domain.Runs;
+using Portal.Domain.Statistics;
 
 namespace Portal.Domain.Diagnostics;
 
@@ -97,48 +98,11 @@ public static class LabelLeakageRule
             new JsonObject { ["column"] = column, ["measure"] = "functionalDependence", ["score"] = accuracy, ["rows"] = covered, ["distinctValues"] = groups.Count, ["threshold"] = thresholds.LeakageScore });
     }
 
-    /// <summary>Mann-Whitney AUC with average ranks for ties; null when one class is absent.</summary>
+    /// <summary>Mann-Whitney AUC with ties counted one half; null when one class is absent.</summary>
     internal static double? Auc(IReadOnlyList<(double X, double Y)> rows)
     {
-        var x = new double[rows.Count];
-        var positive = new bool[rows.Count];
-        for (var i = 0; i < x.Length; i++)
-        {
-            (x[i], positive[i]) = (rows[i].X, rows[i].Y > 0.5);
-        }
-
-        Array.Sort(x, positive);
-        double positives = 0;
-        double rankSum = 0;
-        for (var i = 0; i < x.Length;)
-        {
-            // Tied values share the average of their ranks.
-            var j = i;
-            while (j + 1 < x.Length && x[j + 1] == x[i])
-            {
-                j++;
-            }
-
-            var rank = ((i + j) / 2.0) + 1;
-            for (var t = i; t <= j; t++)
-            {
-                if (positive[t])
-                {
-                    positives++;
-                    rankSum += rank;
-                }
-            }
-
-            i = j + 1;
-        }
-
-        var negatives = x.Length - positives;
-        if (positives == 0 || negatives == 0)
-        {
-            return null;
-        }
-
-        return (rankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
+        var positive = rows.Select(r => r.Y > 0.5).ToArray();
+        return positive.Contains(true) && positive.Contains(false) ? RocAuc.Of(positive, rows.Select(r => r.X).ToArray()) : null;
     }
 
     private static double Pearson(IReadOnlyList<(double X, double Y)> rows)
