@@ -37,6 +37,7 @@ public static class AuditActions
     public static readonly AuditAction PromotionRequested = new("promotion.requested", "Promotion requested");
     public static readonly AuditAction PromotionEvaluated = new("promotion.evaluated", "Promotion evidence evaluated and frozen");
     public static readonly AuditAction PromotionSignedOff = new("promotion.signedoff", "Data protection sign-off given");
+    public static readonly AuditAction PromotionFairnessAccepted = new("promotion.fairness.accepted", "Fairness breach accepted by the data protection officer");
     public static readonly AuditAction PromotionApproved = new("promotion.approved", "Promotion approved");
     public static readonly AuditAction PromotionApprovalRefused = new("promotion.approval.refused", "Promotion approval refused");
     public static readonly AuditAction PromotionRejected = new("promotion.rejected", "Promotion rejected");
@@ -53,7 +54,7 @@ public static class AuditActions
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
         ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned,
-        PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
+        PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale,
     ];
 

@@ -62,6 +62,11 @@ public sealed class PromotionRequest
     /// <summary>The data's classification needs a DPO sign-off (the worker's Data protection gate said Waiting).</summary>
     public bool SignOffRequired { get; private set; }
 
+    /// <summary>The DPO who accepted a fairness breach on the current evaluation, and why; cleared by a new evaluation.</summary>
+    public string? FairnessAcceptedBy { get; private set; }
+
+    public string? FairnessAcceptanceReason { get; private set; }
+
     public string? StaleReason { get; private set; }
 
     public string? DecidedBy { get; private set; }
@@ -172,6 +177,8 @@ public sealed class PromotionRequest
         RequiredApprovals = policy.RequiredFor(riskTier);
         SignOffRequired = hardGates.Single(g => g.Gate == PromotionGate.DataProtection).Verdict == GateVerdict.Waiting;
         StaleReason = null;
+        FairnessAcceptedBy = null;
+        FairnessAcceptanceReason = null;
         UpdateHumanApprovalGate();
         Status = IsBlocked() ? PromotionStatus.Blocked : PromotionStatus.Pending;
         return RegistryResult.Done;
@@ -314,12 +321,8 @@ public sealed class PromotionRequest
     /// </summary>
     public RegistryResult SignOff(string officerId, IEnumerable<string> roles, bool allow, string? comment, string? evidenceHashSeen, DateTimeOffset now)
     {
-        if (!roles.Contains(Roles.DataProtectionOfficer, StringComparer.Ordinal))
-        {
-            return RegistryResult.Refused(RefusalReason.RoleRequired, "Only a data protection officer may sign off a promotion.");
-        }
-
-        if (CommentProblem(comment, "A comment is required with a sign-off.") is { } refusal)
+        if ((DeciderProblem(officerId, roles, Roles.DataProtectionOfficer, "Only a data protection officer may sign off a promotion.")
+             ?? CommentProblem(comment, "A comment is required with a sign-off.")) is { } refusal)
         {
             return refusal;
         }
@@ -351,6 +354,46 @@ public sealed class PromotionRequest
         if (!allow)
         {
             Decide(PromotionStatus.Rejected, officerId, comment!, now);
+        }
+
+        return RegistryResult.Done;
+    }
+
+    /// <summary>
+    /// The data protection officer accepts a fairness breach on the current evidence, with a mandatory reason: the Fairness
+    /// gate becomes a Warning that keeps the measured gap and the reason, and a request blocked by it alone becomes Pending.
+    /// </summary>
+    public RegistryResult AcceptFairnessBreach(string officerId, IEnumerable<string> roles, string? reason, string? evidenceHashSeen, DateTimeOffset now)
+    {
+        if ((DeciderProblem(officerId, roles, Roles.DataProtectionOfficer, "Only a data protection officer may accept a fairness breach.")
+             ?? CommentProblem(reason, "A reason is required to accept a fairness breach.")) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var index = gates.FindIndex(g => g.Gate == PromotionGate.Fairness);
+        if (Status is not (PromotionStatus.Pending or PromotionStatus.Blocked) || index < 0 || gates[index].Verdict != GateVerdict.Failed)
+        {
+            return RegistryResult.Refused(RefusalReason.WrongState, Status == PromotionStatus.Stale
+                ? "The evidence changed; the request must be re-evaluated first."
+                : "There is no failed fairness gate to accept on this request.");
+        }
+
+        if (evidenceHashSeen != EvidenceSha256)
+        {
+            return RegistryResult.Refused(RefusalReason.StaleEvidence, "The evidence you saw is not the current evidence: reload it and decide again.");
+        }
+
+        gates[index] = gates[index] with
+        {
+            Verdict = GateVerdict.Warning,
+            Reason = $"{gates[index].Reason} Accepted by the data protection officer on {now.UtcDateTime:yyyy-MM-dd}: {reason}",
+        };
+        FairnessAcceptedBy = officerId;
+        FairnessAcceptanceReason = reason;
+        if (Status == PromotionStatus.Blocked && !IsBlocked())
+        {
+            Status = PromotionStatus.Pending;
         }
 
         return RegistryResult.Done;

@@ -16,6 +16,8 @@ public sealed class RegisteredModel
     public const int MaxNameLength = 128;
     public const int MaxDescriptionLength = 2000;
 
+    private static readonly Refusal RiskTierRefusal = new(RefusalReason.RoleRequired, "Only an Administrator or a BusinessManager may set a model's risk tier.");
+
     private readonly List<ModelVersion> versions = [];
     private readonly List<ProductionPeriod> productionHistory = [];
 
@@ -91,8 +93,6 @@ public sealed class RegisteredModel
             CreatedUtc = now.UtcDateTime,
         };
     }
-
-    private static readonly Refusal RiskTierRefusal = new(RefusalReason.RoleRequired, "Only an Administrator or a BusinessManager may set a model's risk tier.");
 
     /// <summary>Sets the risk tier; refused for anyone but an Administrator or a BusinessManager. Open requests need re-evaluation (their approval count changes).</summary>
     public RegistryResult ChangeRiskTier(RiskTier tier, IEnumerable<string> actorRoles)

@@ -22,7 +22,7 @@ public sealed class AuditActionsTests
             "experiment.created", "experiment.described",
             "run.submitted", "run.cancelled", "run.change.refused",
             "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned",
-            "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.approved", "promotion.approval.refused",
+            "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.fairness.accepted", "promotion.approved", "promotion.approval.refused",
             "promotion.rejected", "promotion.overridden", "promotion.stale",
         ], AuditActions.All.Select(a => a.Name));
     }

@@ -350,4 +350,43 @@ public sealed class PromotionRequestTests
 
         Assert.Equal(RefusalReason.WrongState, request.Override(Admin, AdminRoles, "Why not.", Now).Refusal?.Reason);
     }
+
+    [Fact]
+    public void TheDpoAcceptsAFairnessBreachWithAReasonAndTheRequestBecomesPending()
+    {
+        var request = Evaluated(model, NewVersion(), Gates(fairness: GateVerdict.Failed));
+
+        Assert.Equal(PromotionStatus.Blocked, request.Status);
+        Assert.Equal(RefusalReason.RoleRequired, request.AcceptFairnessBreach(Manager, ManagerRoles, "ok", EvidenceA, Now).Refusal?.Reason);
+        Assert.Equal(RefusalReason.InvalidInput, request.AcceptFairnessBreach(Dpo, DpoRoles, "", EvidenceA, Now).Refusal?.Reason);
+        Assert.Equal(RefusalReason.StaleEvidence, request.AcceptFairnessBreach(Dpo, DpoRoles, "ok", EvidenceB, Now).Refusal?.Reason);
+
+        Assert.True(request.AcceptFairnessBreach(Dpo, DpoRoles, "The gap reflects the base rates; reviewed with legal.", EvidenceA, Now).Succeeded);
+
+        var fairness = request.Gates.Single(g => g.Gate == PromotionGate.Fairness);
+        Assert.Equal(GateVerdict.Warning, fairness.Verdict);
+        Assert.Contains("four fifths", fairness.Reason);
+        Assert.Contains("reviewed with legal", fairness.Reason);
+        Assert.Equal(PromotionStatus.Pending, request.Status);
+        Assert.True(request.Approve(Manager, ManagerRoles, null, EvidenceA, Now).Succeeded);
+    }
+
+    [Fact]
+    public void AnAcceptedFairnessBreachLeavesARequestBlockedByAnotherGateBlocked()
+    {
+        var request = Evaluated(model, NewVersion(), Gates(quality: GateVerdict.Failed, fairness: GateVerdict.Failed));
+
+        Assert.True(request.AcceptFairnessBreach(Dpo, DpoRoles, "Accepted.", EvidenceA, Now).Succeeded);
+
+        Assert.Equal(PromotionStatus.Blocked, request.Status);
+    }
+
+    [Fact]
+    public void TheDpoMayNotSignOffThePromotionOfTheirOwnRun()
+    {
+        var ownRun = Version(model, submittedBy: Dpo);
+        var request = Evaluated(model, ownRun, Gates(dataProtection: GateVerdict.Waiting));
+
+        Assert.Equal(RefusalReason.RunSubmitterMayNotDecide, request.SignOff(Dpo, DpoRoles, true, "Fine.", EvidenceA, Now).Refusal?.Reason);
+    }
 }

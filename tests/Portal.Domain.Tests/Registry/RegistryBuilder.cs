@@ -34,12 +34,13 @@ internal static class RegistryBuilder
     public static ModelVersion Version(RegisteredModel model, string submittedBy = Submitter) =>
         model.RegisterVersion(Registration(submittedBy), Scientist, Now);
 
-    public static List<GateResult> Gates(GateVerdict quality = GateVerdict.Passed, GateVerdict dataProtection = GateVerdict.Passed) =>
+    public static List<GateResult> Gates(GateVerdict quality = GateVerdict.Passed, GateVerdict dataProtection = GateVerdict.Passed,
+        GateVerdict fairness = GateVerdict.Passed) =>
     [
         new(PromotionGate.Quality, quality, quality == GateVerdict.Failed ? "The challenger is not better than the champion." : "Better by 2 points."),
         new(PromotionGate.Schema, GateVerdict.Passed, "Same inputs."),
         new(PromotionGate.Diagnostics, GateVerdict.Passed, "No error."),
-        new(PromotionGate.Fairness, GateVerdict.Passed, "Within bounds."),
+        new(PromotionGate.Fairness, fairness, fairness == GateVerdict.Failed ? "Selection rate for women is 70 % of men's (below four fifths)." : "Within bounds."),
         new(PromotionGate.DataProtection, dataProtection, dataProtection == GateVerdict.Waiting ? "Personal data: the DPO must sign off." : "No personal data."),
     ];
 
