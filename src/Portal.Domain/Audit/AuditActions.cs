@@ -29,6 +29,21 @@ public static class AuditActions
     public static readonly AuditAction RunCancelled = new("run.cancelled", "Run cancelled");
     public static readonly AuditAction RunChangeRefused = new("run.change.refused", "Change to someone else's run refused");
 
+    public static readonly AuditAction ModelRegistered = new("model.registered", "Model registered");
+    public static readonly AuditAction ModelVersionRegistered = new("model.version.registered", "Model version registered");
+    public static readonly AuditAction ModelRiskTierChanged = new("model.risktier.changed", "Model risk tier changed");
+    public static readonly AuditAction ModelVersionTransitioned = new("model.version.transitioned", "Model version moved to a new stage");
+
+    public static readonly AuditAction PromotionRequested = new("promotion.requested", "Promotion requested");
+    public static readonly AuditAction PromotionEvaluated = new("promotion.evaluated", "Promotion evidence evaluated and frozen");
+    public static readonly AuditAction PromotionSignedOff = new("promotion.signedoff", "Data protection sign-off given");
+    public static readonly AuditAction PromotionFairnessAccepted = new("promotion.fairness.accepted", "Fairness breach accepted by the data protection officer");
+    public static readonly AuditAction PromotionApproved = new("promotion.approved", "Promotion approved");
+    public static readonly AuditAction PromotionApprovalRefused = new("promotion.approval.refused", "Promotion approval refused");
+    public static readonly AuditAction PromotionRejected = new("promotion.rejected", "Promotion rejected");
+    public static readonly AuditAction PromotionOverridden = new("promotion.overridden", "Failed gate overridden by an administrator");
+    public static readonly AuditAction PromotionStale = new("promotion.stale", "Promotion evidence went stale");
+
     /// <summary>The catalogue, in the order above.</summary>
     public static readonly IReadOnlyList<AuditAction> All =
     [
@@ -38,6 +53,9 @@ public static class AuditActions
         DatasetUploaded,
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
+        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned,
+        PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
+        PromotionOverridden, PromotionStale,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

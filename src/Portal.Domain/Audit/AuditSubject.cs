@@ -1,5 +1,6 @@
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Audit;
@@ -32,4 +33,10 @@ public sealed record AuditSubject
     public static AuditSubject Experiment(ExperimentId experimentId) => new(AuditSubjectKinds.Experiment, experimentId.ToString());
 
     public static AuditSubject Run(RunId runId) => new(AuditSubjectKinds.Run, runId.ToString());
+
+    public static AuditSubject RegisteredModel(RegisteredModelId modelId) => new(AuditSubjectKinds.RegisteredModel, modelId.ToString());
+
+    public static AuditSubject ModelVersion(ModelVersionId versionId) => new(AuditSubjectKinds.ModelVersion, versionId.ToString());
+
+    public static AuditSubject PromotionRequest(PromotionRequestId requestId) => new(AuditSubjectKinds.PromotionRequest, requestId.ToString());
 }

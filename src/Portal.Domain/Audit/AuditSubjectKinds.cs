@@ -8,9 +8,12 @@ public static class AuditSubjectKinds
     public static readonly AuditSubjectKind DatasetVersion = new("DatasetVersion", "Dataset version");
     public static readonly AuditSubjectKind Experiment = new("Experiment", "Experiment");
     public static readonly AuditSubjectKind Run = new("Run", "Run");
+    public static readonly AuditSubjectKind RegisteredModel = new("RegisteredModel", "Registered model");
+    public static readonly AuditSubjectKind ModelVersion = new("ModelVersion", "Model version");
+    public static readonly AuditSubjectKind PromotionRequest = new("PromotionRequest", "Promotion request");
 
     /// <summary>The catalogue, in the order above.</summary>
-    public static readonly IReadOnlyList<AuditSubjectKind> All = [User, ApiToken, DatasetVersion, Experiment, Run];
+    public static readonly IReadOnlyList<AuditSubjectKind> All = [User, ApiToken, DatasetVersion, Experiment, Run, RegisteredModel, ModelVersion, PromotionRequest];
 
     private static readonly Dictionary<string, AuditSubjectKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Tests.Audit;
@@ -12,7 +13,7 @@ public sealed class AuditSubjectKindsTests
 
     [Fact]
     public void StoredTypeNamesStayExactlyAsExistingEntriesWereHashedWith() =>
-        Assert.Equal(["User", "ApiToken", "DatasetVersion", "Experiment", "Run"], AuditSubjectKinds.All.Select(k => k.Name));
+        Assert.Equal(["User", "ApiToken", "DatasetVersion", "Experiment", "Run", "RegisteredModel", "ModelVersion", "PromotionRequest"], AuditSubjectKinds.All.Select(k => k.Name));
 
     [Fact]
     public void CatalogueHoldsEveryDeclaredKindOnceWithUniqueNamesAndTexts()
@@ -47,8 +48,9 @@ public sealed class AuditSubjectKindsTests
     {
         var id = Guid.Parse("0192f0c4-0000-7000-8000-000000000002");
 
-        Assert.Equal(new[] { "User", "ApiToken", "DatasetVersion", "Experiment", "Run" },
-            new[] { AuditSubject.User("u"), AuditSubject.ApiToken(id), AuditSubject.DatasetVersion(new DatasetVersionId(id)), AuditSubject.Experiment(new ExperimentId(id)), AuditSubject.Run(new RunId(id)) }
+        Assert.Equal(new[] { "User", "ApiToken", "DatasetVersion", "Experiment", "Run", "RegisteredModel", "ModelVersion", "PromotionRequest" },
+            new[] { AuditSubject.User("u"), AuditSubject.ApiToken(id), AuditSubject.DatasetVersion(new DatasetVersionId(id)), AuditSubject.Experiment(new ExperimentId(id)), AuditSubject.Run(new RunId(id)),
+                AuditSubject.RegisteredModel(new RegisteredModelId(id)), AuditSubject.ModelVersion(new ModelVersionId(id)), AuditSubject.PromotionRequest(new PromotionRequestId(id)) }
                 .Select(s => s.Type));
     }
 }

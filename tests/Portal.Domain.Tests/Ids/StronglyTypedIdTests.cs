@@ -66,7 +66,7 @@ public sealed class StronglyTypedIdTests
             .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStronglyTypedId<>)))
             .ToList();
 
-        Assert.Superset(new HashSet<string> { "DatasetId", "DatasetVersionId", "ExperimentId", "RunId" }, idTypes.Select(t => t.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "DatasetId", "DatasetVersionId", "ExperimentId", "RunId", "RegisteredModelId", "ModelVersionId", "PromotionRequestId" }, idTypes.Select(t => t.Name).ToHashSet());
         Assert.All(idTypes, t => Assert.Equal(typeof(StronglyTypedIdJsonConverter<>).MakeGenericType(t),
             t.GetCustomAttribute<System.Text.Json.Serialization.JsonConverterAttribute>()?.ConverterType));
     }
