@@ -49,11 +49,33 @@ public sealed partial class NewRunPage(IPage page)
         MudControls.FillAsync(page, $"hp-{name}", value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Submits the form and waits for the browser to land on the new run's page.</summary>
+    /// <remarks>
+    /// The wait is longer than an action's: on a loaded two-core machine the submission (a write, the audit entry,
+    /// the worker's queue) and the navigation share the cores with a training run. When it still times out, the
+    /// failure says what the page showed instead, so a refused form is told apart from a slow or lost circuit.
+    /// </remarks>
     public async Task<RunPage> StartTrainingAsync()
     {
         await page.Locator(SubmitSelector).ClickAsync();
-        await page.WaitForURLAsync(RunUrl());
+        try
+        {
+            await page.WaitForURLAsync(RunUrl(), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"The form did not open the run page. {await DescribeAsync()}", timeout);
+        }
+
         return new RunPage(page);
+    }
+
+    private async Task<string> DescribeAsync()
+    {
+        var errors = await FieldErrors.AllInnerTextsAsync();
+        var refusal = await SubmitError.CountAsync() > 0 ? await SubmitError.InnerTextAsync() : "none";
+        var button = await page.Locator(SubmitSelector).InnerTextAsync();
+        var reconnecting = await page.Locator("#components-reconnect-modal:visible, .components-reconnect-show").CountAsync() > 0;
+        return $"URL {page.Url}; refusal: {refusal}; field errors: [{string.Join(" | ", errors)}]; button: {button}; reconnecting: {reconnecting}";
     }
 
     [GeneratedRegex(@"/runs/[0-9a-f-]{36}$")]
