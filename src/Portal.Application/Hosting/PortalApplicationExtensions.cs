@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Registry;
 using Portal.Application.Runs;
 
 namespace Portal.Application.Hosting;
@@ -14,6 +15,9 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<RunSubmission>();
         builder.Services.AddSingleton<RunCancellation>();
         builder.Services.AddSingleton<ExternalRunTracking>();
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<PromotionWorkflow>();
         return builder;
     }
 }

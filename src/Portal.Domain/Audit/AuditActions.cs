@@ -32,6 +32,7 @@ public static class AuditActions
     public static readonly AuditAction ModelRegistered = new("model.registered", "Model registered");
     public static readonly AuditAction ModelVersionRegistered = new("model.version.registered", "Model version registered");
     public static readonly AuditAction ModelRiskTierChanged = new("model.risktier.changed", "Model risk tier changed");
+    public static readonly AuditAction ModelHoldOutDesignated = new("model.holdout.designated", "Model hold-out dataset designated");
     public static readonly AuditAction ModelVersionTransitioned = new("model.version.transitioned", "Model version moved to a new stage");
 
     public static readonly AuditAction PromotionRequested = new("promotion.requested", "Promotion requested");
@@ -43,6 +44,7 @@ public static class AuditActions
     public static readonly AuditAction PromotionRejected = new("promotion.rejected", "Promotion rejected");
     public static readonly AuditAction PromotionOverridden = new("promotion.overridden", "Failed gate overridden by an administrator");
     public static readonly AuditAction PromotionStale = new("promotion.stale", "Promotion evidence went stale");
+    public static readonly AuditAction PromotionReevaluationRequested = new("promotion.reevaluation.requested", "Promotion re-evaluation requested");
 
     /// <summary>The catalogue, in the order above.</summary>
     public static readonly IReadOnlyList<AuditAction> All =
@@ -53,9 +55,9 @@ public static class AuditActions
         DatasetUploaded,
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
-        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned,
+        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
-        PromotionOverridden, PromotionStale,
+        PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Live;
@@ -11,6 +12,8 @@ public static class LiveEventTypes
     private static readonly (string Name, Type Type)[] All =
     [
         ("run.changed", typeof(RunChanged)),
+        ("promotion.changed", typeof(PromotionChanged)),
+        ("model.changed", typeof(ModelChanged)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Live;
@@ -13,7 +14,25 @@ public static class LiveTopics
 
     public const string RunPrefix = "run:";
 
+    public const string PromotionPrefix = "promotion:";
+
+    public const string ModelPrefix = "model:";
+
+    /// <summary>Every promotion request's arrival, evaluation and decision: the managers' and the DPO's inbox badges follow it.</summary>
+    public const string Inbox = "inbox";
+
     public static string Run(RunId runId) => $"{RunPrefix}{runId}";
+
+    /// <summary>One promotion request: its evaluation's progress and every decision on it.</summary>
+    public static string Promotion(PromotionRequestId requestId) => $"{PromotionPrefix}{requestId}";
+
+    /// <summary>One registered model: new versions, stage changes, its requests.</summary>
+    public static string Model(RegisteredModelId modelId) => $"{ModelPrefix}{modelId}";
+
+    public static bool IsRegistryTopic(string topic) =>
+        topic == Inbox
+        || (topic.StartsWith(PromotionPrefix, StringComparison.Ordinal) && PromotionRequestId.TryParse(topic[PromotionPrefix.Length..], out _))
+        || (topic.StartsWith(ModelPrefix, StringComparison.Ordinal) && RegisteredModelId.TryParse(topic[ModelPrefix.Length..], out _));
 
     /// <summary>The run a topic is about, if it is a run topic.</summary>
     public static bool TryParseRun(string topic, out RunId runId)

@@ -15,9 +15,11 @@ public sealed class PromotionRequest
 {
     public const int MaxTextLength = 2000;
 
-    private readonly List<GateResult> gates = [];
-    private readonly List<PromotionApproval> approvals = [];
-    private readonly List<DataProtectionSignOff> signOffs = [];
+#pragma warning disable IDE0044 // Not readonly: EF Core assigns them when it reads their JSON columns.
+    private List<GateResult> gates = [];
+    private List<PromotionApproval> approvals = [];
+    private List<DataProtectionSignOff> signOffs = [];
+#pragma warning restore IDE0044
 
     private PromotionRequest()
     {

@@ -22,6 +22,18 @@ public static class AuthorizationMatrix
         new(Policies.CancelRuns, "Cancel runs: one's own (data scientists), anyone's (administrators, to stop a runaway job)",
             [Roles.DataScientist, Roles.Administrator], ApiScopes.Write),
         new(Policies.ManageOwnTokens, "Revoke one's own API tokens through the API", [], ApiScopes.Write),
+        new(Policies.ReadRegistry, "See registered models, versions, model cards, promotion requests and their evidence",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer, Roles.Administrator], ApiScopes.Read),
+        new(Policies.ManageModels, "Register models and versions; request promotions and their re-evaluation",
+            [Roles.DataScientist], ApiScopes.Write),
+        new(Policies.ManageModelRisk, "Set a model's risk tier",
+            [Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
+        new(Policies.DecidePromotions, "Approve or reject promotion requests (never one's own request or run)",
+            [Roles.BusinessManager], ApiScopes.Write),
+        new(Policies.SignOffPromotions, "Sign off the data behind a promotion; accept a fairness breach with a reason",
+            [Roles.DataProtectionOfficer], ApiScopes.Write),
+        new(Policies.OverridePromotions, "Override a failed hard gate, with a mandatory reason",
+            [Roles.Administrator], ApiScopes.Write),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

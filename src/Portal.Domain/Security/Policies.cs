@@ -26,4 +26,22 @@ public static class Policies
 
     /// <summary>Revoke one's own tokens through the API (write scope).</summary>
     public const string ManageOwnTokens = "ManageOwnTokens";
+
+    /// <summary>See registered models, their versions, model cards, promotion requests and their evidence.</summary>
+    public const string ReadRegistry = "ReadRegistry";
+
+    /// <summary>Register models and versions, request promotions and their re-evaluation, edit one's model cards.</summary>
+    public const string ManageModels = "ManageModels";
+
+    /// <summary>Set a model's risk tier.</summary>
+    public const string ManageModelRisk = "ManageModelRisk";
+
+    /// <summary>Approve or reject promotion requests (four-eyes is enforced by the domain on top).</summary>
+    public const string DecidePromotions = "DecidePromotions";
+
+    /// <summary>Sign off the data behind a promotion; accept a fairness breach with a reason.</summary>
+    public const string SignOffPromotions = "SignOffPromotions";
+
+    /// <summary>Override a failed hard gate with a mandatory reason.</summary>
+    public const string OverridePromotions = "OverridePromotions";
 }

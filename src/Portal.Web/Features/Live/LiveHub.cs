@@ -26,7 +26,7 @@ public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions ses
 
     private async Task<long> SubscribeAsync(string topic, long? afterSequence)
     {
-        var policy = PolicyFor(topic) ?? throw new HubException($"'{topic}' is not a topic. Topics: run:<run id>.");
+        var policy = PolicyFor(topic) ?? throw new HubException($"'{topic}' is not a topic. Topics: run:<run id>, inbox, promotion:<request id>, model:<model id>.");
         if (!(await authorization.AuthorizeAsync(Context.User!, policy)).Succeeded)
         {
             throw new HubException($"You may not follow {topic}.");
@@ -44,5 +44,7 @@ public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions ses
 
     /// <summary>Who may follow a topic; null for a topic that does not exist. Later features add their topics here.</summary>
     private static string? PolicyFor(string topic) =>
-        LiveTopics.TryParseRun(topic, out _) ? Policies.ReadExperiments : null;
+        LiveTopics.TryParseRun(topic, out _) ? Policies.ReadExperiments
+        : LiveTopics.IsRegistryTopic(topic) ? Policies.ReadRegistry
+        : null;
 }
