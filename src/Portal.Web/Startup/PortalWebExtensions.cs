@@ -10,6 +10,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
+using Portal.Web.Features.Registry;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
@@ -76,6 +77,7 @@ public static class PortalWebExtensions
         services.AddSingleton<DatasetService>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<RegistryQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
