@@ -28,6 +28,9 @@ public sealed class PromotionEvaluationJob
 
     public string? LastError { get; private set; }
 
+    /// <summary>Every attempt failed: nobody claims it again until someone asks for a re-evaluation (which queues a new job).</summary>
+    public bool GaveUp { get; private set; }
+
     public static PromotionEvaluationJob Queue(PromotionRequestId requestId, DateTimeOffset now) => new()
     {
         RequestId = requestId,
@@ -35,7 +38,7 @@ public sealed class PromotionEvaluationJob
     };
 
     /// <summary>Whether a worker may claim the job now: never claimed, or its holder's lease lapsed.</summary>
-    public bool IsClaimable(DateTimeOffset now) => LeaseOwner is null || LeaseExpiresUtc <= now.UtcDateTime;
+    public bool IsClaimable(DateTimeOffset now) => !GaveUp && (LeaseOwner is null || LeaseExpiresUtc <= now.UtcDateTime);
 
     public void Claim(string workerId, DateTimeOffset now, TimeSpan lease)
     {
@@ -60,7 +63,8 @@ public sealed class PromotionEvaluationJob
         LastError = error.Length > 2000 ? error[..2000] : error;
         LeaseOwner = null;
         LeaseExpiresUtc = null;
-        Stage = "Failed";
+        GaveUp = !AttemptsLeft;
+        Stage = GaveUp ? "Failed" : "Queued again after a failed attempt";
     }
 
     public bool AttemptsLeft => Attempt < MaxAttempts;

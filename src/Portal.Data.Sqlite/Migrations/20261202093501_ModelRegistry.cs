@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Portal.Data.Postgres.Migrations
+namespace Portal.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class ModelRegistry : Migration
@@ -12,20 +11,27 @@ namespace Portal.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "NormalizedName",
+                table: "Experiments",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.CreateTable(
                 name: "RegisteredModels",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    NormalizedName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    RiskTier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    HoldOutDatasetVersionId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    HasOverriddenPromotion = table.Column<bool>(type: "boolean", nullable: false),
-                    Revision = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RiskTier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    HoldOutDatasetVersionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    HasOverriddenPromotion = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -42,18 +48,18 @@ namespace Portal.Data.Postgres.Migrations
                 name: "ModelProductionPeriods",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    VersionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VersionNumber = table.Column<int>(type: "integer", nullable: false),
-                    FromUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ToUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ApprovedByJson = table.Column<string>(type: "text", nullable: false),
-                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    EvidenceSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Overridden = table.Column<bool>(type: "boolean", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ToUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ApprovedByJson = table.Column<string>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    EvidenceSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Overridden = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -70,19 +76,19 @@ namespace Portal.Data.Postgres.Migrations
                 name: "ModelVersions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    RunId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RunSubmittedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    DatasetVersionIdsJson = table.Column<string>(type: "text", nullable: false),
-                    InputSignatureJson = table.Column<string>(type: "text", nullable: false),
-                    MetricsJson = table.Column<string>(type: "text", nullable: false),
-                    ModelSha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    RegisteredBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    RegisteredUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StageChangedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RunSubmittedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    DatasetVersionIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    InputSignatureJson = table.Column<string>(type: "TEXT", nullable: false),
+                    MetricsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ModelSha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RegisteredBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RegisteredUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StageChangedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -105,35 +111,35 @@ namespace Portal.Data.Postgres.Migrations
                 name: "PromotionRequests",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VersionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VersionNumber = table.Column<int>(type: "integer", nullable: false),
-                    TargetStage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    RunSubmittedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    RequestedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    EvidenceSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    EvaluatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RequiredApprovals = table.Column<int>(type: "integer", nullable: false),
-                    SignOffRequired = table.Column<bool>(type: "boolean", nullable: false),
-                    FairnessAcceptedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    FairnessAcceptanceReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    StaleReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    DecidedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    DecidedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RejectionComment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    Overridden = table.Column<bool>(type: "boolean", nullable: false),
-                    OverriddenBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    OverrideReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    OverriddenUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    OverriddenEvidenceSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Revision = table.Column<int>(type: "integer", nullable: false),
-                    ApprovalsJson = table.Column<string>(type: "text", nullable: false),
-                    GatesJson = table.Column<string>(type: "text", nullable: false),
-                    SignOffsJson = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetStage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RunSubmittedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RequestedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    EvidenceSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    EvaluatedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RequiredApprovals = table.Column<int>(type: "INTEGER", nullable: false),
+                    SignOffRequired = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FairnessAcceptedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    FairnessAcceptanceReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    StaleReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    DecidedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RejectionComment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Overridden = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OverriddenBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    OverrideReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    OverriddenUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OverriddenEvidenceSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    ApprovalsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    GatesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SignOffsJson = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -156,14 +162,15 @@ namespace Portal.Data.Postgres.Migrations
                 name: "PromotionEvaluationJobs",
                 columns: table => new
                 {
-                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
-                    QueuedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LeaseOwner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    LeaseExpiresUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Attempt = table.Column<int>(type: "integer", nullable: false),
-                    Progress = table.Column<double>(type: "double precision", nullable: false),
-                    Stage = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    QueuedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    LeaseExpiresUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Progress = table.Column<double>(type: "REAL", nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    GaveUp = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -180,10 +187,10 @@ namespace Portal.Data.Postgres.Migrations
                 name: "PromotionEvidence",
                 columns: table => new
                 {
-                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
-                    EvidenceSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: false),
-                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EvidenceSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -195,6 +202,12 @@ namespace Portal.Data.Postgres.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Experiments_NormalizedName",
+                table: "Experiments",
+                column: "NormalizedName",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_ModelProductionPeriods_ModelId_FromUtc",
@@ -287,6 +300,14 @@ namespace Portal.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "RegisteredModels");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Experiments_NormalizedName",
+                table: "Experiments");
+
+            migrationBuilder.DropColumn(
+                name: "NormalizedName",
+                table: "Experiments");
         }
     }
 }
