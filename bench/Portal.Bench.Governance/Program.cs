@@ -13,7 +13,8 @@ using Portal.Ml.Training;
 // Usage: dotnet run -c Release --project bench/Portal.Bench.Governance -- [rows] [permutations] [permutationRows]
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var permutations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-int? permutationRows = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : null;
+// permutationRows: "all" for every row; default: the evaluator's default (20,000).
+int? permutationRows = args.Length > 2 ? (args[2] == "all" ? null : int.Parse(args[2], CultureInfo.InvariantCulture)) : new PromotionEvaluationOptions().PermutationRows;
 var folder = Directory.CreateTempSubdirectory("portal-bench-governance-").FullName;
 try
 {

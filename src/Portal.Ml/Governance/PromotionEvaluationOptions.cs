@@ -38,8 +38,13 @@ public sealed record PromotionEvaluationOptions
     /// <summary>How many times each feature is permuted for its importance (the spread needs at least 2).</summary>
     public int PermutationCount { get; init; } = 3;
 
-    /// <summary>Rows the permutation importance is computed on (the first rows of the evaluation rows); null for all.</summary>
-    public int? PermutationRows { get; init; }
+    /// <summary>
+    /// Rows the permutation importance is computed on (the first rows of the evaluation rows, stated in the evidence);
+    /// null for all. Each feature costs a full scoring and evaluation per permutation, so on a 100,000-row hold-out
+    /// importance over every row took most of the gate's time (docs/benchmarks.md); 20,000 rows keep the spread of
+    /// an informative feature's importance small while the paired tests and fairness still use every row.
+    /// </summary>
+    public int? PermutationRows { get; init; } = 20_000;
 
     /// <summary>Resamples of the paired bootstrap (AUC, RMSE, MAE).</summary>
     public int BootstrapResamples { get; init; } = 1000;
