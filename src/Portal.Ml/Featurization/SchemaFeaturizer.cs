@@ -27,9 +27,13 @@ internal static class SchemaFeaturizer
     /// empty numeric field loads as NaN (ML.NET's default would be 0), so it counts as missing and gets the mean.
     /// </summary>
     public static TextLoader CreateLoader(MLContext ml, IReadOnlyList<ColumnSchema> schema, string labelColumn, MlTask task) =>
+        CreateLoader(ml, TypedColumns(schema, labelColumn, task));
+
+    /// <summary>A loader of the given typed columns with the trainer's CSV settings (header, quoting, empty number = NaN).</summary>
+    public static TextLoader CreateLoader(MLContext ml, TextLoader.Column[] columns) =>
         ml.Data.CreateTextLoader(new TextLoader.Options
         {
-            Columns = TypedColumns(schema, labelColumn, task),
+            Columns = columns,
             Separators = [','],
             HasHeader = true,
             AllowQuoting = true,
