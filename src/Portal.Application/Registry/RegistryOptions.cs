@@ -48,6 +48,18 @@ public sealed class RegistryOptions : IValidatableObject
     [Range(100, 100_000)]
     public int BootstrapResamples { get; set; } = 1000;
 
+    /// <summary>Without a champion, the AUC a binary challenger must reach on its own.</summary>
+    [Range(0.0, 1.0)]
+    public double MinimumAuc { get; set; } = 0.7;
+
+    /// <summary>Without a champion, the micro accuracy a multiclass challenger must reach.</summary>
+    [Range(0.0, 1.0)]
+    public double MinimumMicroAccuracy { get; set; } = 0.6;
+
+    /// <summary>Without a champion, the R² a regression challenger must reach.</summary>
+    [Range(-1.0, 1.0)]
+    public double MinimumRSquared { get; set; } = 0.5;
+
     public ApprovalPolicy ApprovalPolicy => new(LowRiskApprovals, HighRiskApprovals);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -6,6 +6,7 @@ using Portal.Application.Hosting;
 using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
+using Portal.Worker.Promotions;
 using Portal.Worker.Training;
 
 namespace Portal.Worker.Hosting;
@@ -34,6 +35,9 @@ public static class PortalWorkerExtensions
         builder.Services.AddSingleton<RunTrainingJob>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<TrainingHostService>();
+        builder.Services.AddSingleton<PromotionEvaluationLeases>();
+        builder.Services.AddSingleton<PromotionEvaluationJobRunner>();
+        builder.Services.AddHostedService<PromotionEvaluationHostService>();
         return builder;
     }
 }

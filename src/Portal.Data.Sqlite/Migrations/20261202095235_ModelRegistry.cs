@@ -11,13 +11,6 @@ namespace Portal.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "NormalizedName",
-                table: "Experiments",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: "");
-
             migrationBuilder.CreateTable(
                 name: "RegisteredModels",
                 columns: table => new
@@ -204,12 +197,6 @@ namespace Portal.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments",
-                column: "NormalizedName",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_ModelProductionPeriods_ModelId_FromUtc",
                 table: "ModelProductionPeriods",
                 columns: new[] { "ModelId", "FromUtc" });
@@ -300,14 +287,6 @@ namespace Portal.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "RegisteredModels");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments");
-
-            migrationBuilder.DropColumn(
-                name: "NormalizedName",
-                table: "Experiments");
         }
     }
 }

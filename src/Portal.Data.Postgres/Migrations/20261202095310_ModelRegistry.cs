@@ -12,13 +12,6 @@ namespace Portal.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "NormalizedName",
-                table: "Experiments",
-                type: "text",
-                nullable: false,
-                defaultValue: "");
-
             migrationBuilder.CreateTable(
                 name: "RegisteredModels",
                 columns: table => new
@@ -205,12 +198,6 @@ namespace Portal.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments",
-                column: "NormalizedName",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_ModelProductionPeriods_ModelId_FromUtc",
                 table: "ModelProductionPeriods",
                 columns: new[] { "ModelId", "FromUtc" });
@@ -301,14 +288,6 @@ namespace Portal.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "RegisteredModels");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments");
-
-            migrationBuilder.DropColumn(
-                name: "NormalizedName",
-                table: "Experiments");
         }
     }
 }
