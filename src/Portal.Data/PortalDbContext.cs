@@ -165,6 +165,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         }
     }
 
+    /// <summary>
+    /// Another writer sealed the next audit sequence first. An optimistic-concurrency conflict is not one: retrying the same
+    /// stale change cannot succeed, so it goes straight to the caller, who re-reads.
+    /// </summary>
     private static bool IsWriteConflict(Exception ex) =>
-        ex is DbUpdateException or DbException || ex.InnerException is DbException;
+        ex is not DbUpdateConcurrencyException && (ex is DbUpdateException or DbException || ex.InnerException is DbException);
 }

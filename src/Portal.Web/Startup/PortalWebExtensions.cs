@@ -88,6 +88,7 @@ public static class PortalWebExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
+        services.AddHostedService<DemoRegistrySeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
         return builder;
     }

@@ -1,0 +1,226 @@
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Application;
+using Portal.Application.Registry;
+using Portal.Application.Runs;
+using Portal.Data;
+using Portal.Data.Identity;
+using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+using Portal.Domain.Registry;
+using Portal.Domain.Runs;
+using Portal.Domain.Security;
+using Portal.Ml.DemoData;
+using Portal.Web.Features.Datasets;
+
+namespace Portal.Web.Startup;
+
+/// <summary>
+/// Development demo data for the registry, in the background once the demo runs have trained: the model "loan-default"
+/// (hold-out: the drifted second quarter) with version 1 as champion (requested by the demo scientist, evaluated by the
+/// worker, signed off by the DPO and approved by manager2 — each step through the real workflow, commented "Demo data"),
+/// version 2 waiting in manager@portal.local's inbox, and version 3 — trained on a file without <c>previous_defaults</c> —
+/// blocked by the schema gate. Nothing happens when a registered model already exists.
+/// </summary>
+public sealed class DemoRegistrySeeder(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IServiceScopeFactory scopeFactory,
+    DatasetService datasets,
+    RunSubmission runs,
+    ModelRegistry registry,
+    PromotionWorkflow workflow,
+    IOptions<DemoOptions> demo,
+    IHostEnvironment environment,
+    ILogger<DemoRegistrySeeder> logger) : BackgroundService
+{
+    public const string ModelName = "loan-default";
+    public const string ReducedDatasetName = "loan-applications-minimal";
+    public const string DroppedColumn = "previous_defaults";
+
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(20);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!demo.Value.Enabled || !demo.Value.SeedData || !environment.IsDevelopment())
+        {
+            return;
+        }
+
+        try
+        {
+            await SeedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Demo registry data not seeded.");
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.RegisteredModels.AnyAsync(cancellationToken) || await db.Datasets.AnyAsync(d => d.Name == ReducedDatasetName, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        var people = await PeopleAsync();
+        if (people is null)
+        {
+            return;
+        }
+
+        var (scientist, manager2, officer) = people.Value;
+        var reduced = await UploadReducedAsync(scientist.Actor, cancellationToken);
+        var reducedRun = await runs.SubmitAsync(new SubmitRun(DemoDataSeeder.ExperimentName, reduced.DatasetId, reduced.Version, LoanDefaultGenerator.Label,
+            MlTask.Binary, "FastTree", new Dictionary<string, double> { ["numberOfTrees"] = 60 }, 0.2, 42), scientist.Actor, cancellationToken);
+        if (!reducedRun.Succeeded)
+        {
+            logger.LogWarning("Demo registry data not seeded: the run on {Dataset} was refused: {Error}", ReducedDatasetName, reducedRun.Error);
+            return;
+        }
+
+        var trained = await WaitForDemoRunsAsync(cancellationToken);
+        if (trained is null)
+        {
+            return;
+        }
+
+        var created = await registry.CreateAsync(new CreateModel(ModelName,
+            "Predicts which loan applicants default within 12 months; the credit committee sets the approval threshold on its score."),
+            scientist.Actor, scientist.Roles, cancellationToken);
+        if (!created.Succeeded)
+        {
+            return; // another web node seeded it first
+        }
+
+        var holdOut = await HoldOutAsync(cancellationToken);
+        await registry.DesignateHoldOutAsync(ModelName, holdOut, 2, scientist.Actor, scientist.Roles, cancellationToken);
+        foreach (var run in new[] { trained["LbfgsLogisticRegression"], trained["LightGbm"], reducedRun.Value })
+        {
+            Expect(await registry.RegisterVersionAsync(ModelName, run, scientist.Actor, cancellationToken), "register a version");
+        }
+
+        // Version 1 becomes the champion through the whole workflow.
+        var first = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 1, ModelStage.Production,
+            "Demo data: the logistic regression the credit committee validated last quarter."), scientist.Actor, scientist.Roles, cancellationToken), "request version 1");
+        var evaluated = await WaitForEvaluationAsync(first.Id, cancellationToken);
+        await SignOffAsync(evaluated, officer, cancellationToken);
+        if (evaluated.Status == PromotionStatus.Blocked)
+        {
+            logger.LogWarning("Demo version 1 was blocked: {Gates}", string.Join(" ", evaluated.FailedHardGates.Select(g => g.Reason)));
+            return;
+        }
+
+        Expect(await workflow.ApproveAsync(first.Id, "Demo data: the first champion.", evaluated.EvidenceSha256, manager2.Actor, manager2.Roles, cancellationToken),
+            "approve version 1");
+
+        // Version 2 waits for manager@portal.local; version 3 drops an input the champion's callers send.
+        var second = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 2, ModelStage.Production,
+            "LightGbm captures the interaction of debt-to-income and loan amount that the logistic regression misses."), scientist.Actor, scientist.Roles,
+            cancellationToken), "request version 2");
+        await SignOffAsync(await WaitForEvaluationAsync(second.Id, cancellationToken), officer, cancellationToken);
+        var third = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 3, ModelStage.Production,
+            $"A simpler model without {DroppedColumn}, which the branch offices find hard to collect."), scientist.Actor, scientist.Roles, cancellationToken),
+            "request version 3");
+        await WaitForEvaluationAsync(third.Id, cancellationToken);
+        logger.LogInformation("Demo registry seeded: {Model} with a champion, a request for manager@portal.local and a blocked one.", ModelName);
+    }
+
+    private async Task SignOffAsync(PromotionRequest request, Person officer, CancellationToken cancellationToken)
+    {
+        if (request.SignOffRequired && request.CurrentSignOff is null)
+        {
+            await workflow.SignOffAsync(request.Id, true,
+                "Demo data: personal columns (names, e-mails, birth dates) are not model inputs; age and postcode use is covered by the credit-scoring legal basis.",
+                request.EvidenceSha256, officer.Actor, officer.Roles, cancellationToken);
+        }
+    }
+
+    private async Task<Dictionary<string, RunId>?> WaitForDemoRunsAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var all = await db.Runs.AsNoTracking()
+                .Join(db.Experiments.Where(e => e.Name == DemoDataSeeder.ExperimentName), r => r.ExperimentId, e => e.Id, (r, _) => r)
+                .ToListAsync(cancellationToken);
+            if (all.Count > 0 && all.All(r => r.IsTerminal))
+            {
+                var succeeded = all.Where(r => r.Status == RunStatus.Succeeded).ToList();
+                if (succeeded.Count < all.Count)
+                {
+                    logger.LogWarning("Demo registry data not seeded: a demo run did not succeed.");
+                    return null;
+                }
+
+                return succeeded.GroupBy(r => r.Trainer!).ToDictionary(g => g.Key, g => g.OrderBy(r => r.SubmittedUtc).First().Id);
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private async Task<PromotionRequest> WaitForEvaluationAsync(PromotionRequestId id, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var request = await db.PromotionRequests.AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken);
+            if (request.Status != PromotionStatus.Evaluating || DateTime.UtcNow > deadline)
+            {
+                return request;
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    private async Task<DatasetId> HoldOutAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Datasets.Where(d => d.Name == DemoDataSeeder.DatasetName).Select(d => d.Id).FirstAsync(cancellationToken);
+    }
+
+    /// <summary>The first quarter's applications without one column: what a version trained on it cannot read is a breaking change.</summary>
+    private async Task<DatasetVersionDto> UploadReducedAsync(AuditActor scientist, CancellationToken cancellationToken)
+    {
+        using var full = new MemoryStream();
+        new LoanDefaultGenerator(2026).Write(full, rows: 5000);
+        var lines = Encoding.UTF8.GetString(full.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var drop = Array.IndexOf(lines[0].Split(','), DroppedColumn);
+        var reduced = string.Join('\n', lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != drop)))) + "\n";
+        using var csv = new MemoryStream(Encoding.UTF8.GetBytes(reduced));
+        var result = await datasets.UploadAsync(ReducedDatasetName, "loan-applications-2026Q1-minimal.csv", csv, scientist, cancellationToken);
+        return result.Value ?? throw new InvalidOperationException($"Demo dataset upload failed: {result.Error}");
+    }
+
+    private sealed record Person(AuditActor Actor, IReadOnlyCollection<string> Roles);
+
+    private async Task<(Person Scientist, Person Manager2, Person Officer)?> PeopleAsync()
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        async Task<Person?> FindAsync(string email, string role) =>
+            await users.FindByEmailAsync(email) is { } user ? new Person(AuditActor.User(user.Id, user.UserName ?? email), [role]) : null;
+        var scientist = await FindAsync("scientist@portal.local", Roles.DataScientist);
+        var manager2 = await FindAsync("manager2@portal.local", Roles.BusinessManager);
+        var officer = await FindAsync("dpo@portal.local", Roles.DataProtectionOfficer);
+        return scientist is null || manager2 is null || officer is null ? null : (scientist, manager2, officer);
+    }
+
+    private T Expect<T>(OperationResult<T> result, string step) =>
+        result.Succeeded ? result.Value! : throw new InvalidOperationException($"Demo registry seeding could not {step}: {result.Error}");
+}
