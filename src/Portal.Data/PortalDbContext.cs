@@ -10,6 +10,7 @@ using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 
@@ -57,6 +58,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<RunEvaluation> RunEvaluations => Set<RunEvaluation>();
 
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
+
+    public DbSet<ModelCardSection> ModelCardSections => Set<ModelCardSection>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
@@ -128,6 +131,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<ExperimentId>().HaveConversion<StronglyTypedIdConverter<ExperimentId>>();
         configurationBuilder.Properties<DatasetId>().HaveConversion<StronglyTypedIdConverter<DatasetId>>();
         configurationBuilder.Properties<DatasetVersionId>().HaveConversion<StronglyTypedIdConverter<DatasetVersionId>>();
+        configurationBuilder.Properties<ModelVersionId>().HaveConversion<StronglyTypedIdConverter<ModelVersionId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

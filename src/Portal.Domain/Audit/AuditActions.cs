@@ -33,6 +33,7 @@ public static class AuditActions
     public static readonly AuditAction ModelVersionRegistered = new("model.version.registered", "Model version registered");
     public static readonly AuditAction ModelRiskTierChanged = new("model.risktier.changed", "Model risk tier changed");
     public static readonly AuditAction ModelVersionTransitioned = new("model.version.transitioned", "Model version moved to a new stage");
+    public static readonly AuditAction ModelCardEdited = new("model.card.edited", "Model card section edited");
 
     public static readonly AuditAction PromotionRequested = new("promotion.requested", "Promotion requested");
     public static readonly AuditAction PromotionEvaluated = new("promotion.evaluated", "Promotion evidence evaluated and frozen");
@@ -53,7 +54,7 @@ public static class AuditActions
         DatasetUploaded,
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
-        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned,
+        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned, ModelCardEdited,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale,
     ];
