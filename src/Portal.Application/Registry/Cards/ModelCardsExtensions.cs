@@ -13,7 +13,7 @@ public static class ModelCardsExtensions
     {
         services.AddSingleton<IModelCardSubjects, TSubjects>();
         services.AddSingleton<ModelCardFactsBuilder>();
-        services.AddSingleton<ModelCards>();
+        services.AddSingleton<ModelCardReader>();
         services.AddSingleton<ModelCardEditing>();
         return services;
     }

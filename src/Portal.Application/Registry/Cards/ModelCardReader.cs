@@ -6,7 +6,7 @@ using Portal.Domain.Runs;
 namespace Portal.Application.Registry.Cards;
 
 /// <summary>A version's model card, facts and written sections, and its two downloadable forms.</summary>
-public sealed class ModelCards(IDbContextFactory<PortalDbContext> dbFactory, ModelCardFactsBuilder facts)
+public sealed class ModelCardReader(IDbContextFactory<PortalDbContext> dbFactory, ModelCardFactsBuilder facts)
 {
     /// <summary>The card; null when the run does not exist.</summary>
     public async Task<ModelCard?> GetAsync(ModelVersionId versionId, RunId runId, ModelCardInputs? inputs, CancellationToken cancellationToken)
