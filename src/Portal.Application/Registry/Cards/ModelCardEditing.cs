@@ -77,10 +77,17 @@ public sealed class ModelCardEditing(IDbContextFactory<PortalDbContext> dbFactor
         }
         catch (DbUpdateException)
         {
-            // Another editor saved this section first (the revision token, or the first save of the same section).
+            // Another editor saved this section first (the revision token, or the first save of the same section): say who.
+            // Any other failure wrote nothing (section and audit entry share the save) and is not the user's to fix.
             await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
-            return Changed(await fresh.ModelCardSections.AsNoTracking()
-                .FirstOrDefaultAsync(s => s.ModelVersionId == edit.VersionId && s.Kind == edit.Section, cancellationToken));
+            var saved = await fresh.ModelCardSections.AsNoTracking()
+                .FirstOrDefaultAsync(s => s.ModelVersionId == edit.VersionId && s.Kind == edit.Section, cancellationToken);
+            if ((saved?.Revision ?? 0) == edit.ExpectedRevision)
+            {
+                throw;
+            }
+
+            return Changed(saved);
         }
 
         return OperationResult<ModelCardSectionText>.Ok(ModelCardSectionText.Of(section));
