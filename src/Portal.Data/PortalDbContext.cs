@@ -69,6 +69,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<PromotionEvaluationJob> PromotionEvaluationJobs => Set<PromotionEvaluationJob>();
 
+    public DbSet<ModelCardSection> ModelCardSections => Set<ModelCardSection>();
+
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
 

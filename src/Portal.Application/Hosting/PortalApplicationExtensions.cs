@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Application.Registry;
+using Portal.Application.Registry.Cards;
 using Portal.Application.Runs;
 
 namespace Portal.Application.Hosting;
@@ -18,6 +19,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PromotionWorkflow>();
+        builder.Services.AddModelCards<RegistryModelCardSubjects>();
         return builder;
     }
 }

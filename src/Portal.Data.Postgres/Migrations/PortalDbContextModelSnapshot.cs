@@ -518,6 +518,42 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("WorkerHeartbeats", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
+                {
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("EditedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("EditedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("EditedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("ModelVersionId", "Kind");
+
+                    b.ToTable("ModelCardSections", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Registry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1231,6 +1267,15 @@ namespace Portal.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -505,6 +505,42 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("WorkerHeartbeats", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
+                {
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EditedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelVersionId", "Kind");
+
+                    b.ToTable("ModelCardSections", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Registry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1212,6 +1248,15 @@ namespace Portal.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

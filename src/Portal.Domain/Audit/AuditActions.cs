@@ -34,6 +34,7 @@ public static class AuditActions
     public static readonly AuditAction ModelRiskTierChanged = new("model.risktier.changed", "Model risk tier changed");
     public static readonly AuditAction ModelHoldOutDesignated = new("model.holdout.designated", "Model hold-out dataset designated");
     public static readonly AuditAction ModelVersionTransitioned = new("model.version.transitioned", "Model version moved to a new stage");
+    public static readonly AuditAction ModelCardEdited = new("model.card.edited", "Model card section edited");
 
     public static readonly AuditAction PromotionRequested = new("promotion.requested", "Promotion requested");
     public static readonly AuditAction PromotionEvaluated = new("promotion.evaluated", "Promotion evidence evaluated and frozen");
@@ -55,7 +56,7 @@ public static class AuditActions
         DatasetUploaded,
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
-        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned,
+        ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned, ModelCardEdited,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
     ];

@@ -2,7 +2,8 @@ namespace Portal.Web.Security;
 
 /// <summary>
 /// Security headers on every response. The CSP allows only this origin's scripts (Blazor and MudBlazor ship
-/// files, no eval); styles need 'unsafe-inline' because MudBlazor writes its theme variables inline.
+/// files, no eval); styles need 'unsafe-inline' because MudBlazor writes its theme variables inline. A response that set
+/// its own, stricter policy (a downloaded model card allows no script at all) keeps it.
 /// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
@@ -16,7 +17,11 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -21,7 +21,7 @@ public sealed class AuditActionsTests
             "dataset.uploaded",
             "experiment.created", "experiment.described",
             "run.submitted", "run.cancelled", "run.change.refused",
-            "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned",
+            "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned", "model.card.edited",
             "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.fairness.accepted", "promotion.approved", "promotion.approval.refused",
             "promotion.rejected", "promotion.overridden", "promotion.stale",
         ], AuditActions.All.Select(a => a.Name));
