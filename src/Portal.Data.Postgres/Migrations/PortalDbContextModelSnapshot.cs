@@ -377,12 +377,26 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<string>("ClassifiedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ClassifiedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ClassifiedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("PersonalDataSuspected")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Sensitive")
                         .HasColumnType("boolean");
 
                     b.Property<string>("SuspicionReason")

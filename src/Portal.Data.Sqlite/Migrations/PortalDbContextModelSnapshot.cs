@@ -364,12 +364,26 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClassifiedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClassifiedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClassifiedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PersonalDataSuspected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Sensitive")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SuspicionReason")

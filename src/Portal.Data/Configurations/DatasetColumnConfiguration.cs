@@ -14,5 +14,7 @@ internal sealed class DatasetColumnConfiguration : IEntityTypeConfiguration<Data
         builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Classification).HasConversion<string>().HasMaxLength(24);
         builder.Property(c => c.SuspicionReason).HasMaxLength(512);
+        builder.Property(c => c.ClassifiedBy).HasMaxLength(450);
+        builder.Property(c => c.ClassifiedByName).HasMaxLength(256);
     }
 }
