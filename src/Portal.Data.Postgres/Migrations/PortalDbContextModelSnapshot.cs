@@ -373,6 +373,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<string>("Classification")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
@@ -397,6 +398,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<bool>("Sensitive")
+                        .IsConcurrencyToken()
                         .HasColumnType("boolean");
 
                     b.Property<string>("SuspicionReason")

@@ -21,6 +21,13 @@ public static class ColumnClassificationRules
     public static string? Problem(DataClassification classification) =>
         Allowed.Contains(classification) ? null : $"classification must be one of {AllowedText}.";
 
+    /// <summary>
+    /// One of <see cref="Allowed"/> by its exact name (any case, surrounding blanks ignored), or null: never a number, and
+    /// never a comma-separated combination that <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would add up.
+    /// </summary>
+    public static DataClassification? Parse(string? text) =>
+        text is null ? null : Allowed.Select(a => (DataClassification?)a).FirstOrDefault(a => string.Equals(a.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The allowed values, for messages: "NotPersonal, Personal or SpecialCategory".</summary>
     public static string AllowedText => string.Join(", ", Allowed.Take(Allowed.Count - 1)) + " or " + Allowed[^1];
 

@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202092125_DatasetColumnClassification")]
+    [Migration("20261202092323_DatasetColumnClassification")]
     partial class DatasetColumnClassification
     {
         /// <inheritdoc />
@@ -363,6 +363,7 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Classification")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
@@ -387,6 +388,7 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Sensitive")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SuspicionReason")

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202092138_DatasetColumnClassification")]
+    [Migration("20261202092355_DatasetColumnClassification")]
     partial class DatasetColumnClassification
     {
         /// <inheritdoc />
@@ -376,6 +376,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<string>("Classification")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
@@ -400,6 +401,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<bool>("Sensitive")
+                        .IsConcurrencyToken()
                         .HasColumnType("boolean");
 
                     b.Property<string>("SuspicionReason")
