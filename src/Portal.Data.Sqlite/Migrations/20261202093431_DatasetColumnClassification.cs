@@ -12,13 +12,6 @@ namespace Portal.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
-                name: "NormalizedName",
-                table: "Experiments",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: "");
-
-            migrationBuilder.AddColumn<string>(
                 name: "ClassifiedBy",
                 table: "DatasetColumns",
                 type: "TEXT",
@@ -44,25 +37,11 @@ namespace Portal.Data.Sqlite.Migrations
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments",
-                column: "NormalizedName",
-                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Experiments_NormalizedName",
-                table: "Experiments");
-
-            migrationBuilder.DropColumn(
-                name: "NormalizedName",
-                table: "Experiments");
-
             migrationBuilder.DropColumn(
                 name: "ClassifiedBy",
                 table: "DatasetColumns");

@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202092323_DatasetColumnClassification")]
+    [Migration("20261202093431_DatasetColumnClassification")]
     partial class DatasetColumnClassification
     {
         /// <inheritdoc />
