@@ -203,7 +203,7 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         // Assert
         var officerHome = new HomePage(officer);
         await Expect(officerHome.Introduction("DataProtectionOfficer")).ToContainTextAsync("Watch personal data");
-        await Expect(officerHome.Introduction("DataProtectionOfficer")).ToContainTextAsync("Classifying flagged columns arrives with the lineage workspace");
+        await Expect(officerHome.Introduction("DataProtectionOfficer")).ToContainTextAsync("you classify each column");
 
         // Act
         var officersView = await new DatasetPage(officer).GotoAsync(datasetAddress);

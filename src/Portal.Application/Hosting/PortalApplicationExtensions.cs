@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
+using Portal.Application.Datasets;
 using Portal.Application.Runs;
 
 namespace Portal.Application.Hosting;
@@ -20,6 +21,11 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PromotionWorkflow>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
+        builder.Services.AddSingleton<ColumnClassification>();
+        builder.Services.AddSingleton<DatasetClassificationQuery>();
+
+        // A changed classification changes the evidence of open promotion requests on that data: they go stale.
+        builder.Services.TryAddSingleton<IClassificationChangeListener, RegistryClassificationListener>();
         return builder;
     }
 }

@@ -373,9 +373,21 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<string>("Classification")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<string>("ClassifiedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ClassifiedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ClassifiedUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -383,6 +395,10 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("PersonalDataSuspected")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Sensitive")
+                        .IsConcurrencyToken()
                         .HasColumnType("boolean");
 
                     b.Property<string>("SuspicionReason")

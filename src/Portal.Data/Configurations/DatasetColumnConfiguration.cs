@@ -12,7 +12,11 @@ internal sealed class DatasetColumnConfiguration : IEntityTypeConfiguration<Data
         builder.HasKey(c => new { c.DatasetVersionId, c.Ordinal });
         builder.Property(c => c.Name).HasMaxLength(256);
         builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
-        builder.Property(c => c.Classification).HasConversion<string>().HasMaxLength(24);
+        // Concurrency tokens: confirming suggestions never overwrites a column another DPO classified at the same moment.
+        builder.Property(c => c.Classification).HasConversion<string>().HasMaxLength(24).IsConcurrencyToken();
+        builder.Property(c => c.Sensitive).IsConcurrencyToken();
         builder.Property(c => c.SuspicionReason).HasMaxLength(512);
+        builder.Property(c => c.ClassifiedBy).HasMaxLength(450);
+        builder.Property(c => c.ClassifiedByName).HasMaxLength(256);
     }
 }

@@ -21,6 +21,7 @@ public static class AuditActions
     public static readonly AuditAction TokenRevoked = new("token.revoked", "API token revoked");
 
     public static readonly AuditAction DatasetUploaded = new("dataset.uploaded", "Dataset version uploaded");
+    public static readonly AuditAction DatasetColumnClassified = new("dataset.column.classified", "Dataset column classified by the data protection officer");
 
     public static readonly AuditAction ExperimentCreated = new("experiment.created", "Experiment created");
     public static readonly AuditAction ExperimentDescribed = new("experiment.described", "Experiment description changed");
@@ -53,7 +54,7 @@ public static class AuditActions
         SignInSucceeded, SignInFailed, LockedOut, SignedOut, TokenRejected,
         UserCreated, UserLocked, UserUnlocked, UserRolesChanged,
         TokenCreated, TokenRevoked,
-        DatasetUploaded,
+        DatasetUploaded, DatasetColumnClassified,
         ExperimentCreated, ExperimentDescribed,
         RunSubmitted, RunCancelled, RunChangeRefused,
         ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned, ModelCardEdited,

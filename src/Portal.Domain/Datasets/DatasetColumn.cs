@@ -22,6 +22,20 @@ public sealed class DatasetColumn
 
     public DataClassification Classification { get; private set; } = DataClassification.Unclassified;
 
+    /// <summary>
+    /// A protected attribute the fairness gate compares groups on (age, gender, …), whatever its classification; always
+    /// true for <see cref="DataClassification.SpecialCategory"/>.
+    /// </summary>
+    public bool Sensitive { get; private set; }
+
+    /// <summary>User id of the DPO who last classified the column; null while it is unclassified.</summary>
+    public string? ClassifiedBy { get; private set; }
+
+    /// <summary>That DPO's name as shown to people.</summary>
+    public string? ClassifiedByName { get; private set; }
+
+    public DateTime? ClassifiedUtc { get; private set; }
+
     public static DatasetColumn Create(int ordinal, string name, ColumnType type, bool personalDataSuspected, string? suspicionReason) => new()
     {
         Ordinal = ordinal,
@@ -30,4 +44,44 @@ public sealed class DatasetColumn
         PersonalDataSuspected = personalDataSuspected,
         SuspicionReason = suspicionReason is { Length: > 512 } ? suspicionReason[..512] : suspicionReason,
     };
+
+    /// <summary>
+    /// The data protection officer's classification of this column, with whether it is a protected attribute for the
+    /// fairness gate (a special-category column always is). Refused for anyone else and for
+    /// <see cref="DataClassification.Unclassified"/> or an undefined value; the result lists the change, or none when
+    /// the column already was so (then who and when stay as they were).
+    /// </summary>
+    public ClassificationResult Classify(DataClassification classification, bool sensitive, string byUserId, string byUserName,
+        IEnumerable<string> byRoles, DateTimeOffset now)
+    {
+        if (!ColumnClassificationRules.MayClassify(byRoles))
+        {
+            return ClassificationResult.Refused(ClassificationRefusalReason.RoleRequired, ColumnClassificationRules.RoleRefusal);
+        }
+
+        if (ColumnClassificationRules.Problem(classification) is { } problem)
+        {
+            return ClassificationResult.Refused(ClassificationRefusalReason.InvalidInput, problem);
+        }
+
+        return ClassificationResult.Done(Apply(classification, sensitive, byUserId, byUserName, now) is { } change ? [change] : []);
+    }
+
+    /// <summary>Sets the classification (the caller has checked who and what); null when nothing changes.</summary>
+    internal ColumnClassificationChange? Apply(DataClassification classification, bool sensitive, string byUserId, string byUserName, DateTimeOffset now)
+    {
+        var effective = ColumnClassificationRules.EffectiveSensitive(classification, sensitive);
+        if (classification == Classification && effective == Sensitive)
+        {
+            return null;
+        }
+
+        var change = new ColumnClassificationChange(Ordinal, Name, Classification, Sensitive, classification, effective);
+        Classification = classification;
+        Sensitive = effective;
+        ClassifiedBy = byUserId;
+        ClassifiedByName = byUserName;
+        ClassifiedUtc = now.UtcDateTime;
+        return change;
+    }
 }

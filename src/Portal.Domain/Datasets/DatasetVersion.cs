@@ -56,6 +56,47 @@ public sealed class DatasetVersion
         return created;
     }
 
+    /// <summary>The column named <paramref name="name"/> (names are unique ignoring case, as the CSV header rule requires), or null.</summary>
+    public DatasetColumn? FindColumn(string name) =>
+        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal))
+        ?? Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Classifies the column named <paramref name="column"/> (see <see cref="DatasetColumn.Classify"/>); refused when there is none.</summary>
+    public ClassificationResult Classify(string column, DataClassification classification, bool sensitive, string byUserId, string byUserName,
+        IEnumerable<string> byRoles, DateTimeOffset now)
+    {
+        var roles = byRoles.ToList();
+        if (!ColumnClassificationRules.MayClassify(roles))
+        {
+            return ClassificationResult.Refused(ClassificationRefusalReason.RoleRequired, ColumnClassificationRules.RoleRefusal);
+        }
+
+        return FindColumn(column) is { } found
+            ? found.Classify(classification, sensitive, byUserId, byUserName, roles, now)
+            : ClassificationResult.Refused(ClassificationRefusalReason.UnknownColumn,
+                $"Version {Version} of this dataset has no column '{column}'; its columns are {string.Join(", ", Columns.OrderBy(c => c.Ordinal).Select(c => c.Name))}.");
+    }
+
+    /// <summary>
+    /// The DPO confirms the personal-data detector's suggestions for every column nobody has classified yet: a suspected
+    /// column becomes <see cref="DataClassification.Personal"/>, every other <see cref="DataClassification.NotPersonal"/>,
+    /// neither sensitive. Columns already classified keep the DPO's decision. Refused for anyone but the DPO.
+    /// </summary>
+    public ClassificationResult ConfirmSuggestions(string byUserId, string byUserName, IEnumerable<string> byRoles, DateTimeOffset now)
+    {
+        if (!ColumnClassificationRules.MayClassify(byRoles))
+        {
+            return ClassificationResult.Refused(ClassificationRefusalReason.RoleRequired, ColumnClassificationRules.RoleRefusal);
+        }
+
+        var changes = Columns.OrderBy(c => c.Ordinal)
+            .Where(c => c.Classification == DataClassification.Unclassified)
+            .Select(c => c.Apply(ColumnClassificationRules.Suggestion(c.PersonalDataSuspected), false, byUserId, byUserName, now))
+            .OfType<ColumnClassificationChange>()
+            .ToList();
+        return ClassificationResult.Done(changes);
+    }
+
     public IReadOnlyList<ColumnSchema> Schema =>
         Columns.OrderBy(c => c.Ordinal).Select(c => new ColumnSchema(c.Ordinal, c.Name, c.Type)).ToList();
 }

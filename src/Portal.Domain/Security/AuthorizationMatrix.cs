@@ -21,6 +21,8 @@ public static class AuthorizationMatrix
             [Roles.DataScientist], ApiScopes.Write),
         new(Policies.CancelRuns, "Cancel runs: one's own (data scientists), anyone's (administrators, to stop a runaway job)",
             [Roles.DataScientist, Roles.Administrator], ApiScopes.Write),
+        new(Policies.ClassifyData, "Classify dataset columns as personal, special-category or not personal, and mark sensitive attributes",
+            [Roles.DataProtectionOfficer], ApiScopes.Write),
         new(Policies.ManageOwnTokens, "Revoke one's own API tokens through the API", [], ApiScopes.Write),
         new(Policies.ReadRegistry, "See registered models, versions, model cards, promotion requests and their evidence",
             [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer, Roles.Administrator], ApiScopes.Read),

@@ -24,6 +24,9 @@ public static class Policies
     /// <summary>Cancel runs: data scientists their own, administrators anyone's (<c>RunOwnership</c> decides which run).</summary>
     public const string CancelRuns = "CancelRuns";
 
+    /// <summary>Classify dataset columns (personal data, special category, sensitive attribute): the data protection officer.</summary>
+    public const string ClassifyData = "ClassifyData";
+
     /// <summary>Revoke one's own tokens through the API (write scope).</summary>
     public const string ManageOwnTokens = "ManageOwnTokens";
 

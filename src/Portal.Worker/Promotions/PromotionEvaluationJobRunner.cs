@@ -223,7 +223,7 @@ public sealed class PromotionEvaluationJobRunner(
             .Select(x => new ClassifiedColumn(x.Name, x.Version, x.col.Name, x.col.Classification, x.col.PersonalDataSuspected)).ToList();
         var rowsVersion = holdOut?.Id ?? challengerData!.Id;
         var sensitive = await db.DatasetColumns.AsNoTracking()
-            .Where(col => col.DatasetVersionId == rowsVersion && col.Classification == DataClassification.SpecialCategory && col.Name != challengerRun.LabelColumn)
+            .Where(col => col.DatasetVersionId == rowsVersion && (col.Classification == DataClassification.SpecialCategory || col.Sensitive) && col.Name != challengerRun.LabelColumn)
             .Select(col => col.Name).ToListAsync(cancellationToken);
         return new(model.Name, request.TargetStage, challenger, challengerRun, challengerData, champion, holdOut, diagnostics, training, sensitive);
     }

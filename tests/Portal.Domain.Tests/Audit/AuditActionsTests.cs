@@ -18,7 +18,7 @@ public sealed class AuditActionsTests
             "auth.signin.succeeded", "auth.signin.failed", "auth.lockout", "auth.signout", "auth.token.rejected",
             "user.created", "user.locked", "user.unlocked", "user.roles.changed",
             "token.created", "token.revoked",
-            "dataset.uploaded",
+            "dataset.uploaded", "dataset.column.classified",
             "experiment.created", "experiment.described",
             "run.submitted", "run.cancelled", "run.change.refused",
             "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned", "model.card.edited",

@@ -45,7 +45,8 @@ public sealed class HomePageTests : ComponentTestContext, IClassFixture<PortalAp
         var intro = await IntroductionAsync(DemoAccounts.Dpo, Roles.DataProtectionOfficer);
 
         Assert.Contains("which columns look like personal data", intro.TextContent);
-        Assert.Contains("Classifying flagged columns arrives with the lineage workspace", intro.TextContent);
+        Assert.Contains("you classify each column", intro.TextContent);
+        Assert.DoesNotContain("no one can clear", intro.TextContent); // classification is here now
         Assert.Equal(["datasets", "audit"], Links(intro));
     }
 

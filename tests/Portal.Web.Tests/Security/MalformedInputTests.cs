@@ -203,6 +203,10 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             ["tags"] = new JsonArray(new JsonObject { ["key"] = "team", ["value"] = "fuzz" }),
         },
         ["POST /api/runs/{id:guid}/end"] = _ => new JsonObject { ["status"] = "Failed", ["reason"] = "ended by the fuzz test" },
+        ["PUT /api/datasets/{id:guid}/versions/{version}/columns/{column}/classification"] = _ => new JsonObject
+        {
+            ["classification"] = "Personal", ["sensitive"] = true,
+        },
     };
 
     /// <summary>Malformed documents, then every node of the sample replaced by each hostile value.</summary>
@@ -476,6 +480,12 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                 "unknown" => UnknownId,
                 _ => "not-a-guid",
             };
+            if (Area(route) == "datasets")
+            {
+                // Below a dataset's id: its first version and its first column, so that a body reaches the handler.
+                route = route.Replace("{version}", "1", StringComparison.Ordinal).Replace("{column}", "a", StringComparison.Ordinal);
+            }
+
             return id is null ? route : System.Text.RegularExpressions.Regex.Replace(route, @"\{[^}]+\}", id);
         }
 

@@ -232,8 +232,7 @@ public sealed class DatasetService(
 
     private static DatasetVersionDto ToDto(Dataset dataset, DatasetVersion version, bool created) => new(
         dataset.Id, version.Id, dataset.Name, version.Version, version.Sha256, version.SizeBytes, version.RowCount,
-        version.Columns.OrderBy(c => c.Ordinal).Select(c => new DatasetColumnDto(c.Ordinal, c.Name, c.Type, c.PersonalDataSuspected,
-            c.SuspicionReason, c.Classification)).ToList(),
+        version.Columns.OrderBy(c => c.Ordinal).Select(DatasetColumnDto.From).ToList(),
         version.UploadedBy, version.CreatedUtc, created);
 
     private static OperationResult<DatasetVersionDto> Invalid(string error) => OperationResult<DatasetVersionDto>.Fail(OperationStatus.Invalid, error);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Portal.Application.Datasets;
 using Portal.Domain.Datasets;
 using Portal.Domain.Security;
 
@@ -43,8 +44,51 @@ internal static class DatasetsApi
             .RequireAuthorization(Policies.ReadExperiments)
             .WithSummary("Schema diff between two versions: added, removed and retyped columns.");
 
+        // The version is not constrained to an integer in the route: a bad one is a 404 that says so, answered after
+        // authorization like every other unknown thing here (a non-DPO gets 403 whatever the address).
+        group.MapPut("/{id:guid}/versions/{version}/columns/{column}/classification", ClassifyAsync)
+            .RequireAuthorization(Policies.ClassifyData)
+            .WithSummary("The DPO classifies a column: { classification: NotPersonal | Personal | SpecialCategory, sensitive } → the column.");
+
         return api;
     }
+
+    private static async Task<IResult> ClassifyAsync(Guid id, string version, string column, ClassifyColumnRequest request, ClaimsPrincipal user,
+        ColumnClassification classification, CancellationToken ct)
+    {
+        if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return Results.Problem($"'{Shorten(version)}' is not a version: dataset versions are numbered 1, 2, 3, …",
+                statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        if (request.ParsedClassification() is not { } chosen)
+        {
+            return Invalid($"classification must be one of {ColumnClassificationRules.AllowedText}"
+                           + (request.Classification is null ? "." : $", not '{Shorten(request.Classification)}'."));
+        }
+
+        // The router leaves an encoded slash encoded in a route value: a column named "a/b" arrives as "a%2Fb".
+        var name = column.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        var result = await classification.ClassifyAsync(new DatasetId(id), number, name, chosen, request.Sensitive ?? false, user.ToAuditActor(),
+            user.RoleNames(), ct);
+        return result.ToHttpResult(c => Results.Ok(ShapeColumn(c)));
+    }
+
+    private static object ShapeColumn(ClassifiedColumn c) => new
+    {
+        versionId = c.VersionId,
+        ordinal = c.Ordinal,
+        name = c.Name,
+        type = c.Type.ToString().ToLowerInvariant(),
+        c.PersonalDataSuspected,
+        classification = c.Classification.ToString(),
+        sensitive = c.Sensitive,
+        classifiedBy = c.ClassifiedByName,
+        classifiedUtc = c.ClassifiedUtc,
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>
     /// The most a non-file part (the dataset name) may hold. A name has at most 128 characters; a larger part is refused
@@ -180,7 +224,7 @@ internal static class DatasetsApi
         sha256 = v.Sha256,
         sizeBytes = v.SizeBytes,
         rows = v.Rows,
-        columns = v.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant(), c.PersonalDataSuspected, c.SuspicionReason, classification = c.Classification.ToString() }),
+        columns = v.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant(), c.PersonalDataSuspected, c.SuspicionReason, classification = c.Classification.ToString(), c.Sensitive }),
     };
 
     private static IResult Invalid(string message) => Results.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");

@@ -28,9 +28,10 @@ public sealed record RoleIntroduction(string Role, string Purpose, string? Comin
             "Approving models for use arrives with the model registry; until then nothing in Portal waits for your sign-off.",
             [Link("Experiments", typeof(ExperimentsPage)), Link("Runs", typeof(RunsPage))]),
         new(Roles.DataProtectionOfficer,
-            "Watch personal data: datasets show which columns look like personal data, and the audit trail records who did what.",
-            "Classifying flagged columns arrives with the lineage workspace; until then the flags are warnings that no one can clear.",
-            [Link("Datasets and their personal-data flags", typeof(DatasetsPage)), Link("Audit trail", typeof(AuditPage))]),
+            "Watch personal data: datasets show which columns look like personal data, you classify each column (personal, special category, "
+            + "sensitive for fairness checks) or confirm the suggestions at once, and the audit trail records who did what.",
+            "Following a column into the models trained on it arrives with the lineage workspace.",
+            [Link("Datasets to classify", typeof(DatasetsPage)), Link("Audit trail", typeof(AuditPage))]),
         new(Roles.Administrator,
             "Keep access in order: users and their roles, API tokens, and the audit trail of every change.",
             null,
