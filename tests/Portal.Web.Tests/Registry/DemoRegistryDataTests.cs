@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Domain.Registry;
+using Portal.Web.Startup;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Registry;
+
+/// <summary>
+/// First start in Development with demo data: the demo runs train for real, then the registry's demo arrives through the real
+/// workflow — a champion, a request waiting for manager@portal.local, one blocked by a gate.
+/// </summary>
+public sealed class DemoRegistryDataTests : IAsyncLifetime
+{
+    private readonly DemoAppFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task TheDemoModelHasAChampionARequestForTheManagerAndOneBlockedAsBreaking()
+    {
+        _ = _factory.Services; // starts the host: users, datasets, runs queued; the worker trains; the registry seeder waits for it
+        var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+        var requests = await PollAsync(dbFactory, TimeSpan.FromMinutes(12));
+
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var model = await db.RegisteredModels.AsNoTracking().Include(m => m.Versions).SingleAsync(m => m.Name == DemoRegistrySeeder.ModelName);
+        Assert.Equal(1, model.Champion?.Number);
+        Assert.NotNull(model.HoldOutDatasetVersionId);
+        var period = Assert.Single(model.ProductionHistory);
+        Assert.Equal(1, period.VersionNumber);
+        Assert.Single(period.ApprovedBy);
+        Assert.Equal(PromotionStatus.Approved, requests.Single(r => r.VersionNumber == 1).Status);
+        var pending = requests.Single(r => r.VersionNumber == 2);
+        Assert.Equal(PromotionStatus.Pending, pending.Status);
+        Assert.NotNull(pending.CurrentSignOff);
+        var blocked = requests.Single(r => r.VersionNumber == 3);
+        Assert.Equal(PromotionStatus.Blocked, blocked.Status);
+        var schema = blocked.Gates.Single(g => g.Gate == PromotionGate.Schema);
+        Assert.Equal(GateVerdict.Failed, schema.Verdict);
+        Assert.Contains(DemoRegistrySeeder.DroppedColumn, schema.Reason);
+    }
+
+    private static async Task<List<PromotionRequest>> PollAsync(IDbContextFactory<PortalDbContext> dbFactory, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var requests = await db.PromotionRequests.AsNoTracking().ToListAsync();
+            if ((requests.Count == 3 && requests.All(r => r.Status != PromotionStatus.Evaluating)) || DateTime.UtcNow > deadline)
+            {
+                return requests;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private sealed class DemoAppFactory : PortalAppFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Demo:SeedData", "true");
+            builder.UseSetting("Worker:Embedded", "true");
+            builder.UseSetting("Training:PollSeconds", "1");
+        }
+    }
+}
