@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -13,11 +14,12 @@ using Portal.Web.Tests.Infrastructure;
 namespace Portal.Web.Tests.Registry;
 
 /// <summary>
-/// Holds the first N saves that change a promotion request until all N have arrived, then lets them go together: N decisions
-/// that each read the request and model before any of them wrote, committing at the same instant. Later saves (the retries
-/// of those that lost) pass straight through.
+/// Holds the first N saves that change a promotion request, at the start of their transaction (after they read, before they
+/// take any lock: SQLite's write lock, PostgreSQL's outbox lock), until all N have arrived, then lets them go together: N
+/// decisions that each read the request and model before any of them wrote, committing at the same instant. Later saves
+/// (the retries of those that lost) pass straight through.
 /// </summary>
-public sealed class PromotionSaveBarrier : SaveChangesInterceptor
+public sealed class PromotionSaveBarrier : DbTransactionInterceptor
 {
     private Arrivals? armed;
 
@@ -29,11 +31,11 @@ public sealed class PromotionSaveBarrier : SaveChangesInterceptor
         return arrivals.All.Task;
     }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref armed) is { } arrivals
-            && eventData.Context!.ChangeTracker.Entries<PromotionRequest>().Any(e => e.State == EntityState.Modified)
+            && eventData.Context?.ChangeTracker.Entries<PromotionRequest>().Any(e => e.State == EntityState.Modified) == true
             && arrivals.Join())
         {
             await arrivals.All.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);

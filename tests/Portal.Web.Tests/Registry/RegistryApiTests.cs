@@ -336,6 +336,7 @@ public sealed class RegistryApiTests(PortalAppFactory factory) : IClassFixture<P
         var scientist = await driver.ScientistAsync();
         var manager = await driver.ManagerAsync();
         var model = await RegistryDriver.ModelWithVersionsAsync(scientist, 1);
+        var dataset = await scientist.UploadLoansAsync($"holdout-{Guid.NewGuid():N}", 40, seed: 9);
         var unknownRun = Guid.NewGuid();
         var unknownRequest = Guid.NewGuid();
 
@@ -352,6 +353,7 @@ public sealed class RegistryApiTests(PortalAppFactory factory) : IClassFixture<P
             (await RegistryDriver.ApproveAsync(manager, unknownRequest, null), $"No promotion request {unknownRequest}."),
             (await manager.PutAsJsonAsync("/api/models/no-such-model/risk-tier", new { riskTier = "High" }), "No model named no-such-model."),
             (await scientist.PutAsJsonAsync($"/api/models/{model}/hold-out", new { datasetId = Guid.NewGuid(), version = 1 }), "No dataset"),
+            (await scientist.PutAsJsonAsync($"/api/models/{model}/hold-out", new { datasetId = dataset.Id, version = 99 }), $"Dataset {dataset.Id} has no version 99."),
         };
 
         foreach (var (response, detail) in cases)
