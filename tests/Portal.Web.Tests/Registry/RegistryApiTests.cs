@@ -430,6 +430,8 @@ public sealed class RegistryApiTests(PortalAppFactory factory) : IClassFixture<P
     public async Task ListsAnswerTheDeepestPageInsteadOfOverflowing()
     {
         var scientist = await driver.ScientistAsync();
+        // Rows to skip: a row offset that overflowed to a negative number would list them from the start.
+        await RegistryDriver.RequestAsync(scientist, await RegistryDriver.ModelWithVersionsAsync(scientist, 1), 1);
 
         var models = await scientist.GetAsync($"/api/models?page={int.MaxValue}&pageSize=100");
         var promotions = await scientist.GetAsync($"/api/promotions?view=all&page={int.MaxValue}&pageSize=100");
