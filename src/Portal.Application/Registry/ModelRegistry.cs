@@ -190,8 +190,9 @@ public sealed class ModelRegistry(IDbContextFactory<PortalDbContext> dbFactory, 
                     .FirstOrDefaultAsync(cancellationToken);
                 if (found is null)
                 {
+                    var datasetExists = version is not null && await db.Datasets.AsNoTracking().AnyAsync(s => s.Id == d, cancellationToken);
                     return OperationResult<DatasetVersionId?>.Fail(OperationStatus.NotFound,
-                        version is null ? $"No dataset {d}." : $"Dataset {d} has no version {version}.");
+                        datasetExists ? $"Dataset {d} has no version {version}." : $"No dataset {d}.");
                 }
 
                 holdOut = found;

@@ -126,7 +126,7 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
             return OperationResult<PromotionDecision>.Ok(Decision(request, model, approval.Counted));
         }, cancellationToken);
 
-        if (refused is not null)
+        if (refused is not null && IsAttemptPastGovernance(refused))
         {
             // Someone tried to let a model in who may not (their own request, a failed gate, stale evidence): on record.
             await audit.WriteAsync(actor, AuditActions.PromotionApprovalRefused, AuditSubject.PromotionRequest(requestId),
@@ -135,6 +135,15 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
 
         return result;
     }
+
+    /// <summary>
+    /// Which refused approvals go on record: a role or four-eyes refusal, or an approval past a failed gate, a missing sign-off or
+    /// stale evidence. A comment the text rule refuses, or a request not (or no longer) awaiting approval, is a plain 4xx that
+    /// writes nothing, like every other refused input.
+    /// </summary>
+    private static bool IsAttemptPastGovernance(Refusal refusal) =>
+        refusal.Category == RefusalCategory.Forbidden
+        || refusal.Reason is RefusalReason.HardGateFailed or RefusalReason.SignOffMissing or RefusalReason.StaleEvidence;
 
     public Task<OperationResult<PromotionDecision>> RejectAsync(PromotionRequestId requestId, string? comment, AuditActor actor,
         IReadOnlyCollection<string> roles, CancellationToken cancellationToken) =>
@@ -184,14 +193,16 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
 
             var now = time.GetUtcNow();
             RegistryConcurrency.Touch(db, request);
-            var job = await db.PromotionEvaluationJobs.FirstOrDefaultAsync(j => j.RequestId == request.Id, cancellationToken);
-            if (job is not null)
+            // One save: the request, its queued job and the audit entry commit together or not at all.
+            if (await db.PromotionEvaluationJobs.FirstOrDefaultAsync(j => j.RequestId == request.Id, cancellationToken) is { } job)
             {
-                db.PromotionEvaluationJobs.Remove(job);
-                await db.SaveChangesAsync(cancellationToken);
+                job.Requeue(now);
+            }
+            else
+            {
+                db.PromotionEvaluationJobs.Add(PromotionEvaluationJob.Queue(request.Id, now));
             }
 
-            db.PromotionEvaluationJobs.Add(PromotionEvaluationJob.Queue(request.Id, now));
             audit.Record(db, actor, AuditActions.PromotionReevaluationRequested, AuditSubject.PromotionRequest(request.Id),
                 new { model = model.Name, version = request.VersionNumber, previousEvidenceSha256 = before });
             db.PublishPromotionChanged(request, model.Name, now);

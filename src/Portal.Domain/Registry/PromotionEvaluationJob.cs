@@ -37,6 +37,18 @@ public sealed class PromotionEvaluationJob
         QueuedUtc = now.UtcDateTime,
     };
 
+    /// <summary>Queues the job again for a re-evaluation: unclaimed, no progress, its attempts counted afresh.</summary>
+    public void Requeue(DateTimeOffset now)
+    {
+        QueuedUtc = now.UtcDateTime;
+        LeaseOwner = null;
+        LeaseExpiresUtc = null;
+        Attempt = 0;
+        Progress = 0;
+        Stage = "Queued";
+        LastError = null;
+    }
+
     /// <summary>Whether a worker may claim the job now: never claimed, or its holder's lease lapsed.</summary>
     public bool IsClaimable(DateTimeOffset now) => !GaveUp && (LeaseOwner is null || LeaseExpiresUtc <= now.UtcDateTime);
 

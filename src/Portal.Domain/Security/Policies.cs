@@ -36,6 +36,12 @@ public static class Policies
     /// <summary>Register models and versions, request promotions and their re-evaluation, edit one's model cards.</summary>
     public const string ManageModels = "ManageModels";
 
+    /// <summary>Designate a model's hold-out dataset version: its owner (a data scientist) or an Administrator (the domain decides which model).</summary>
+    public const string DesignateHoldOut = "DesignateHoldOut";
+
+    /// <summary>Send a stale or blocked promotion request back for evaluation: its requester, a business manager or an administrator.</summary>
+    public const string ReevaluatePromotions = "ReevaluatePromotions";
+
     /// <summary>Set a model's risk tier.</summary>
     public const string ManageModelRisk = "ManageModelRisk";
 

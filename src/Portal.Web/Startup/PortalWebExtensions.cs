@@ -147,6 +147,7 @@ public static class PortalWebExtensions
         api.MapDatasetsApi();
         api.MapExperimentsApi();
         api.MapRunsApi();
+        api.MapRegistryApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

@@ -207,6 +207,22 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         {
             ["classification"] = "Personal", ["sensitive"] = true,
         },
+        ["POST /api/models/"] = _ => new JsonObject { ["name"] = "fuzz-model", ["description"] = "made by the fuzz test", ["riskTier"] = "Low" },
+        ["PUT /api/models/{name}/risk-tier"] = _ => new JsonObject { ["riskTier"] = "High" },
+        ["PUT /api/models/{name}/hold-out"] = f => new JsonObject { ["datasetId"] = f.DatasetId.ToString(), ["version"] = 1 },
+        ["POST /api/models/{name}/versions"] = f => new JsonObject { ["runId"] = f.ModelRunId.ToString() },
+        ["POST /api/promotions/"] = f => new JsonObject
+        {
+            ["model"] = f.PromotionModel, ["version"] = 1, ["targetStage"] = "Staging", ["justification"] = "requested by the fuzz test",
+        },
+        ["POST /api/promotions/{id:guid}/approve"] = _ => new JsonObject { ["comment"] = "approved by the fuzz test", ["evidenceHash"] = new string('a', 64) },
+        ["POST /api/promotions/{id:guid}/reject"] = _ => new JsonObject { ["comment"] = "rejected by the fuzz test" },
+        ["POST /api/promotions/{id:guid}/sign-off"] = _ => new JsonObject
+        {
+            ["allow"] = true, ["comment"] = "signed off by the fuzz test", ["evidenceHash"] = new string('a', 64),
+        },
+        ["POST /api/promotions/{id:guid}/accept-fairness"] = _ => new JsonObject { ["reason"] = "accepted by the fuzz test", ["evidenceHash"] = new string('a', 64) },
+        ["POST /api/promotions/{id:guid}/override"] = _ => new JsonObject { ["reason"] = "overridden by the fuzz test" },
     };
 
     /// <summary>Malformed documents, then every node of the sample replaced by each hostile value.</summary>
@@ -443,6 +459,12 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
 
         public Guid DatasetId { get; private set; }
 
+        /// <summary>A succeeded external run with a real ML.NET model file: what a model version is registered from.</summary>
+        public Guid ModelRunId { get; private set; }
+
+        /// <summary>A registered model with a version 1 to request promotions of.</summary>
+        public string PromotionModel { get; private set; } = "";
+
         public int NextNumber() => Interlocked.Increment(ref number);
 
         public async Task<HttpClient> ClientForAsync(string role)
@@ -468,6 +490,17 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             var csv = "a,b,label\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{i % 7},{i % 2}\n"));
             var uploaded = await scientist.UploadCsvAsync("fuzz-dataset", csv);
             DatasetId = (await uploaded.JsonAsync()).GetProperty("datasetId").GetGuid();
+            ModelRunId = await Registry.RegistryDriver.SucceededRunAsync(scientist);
+            PromotionModel = await ModelWithVersionAsync(scientist);
+        }
+
+        /// <summary>A new model whose version 1 is made from <see cref="ModelRunId"/>.</summary>
+        private async Task<string> ModelWithVersionAsync(HttpClient scientist)
+        {
+            var name = $"fuzz-model-{NextNumber()}";
+            await scientist.PostAsJsonAsync("/api/models", new { name, description = "made by the fuzz test" });
+            await Registry.RegistryDriver.RegisterAsync(scientist, name, ModelRunId);
+            return name;
         }
 
         /// <summary>The route with its parameters filled for the variant: a valid id, an unknown GUID or a non-GUID.</summary>
@@ -541,6 +574,17 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                 case "runs":
                     var run = await client.PostAsJsonAsync("/api/runs", new { experiment = "fuzz-external", mode = "external" });
                     id = (await run.JsonAsync()).GetProperty("runId").GetString()!;
+                    break;
+                case "models":
+                    // Models are registered by data scientists whoever calls the endpoint (risk tier: a manager).
+                    var model = $"fuzz-model-{NextNumber()}";
+                    await (await ClientForAsync(Roles.DataScientist)).PostAsJsonAsync("/api/models", new { name = model, description = "made by the fuzz test" });
+                    id = model;
+                    break;
+                case "promotions":
+                    // A fresh request on a fresh model, being evaluated (no worker here): every decision but a rejection is refused.
+                    var scientist = await ClientForAsync(Roles.DataScientist);
+                    id = (await Registry.RegistryDriver.RequestAsync(scientist, await ModelWithVersionAsync(scientist), 1, "Staging")).ToString();
                     break;
                 case "tokens":
                     id = (await TokenFactory.CreateAsync(Services, DemoAccounts.ByRole[role], ApiScopes.Read)).Id.ToString();

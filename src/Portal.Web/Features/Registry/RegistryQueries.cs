@@ -28,12 +28,15 @@ public sealed class RegistryQueries(IDbContextFactory<PortalDbContext> dbFactory
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>The deepest page served: beyond it the row offset (page × size) would overflow.</summary>
+    public const int MaxPage = int.MaxValue / MaxPageSize;
+
     private static readonly PromotionStatus[] OpenStatuses = [PromotionStatus.Evaluating, PromotionStatus.Pending, PromotionStatus.Blocked, PromotionStatus.Stale];
 
     public async Task<PagedResult<ModelRow>> ListModelsAsync(string? search, int page, int pageSize, CancellationToken cancellationToken)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        page = Math.Max(page, 0);
+        page = Math.Clamp(page, 0, MaxPage);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.RegisteredModels.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -96,7 +99,7 @@ public sealed class RegistryQueries(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<PagedResult<PromotionRow>> InboxAsync(InboxView view, int page, int pageSize, CancellationToken cancellationToken)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        page = Math.Max(page, 0);
+        page = Math.Clamp(page, 0, MaxPage);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = Filter(db.PromotionRequests.AsNoTracking(), view);
         var total = await query.CountAsync(cancellationToken);
