@@ -12,6 +12,7 @@ using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
+using Portal.Domain.Webhooks;
 
 namespace Portal.Data;
 
@@ -57,6 +58,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<RunEvaluation> RunEvaluations => Set<RunEvaluation>();
 
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    /// <summary>The webhook outbox: added with <see cref="Webhooks.WebhookOutbox.EnqueueWebhooksAsync"/> in the change's own save.</summary>
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
@@ -128,6 +134,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<ExperimentId>().HaveConversion<StronglyTypedIdConverter<ExperimentId>>();
         configurationBuilder.Properties<DatasetId>().HaveConversion<StronglyTypedIdConverter<DatasetId>>();
         configurationBuilder.Properties<DatasetVersionId>().HaveConversion<StronglyTypedIdConverter<DatasetVersionId>>();
+        configurationBuilder.Properties<WebhookSubscriptionId>().HaveConversion<StronglyTypedIdConverter<WebhookSubscriptionId>>();
+        configurationBuilder.Properties<WebhookDeliveryId>().HaveConversion<StronglyTypedIdConverter<WebhookDeliveryId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

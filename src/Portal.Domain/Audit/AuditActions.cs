@@ -44,6 +44,10 @@ public static class AuditActions
     public static readonly AuditAction PromotionOverridden = new("promotion.overridden", "Failed gate overridden by an administrator");
     public static readonly AuditAction PromotionStale = new("promotion.stale", "Promotion evidence went stale");
 
+    public static readonly AuditAction WebhookCreated = new("webhook.created", "Webhook created");
+    public static readonly AuditAction WebhookDeactivated = new("webhook.deactivated", "Webhook deactivated");
+    public static readonly AuditAction WebhookRetried = new("webhook.retried", "Webhook delivery retried");
+
     /// <summary>The catalogue, in the order above.</summary>
     public static readonly IReadOnlyList<AuditAction> All =
     [
@@ -56,6 +60,7 @@ public static class AuditActions
         ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelVersionTransitioned,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale,
+        WebhookCreated, WebhookDeactivated, WebhookRetried,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

@@ -21,6 +21,10 @@ public static class AuthorizationMatrix
             [Roles.DataScientist], ApiScopes.Write),
         new(Policies.CancelRuns, "Cancel runs: one's own (data scientists), anyone's (administrators, to stop a runaway job)",
             [Roles.DataScientist, Roles.Administrator], ApiScopes.Write),
+        new(Policies.ManageWebhooks, "List webhooks and their deliveries; create, deactivate, retry (in the browser)",
+            [Roles.Administrator], ApiScopes.Read),
+        new(Policies.ManageWebhooksApi, "Create and deactivate webhooks through the API",
+            [Roles.Administrator], ApiScopes.Write),
         new(Policies.ManageOwnTokens, "Revoke one's own API tokens through the API", [], ApiScopes.Write),
     ];
 

@@ -26,4 +26,10 @@ public static class Policies
 
     /// <summary>Revoke one's own tokens through the API (write scope).</summary>
     public const string ManageOwnTokens = "ManageOwnTokens";
+
+    /// <summary>Configure webhooks, read their deliveries, retry a failed delivery (administrators).</summary>
+    public const string ManageWebhooks = "ManageWebhooks";
+
+    /// <summary>Same people as <see cref="ManageWebhooks"/>, for changes made through the API (write scope).</summary>
+    public const string ManageWebhooksApi = "ManageWebhooksApi";
 }

@@ -7,6 +7,7 @@ using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
 using Portal.Worker.Training;
+using Portal.Worker.Webhooks;
 
 namespace Portal.Worker.Hosting;
 
@@ -34,6 +35,7 @@ public static class PortalWorkerExtensions
         builder.Services.AddSingleton<RunTrainingJob>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<TrainingHostService>();
+        builder.Services.AddWebhookDispatcher();
         return builder;
     }
 }
