@@ -28,7 +28,10 @@ public static class WebhookDispatcherExtensions
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 AutomaticDecompression = DecompressionMethods.None,
-            });
+            })
+            // The factory's own request logs would write each target URL, which may carry a receiver's secret path
+            // (chat-service webhook URLs do); the dispatcher logs the delivery and webhook ids instead.
+            .RemoveAllLoggers();
         services.AddSingleton(sp => new WebhookDispatcher(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
             sp.GetRequiredService<IHttpClientFactory>(),

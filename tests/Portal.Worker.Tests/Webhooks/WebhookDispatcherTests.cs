@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Data.Tests.Infrastructure;
@@ -24,6 +25,7 @@ public sealed class WebhookDispatcherTests(SqliteTestDatabase database) : IClass
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly List<ServiceProvider> providers = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> logs = [];
     private TestReceiver receiver = null!;
 
     public async Task InitializeAsync()
@@ -256,6 +258,25 @@ public sealed class WebhookDispatcherTests(SqliteTestDatabase database) : IClass
     }
 
     [Fact]
+    public async Task NeitherTheSecretNorTheTargetUrlReachesTheLogs()
+    {
+        var url = receiver.Url + "?token=receiver-secret-path";
+        var (_, secret) = await SubscribeAsync(url, [WebhookEventTypes.All]);
+        await EnqueueAsync(WebhookEventTypes.PromotionApproved, new { model = "churn" });
+        receiver.Answer = 500;
+
+        await Dispatcher("worker-a").DispatchDueAsync(CancellationToken.None);
+        receiver.Answer = 200;
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Dispatcher("worker-a").DispatchDueAsync(CancellationToken.None);
+
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, line => line.Contains(secret, StringComparison.Ordinal) || line.Contains("receiver-secret-path", StringComparison.Ordinal)
+                                            || line.Contains(receiver.Url, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void OptionsOutOfRangeStopTheWorkerAtStart()
     {
         var provider = Services("worker-a", database.Factory, new() { ["Webhooks:TimeoutSeconds"] = "0" });
@@ -273,7 +294,7 @@ public sealed class WebhookDispatcherTests(SqliteTestDatabase database) : IClass
     private ServiceProvider Services(string name, IDbContextFactory<PortalDbContext> factory, Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(new ListLoggerProvider(logs)));
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSingleton(factory);
         services.AddSingleton<TimeProvider>(time);
@@ -311,5 +332,27 @@ public sealed class WebhookDispatcherTests(SqliteTestDatabase database) : IClass
     {
         await using var db = await database.OtherProcess.CreateDbContextAsync();
         return await db.WebhookDeliveries.AsNoTracking().OrderBy(d => d.CreatedUtc).ThenBy(d => d.Id).ToListAsync();
+    }
+
+    /// <summary>Every log line of every category, at every level, with its exception.</summary>
+    private sealed class ListLoggerProvider(System.Collections.Concurrent.ConcurrentBag<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentBag<string> lines) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+                Func<TState, Exception?, string> formatter) =>
+                lines.Add($"{category}: {formatter(state, exception)} {exception}");
+        }
     }
 }
