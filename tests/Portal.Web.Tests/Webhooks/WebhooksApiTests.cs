@@ -23,7 +23,7 @@ public sealed class WebhooksApiTests(PortalAppFactory factory) : IClassFixture<P
     {
         var admin = await ClientAsync(DemoAccounts.Admin);
 
-        var created = await admin.PostAsJsonAsync("/api/webhooks", new { name = "release bot", url = "https://hooks.example.com/portal", events = new[] { "promotion.approved", "model.stage.changed" } });
+        var created = await admin.PostAsJsonAsync("/api/webhooks", new { name = "release bot", url = "https://hooks.example.com/portal?key=receivers-own-key", events = new[] { "promotion.approved", "model.stage.changed" } });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.JsonAsync();
@@ -39,6 +39,8 @@ public sealed class WebhooksApiTests(PortalAppFactory factory) : IClassFixture<P
         var audit = factory.QueryColumn("SELECT DetailsJson FROM AuditEntries WHERE Action = 'webhook.created' AND SubjectId = $id", ("$id", id));
         Assert.Contains("hooks.example.com", Assert.Single(audit));
         Assert.DoesNotContain(secret, audit[0]);
+        Assert.DoesNotContain("/portal", audit[0]);
+        Assert.DoesNotContain("receivers-own-key", audit[0]);
     }
 
     [Theory]

@@ -31,9 +31,10 @@ public sealed class WebhookService(IDbContextFactory<PortalDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (subscription, secret) = WebhookSubscription.Create(request.Name!, request.Url!, events, actor.UserId(), actor.UserName(), time.GetUtcNow());
         db.WebhookSubscriptions.Add(subscription);
-        // The secret never goes into the audit trail: the entry names what was configured, not how it is signed.
+        // The append-only trail keeps neither the secret nor the URL's path and query, which for many receivers is a
+        // credential of its own (chat-service webhook URLs); it names the receiving host.
         audit.Record(db, actor.ToAuditActor(), AuditActions.WebhookCreated, AuditSubject.WebhookSubscription(subscription.Id),
-            new { subscription.Name, subscription.Url, events = subscription.EventTypeList });
+            new { subscription.Name, host = Host(subscription.Url), events = subscription.EventTypeList });
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult<CreatedWebhook>.Ok(new CreatedWebhook(ToRow(subscription), secret));
     }
@@ -70,7 +71,7 @@ public sealed class WebhookService(IDbContextFactory<PortalDbContext> dbFactory,
 
         subscription.Deactivate(time.GetUtcNow());
         audit.Record(db, actor.ToAuditActor(), AuditActions.WebhookDeactivated, AuditSubject.WebhookSubscription(subscription.Id),
-            new { subscription.Name, subscription.Url });
+            new { subscription.Name, host = Host(subscription.Url) });
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult<WebhookRow>.Ok(ToRow(subscription));
     }
@@ -151,6 +152,8 @@ public sealed class WebhookService(IDbContextFactory<PortalDbContext> dbFactory,
         AuthorizationMatrix.IsAllowed(Policies.ManageWebhooks, actor.RoleNames())
             ? null
             : OperationResult<T>.Fail(OperationStatus.Forbidden, "Only an administrator may configure webhooks.");
+
+    private static string Host(string url) => new Uri(url).GetLeftPart(UriPartial.Authority);
 
     private static WebhookRow ToRow(WebhookSubscription s) =>
         new(s.Id, s.Name, s.Url, s.EventTypeList, s.IsActive, s.CreatedByName, s.CreatedUtc, s.DeactivatedUtc);
