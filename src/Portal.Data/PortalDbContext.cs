@@ -13,6 +13,7 @@ using Portal.Domain.Operations;
 using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
+using Portal.Domain.Webhooks;
 
 namespace Portal.Data;
 
@@ -70,6 +71,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<PromotionEvaluationJob> PromotionEvaluationJobs => Set<PromotionEvaluationJob>();
 
     public DbSet<ModelCardSection> ModelCardSections => Set<ModelCardSection>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    /// <summary>The webhook outbox: added with <see cref="Webhooks.WebhookOutbox.EnqueueWebhooksAsync"/> in the change's own save.</summary>
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
@@ -144,6 +150,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<RegisteredModelId>().HaveConversion<StronglyTypedIdConverter<RegisteredModelId>>();
         configurationBuilder.Properties<ModelVersionId>().HaveConversion<StronglyTypedIdConverter<ModelVersionId>>();
         configurationBuilder.Properties<PromotionRequestId>().HaveConversion<StronglyTypedIdConverter<PromotionRequestId>>();
+        configurationBuilder.Properties<WebhookSubscriptionId>().HaveConversion<StronglyTypedIdConverter<WebhookSubscriptionId>>();
+        configurationBuilder.Properties<WebhookDeliveryId>().HaveConversion<StronglyTypedIdConverter<WebhookDeliveryId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

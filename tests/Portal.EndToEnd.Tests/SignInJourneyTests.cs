@@ -13,7 +13,7 @@ public sealed partial class SignInJourneyTests(PortalBrowserFixture fixture) : B
         { DemoAccounts.Scientist, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
         { DemoAccounts.Manager, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
         { DemoAccounts.DataProtectionOfficer, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-audit-trail", "nav-api-tokens"] },
-        { DemoAccounts.Administrator, ["nav-home", "nav-users", "nav-audit-trail", "nav-api-tokens"] },
+        { DemoAccounts.Administrator, ["nav-home", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
     };
 
     [Theory]

@@ -48,6 +48,10 @@ public static class AuditActions
     public static readonly AuditAction PromotionStale = new("promotion.stale", "Promotion evidence went stale");
     public static readonly AuditAction PromotionReevaluationRequested = new("promotion.reevaluation.requested", "Promotion re-evaluation requested");
 
+    public static readonly AuditAction WebhookCreated = new("webhook.created", "Webhook created");
+    public static readonly AuditAction WebhookDeactivated = new("webhook.deactivated", "Webhook deactivated");
+    public static readonly AuditAction WebhookRetried = new("webhook.retried", "Webhook delivery retried");
+
     /// <summary>The catalogue, in the order above.</summary>
     public static readonly IReadOnlyList<AuditAction> All =
     [
@@ -60,6 +64,7 @@ public static class AuditActions
         ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned, ModelCardEdited,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
+        WebhookCreated, WebhookDeactivated, WebhookRetried,
     ];
 
     private static readonly Dictionary<string, AuditAction> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);

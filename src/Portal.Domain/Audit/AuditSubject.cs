@@ -2,6 +2,7 @@ using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Registry;
 using Portal.Domain.Runs;
+using Portal.Domain.Webhooks;
 
 namespace Portal.Domain.Audit;
 
@@ -37,6 +38,10 @@ public sealed record AuditSubject
     public static AuditSubject RegisteredModel(RegisteredModelId modelId) => new(AuditSubjectKinds.RegisteredModel, modelId.ToString());
 
     public static AuditSubject ModelVersion(ModelVersionId versionId) => new(AuditSubjectKinds.ModelVersion, versionId.ToString());
+
+    public static AuditSubject WebhookSubscription(WebhookSubscriptionId subscriptionId) => new(AuditSubjectKinds.WebhookSubscription, subscriptionId.ToString());
+
+    public static AuditSubject WebhookDelivery(WebhookDeliveryId deliveryId) => new(AuditSubjectKinds.WebhookDelivery, deliveryId.ToString());
 
     public static AuditSubject PromotionRequest(PromotionRequestId requestId) => new(AuditSubjectKinds.PromotionRequest, requestId.ToString());
 }

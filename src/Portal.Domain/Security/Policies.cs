@@ -53,4 +53,10 @@ public static class Policies
 
     /// <summary>Override a failed hard gate with a mandatory reason.</summary>
     public const string OverridePromotions = "OverridePromotions";
+
+    /// <summary>Configure webhooks, read their deliveries, retry a failed delivery (administrators).</summary>
+    public const string ManageWebhooks = "ManageWebhooks";
+
+    /// <summary>Same people as <see cref="ManageWebhooks"/>, for changes made through the API (write scope).</summary>
+    public const string ManageWebhooksApi = "ManageWebhooksApi";
 }

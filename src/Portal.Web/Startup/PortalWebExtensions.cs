@@ -15,6 +15,7 @@ using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
+using Portal.Web.Features.Webhooks;
 using Portal.Web.Security;
 
 namespace Portal.Web.Startup;
@@ -78,6 +79,7 @@ public static class PortalWebExtensions
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<WebhookService>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -148,6 +150,7 @@ public static class PortalWebExtensions
         api.MapExperimentsApi();
         api.MapRunsApi();
         api.MapRegistryApi();
+        api.MapWebhooksApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

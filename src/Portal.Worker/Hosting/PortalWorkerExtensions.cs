@@ -8,6 +8,7 @@ using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
 using Portal.Worker.Promotions;
 using Portal.Worker.Training;
+using Portal.Worker.Webhooks;
 
 namespace Portal.Worker.Hosting;
 
@@ -38,6 +39,7 @@ public static class PortalWorkerExtensions
         builder.Services.AddSingleton<PromotionEvaluationLeases>();
         builder.Services.AddSingleton<PromotionEvaluationJobRunner>();
         builder.Services.AddHostedService<PromotionEvaluationHostService>();
+        builder.Services.AddWebhookDispatcher();
         return builder;
     }
 }

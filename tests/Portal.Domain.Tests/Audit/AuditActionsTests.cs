@@ -24,6 +24,7 @@ public sealed class AuditActionsTests
             "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned", "model.card.edited",
             "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.fairness.accepted", "promotion.approved", "promotion.approval.refused",
             "promotion.rejected", "promotion.overridden", "promotion.stale",
+            "webhook.created", "webhook.deactivated", "webhook.retried",
         ], AuditActions.All.Select(a => a.Name));
     }
 

@@ -12,7 +12,7 @@ public sealed class NavMenuTests : ComponentTestContext
         { [Roles.DataScientist], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
         { [Roles.BusinessManager], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
         { [Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-audit-trail", "nav-api-tokens"] },
-        { [Roles.Administrator], ["nav-home", "nav-users", "nav-audit-trail", "nav-api-tokens"] },
+        { [Roles.Administrator], ["nav-home", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
         { [Roles.DataScientist, Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-audit-trail", "nav-api-tokens"] },
         { [], ["nav-home", "nav-api-tokens"] },
     };

@@ -126,6 +126,9 @@ public sealed class CrossOriginApiWriteTests(PortalAppFactory factory) : IClassF
                 form.Add(file, "file", "forged.csv");
                 content = form;
                 break;
+            case ("POST", "/api/webhooks/"):
+                content = JsonContent.Create(new { name = $"csrf-{Guid.NewGuid():N}", url = "https://evil.example/hook", events = new[] { "*" } });
+                break;
             case ("DELETE", "/api/tokens/{id:guid}"):
                 url = $"/api/tokens/{callersToken}";
                 break;

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Webhooks;
 using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
@@ -223,6 +225,10 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         },
         ["POST /api/promotions/{id:guid}/accept-fairness"] = _ => new JsonObject { ["reason"] = "accepted by the fuzz test", ["evidenceHash"] = new string('a', 64) },
         ["POST /api/promotions/{id:guid}/override"] = _ => new JsonObject { ["reason"] = "overridden by the fuzz test" },
+        ["POST /api/webhooks/"] = f => new JsonObject
+        {
+            ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
+        },
     };
 
     /// <summary>Malformed documents, then every node of the sample replaced by each hostile value.</summary>
@@ -551,7 +557,8 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             return $"{counts} files={files}";
         }
 
-        private static string Area(string route) => route.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+        private static string Area(string route) =>
+            route.StartsWith("/api/webhooks/deliveries/", StringComparison.Ordinal) ? "webhook-deliveries" : route.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
 
         private async Task<string> ValidIdAsync(string area, string role)
         {
@@ -588,6 +595,19 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                     break;
                 case "tokens":
                     id = (await TokenFactory.CreateAsync(Services, DemoAccounts.ByRole[role], ApiScopes.Read)).Id.ToString();
+                    break;
+                case "webhooks":
+                case "webhook-deliveries":
+                    var hook = await client.PostAsJsonAsync("/api/webhooks", new { name = $"fuzz-hook-{NextNumber()}", url = "http://127.0.0.1:9/fuzz", events = new[] { "*" } });
+                    id = (await hook.JsonAsync()).GetProperty("webhook").GetProperty("id").GetString()!;
+                    if (area == "webhook-deliveries")
+                    {
+                        await using var db = RemoteDb();
+                        await db.EnqueueWebhooksAsync(Portal.Domain.Webhooks.WebhookEventTypes.PromotionApproved, new { fuzz = true }, DateTimeOffset.UtcNow);
+                        await db.SaveChangesAsync();
+                        id = (await db.WebhookDeliveries.OrderByDescending(d => d.CreatedUtc).Select(d => d.Id).FirstAsync()).ToString();
+                    }
+
                     break;
                 default:
                     throw new InvalidOperationException($"Teach the fuzz test a valid id for /api/{area}/{{id}}.");

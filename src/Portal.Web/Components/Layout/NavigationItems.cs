@@ -6,6 +6,7 @@ using Portal.Web.Features.Home;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
+using Portal.Web.Features.Webhooks;
 
 namespace Portal.Web.Components.Layout;
 
@@ -19,6 +20,7 @@ public static class NavigationItems
         new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
+        new("Webhooks", Icons.Material.Filled.Webhook, typeof(WebhooksPage)),
         new("API tokens", Icons.Material.Filled.Key, typeof(TokensPage)),
     ];
 }

@@ -1,0 +1,34 @@
+namespace Portal.Domain.Webhooks;
+
+/// <summary>
+/// The state changes a webhook can subscribe to, by their stable wire names (sent as <c>Portal-Event</c> and as the
+/// body's <c>type</c>). A subscription wants a list of them, or <see cref="All"/>. Names never change once shipped.
+/// </summary>
+public static class WebhookEventTypes
+{
+    /// <summary>Stored instead of a list: every event, including ones added later.</summary>
+    public const string All = "*";
+
+    public const string PromotionRequested = "promotion.requested";
+    public const string PromotionEvaluated = "promotion.evaluated";
+    public const string PromotionApproved = "promotion.approved";
+    public const string PromotionRejected = "promotion.rejected";
+    public const string ModelStageChanged = "model.stage.changed";
+
+    /// <summary>Every event type a subscription may name, in the order the admin page lists them.</summary>
+    public static readonly IReadOnlyList<string> Known =
+        [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged];
+
+    public static bool IsKnown(string eventType) => Known.Contains(eventType, StringComparer.Ordinal);
+
+    public static string Describe(string eventType) => eventType switch
+    {
+        All => "All events",
+        PromotionRequested => "A promotion was requested",
+        PromotionEvaluated => "A promotion's gates were evaluated",
+        PromotionApproved => "A promotion was approved",
+        PromotionRejected => "A promotion was rejected",
+        ModelStageChanged => "A model version changed stage",
+        _ => eventType,
+    };
+}
