@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Registry;
 using Portal.Domain.Security;
 using Portal.Web.Components.Layout;
@@ -85,6 +86,38 @@ public sealed class RegistryPagesTests(PortalAppFactory factory) : RegistryCompo
         // The signature is one click away: the model's inputs with their types.
         await cut.InvokeAsync(() => cut.FindAll("[data-testid=signature-toggle]")[0].Click());
         cut.WaitForAssertion(() => Assert.Contains("Income", cut.Find("[data-testid=signature]").TextContent), Wait);
+    }
+
+    [Fact]
+    public async Task AScientistRegistersAVersionFromTheirSucceededRunAndRequestsItsPromotion()
+    {
+        var tag = RegistrySeed.Tag();
+        var model = $"{tag}-mine";
+        await Seed.ModelAsync(model);
+        await Seed.SucceededRunAsync(DemoAccounts.Scientist, $"{tag}-exp", 0.83);
+        await Seed.SucceededRunAsync("scientist2@portal.local", $"{tag}-theirs", 0.9); // someone else's run is not offered
+        await SignInAsync(DemoAccounts.Scientist, Roles.DataScientist);
+        var cut = RenderPage<ModelPage>((nameof(ModelPage.Name), model));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=versions-empty]")), Wait);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=register-version]").Click());
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("input[data-testid=version-run-option]")), Wait);
+        Assert.Contains($"{tag}-exp", cut.Find("[data-testid=version-run]").TextContent);
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=version-run-option]").Click());
+        await cut.InvokeAsync(() => cut.Find("[data-testid=version-save]").Click());
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=version-row]")), Wait);
+        Assert.Contains("0.83", cut.Find("[data-testid=version-metric]").TextContent);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=request-promotion]").Click());
+        cut.WaitForElement("textarea[data-testid=promotion-justification]").Input("Finds more of the customers who leave.");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=promotion-save]").Click());
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        cut.WaitForAssertion(() => Assert.Contains("/promotions/", navigation.Uri), Wait);
+        var requestId = Portal.Domain.Registry.PromotionRequestId.Parse(navigation.Uri[(navigation.Uri.LastIndexOf('/') + 1)..]);
+        var details = await Factory.Services.GetRequiredService<RegistryQueries>().GetRequestAsync(requestId, false, CancellationToken.None);
+        Assert.Equal((model, 1, PromotionStatus.Evaluating), (details!.Summary.Model, details.Summary.Version, details.Summary.Status));
+        Assert.Equal("Finds more of the customers who leave.", details.Summary.Justification);
     }
 
     [Fact]
