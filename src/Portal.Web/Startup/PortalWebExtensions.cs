@@ -80,6 +80,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
         services.AddSingleton<WebhookService>();
+        services.AddSingleton<RegistryPageQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);

@@ -30,13 +30,13 @@ public sealed class HomePageTests : ComponentTestContext, IClassFixture<PortalAp
     }
 
     [Fact]
-    public async Task ABusinessManagerReadsRunsAndLearnsThatApprovalsComeWithTheModelRegistry()
+    public async Task ABusinessManagerIsPointedToTheInboxOfPromotionsToDecideAndTheModels()
     {
         var intro = await IntroductionAsync(DemoAccounts.Manager, Roles.BusinessManager);
 
-        Assert.Contains("Read what the data scientists are doing", intro.TextContent);
-        Assert.Contains("Approving models for use arrives with the model registry", intro.QuerySelector("[data-testid=intro-coming]")!.TextContent);
-        Assert.Equal(["experiments", "runs"], Links(intro));
+        Assert.Contains("Decide which models go into use", intro.TextContent);
+        Assert.Null(intro.QuerySelector("[data-testid=intro-coming]"));
+        Assert.Equal(["promotions", "models", "experiments", "runs"], Links(intro));
     }
 
     [Fact]

@@ -5,11 +5,21 @@ using MudBlazor;
 using MudBlazor.Extensions;
 using Portal.Domain.Security;
 using Portal.Web.Components.Layout;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Live;
+using Portal.Web.Features.Registry;
 
 namespace Portal.Web.Tests.Components;
 
-public sealed class MainLayoutTests : ComponentTestContext
+public sealed class MainLayoutTests : ComponentTestContext, IClassFixture<PortalAppFactory>
 {
+    public MainLayoutTests(PortalAppFactory factory)
+    {
+        // The navigation's Inbox item carries a live badge: the registry's counts and the live-event bus of a running app.
+        Services.AddSingleton(factory.Services.GetRequiredService<RegistryQueries>());
+        Services.AddSingleton(factory.Services.GetRequiredService<LiveEventBus>());
+    }
+
     [Fact]
     public void ShowsTheSignedInUserTheirPageAndASignOutForm()
     {

@@ -2,18 +2,28 @@ using Portal.Web.Tests.Infrastructure;
 using Bunit;
 using Portal.Domain.Security;
 using Portal.Web.Components.Layout;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Live;
+using Portal.Web.Features.Registry;
 
 namespace Portal.Web.Tests.Components;
 
-public sealed class NavMenuTests : ComponentTestContext
+public sealed class NavMenuTests : ComponentTestContext, IClassFixture<PortalAppFactory>
 {
+    public NavMenuTests(PortalAppFactory factory)
+    {
+        // The Inbox item carries a live badge: the registry's counts and the live-event bus of a running app.
+        Services.AddSingleton(factory.Services.GetRequiredService<RegistryQueries>());
+        Services.AddSingleton(factory.Services.GetRequiredService<LiveEventBus>());
+    }
+
     public static TheoryData<string[], string[]> Expectations() => new()
     {
-        { [Roles.DataScientist], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
-        { [Roles.BusinessManager], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-api-tokens"] },
-        { [Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-audit-trail", "nav-api-tokens"] },
-        { [Roles.Administrator], ["nav-home", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
-        { [Roles.DataScientist, Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-audit-trail", "nav-api-tokens"] },
+        { [Roles.DataScientist], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-api-tokens"] },
+        { [Roles.BusinessManager], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-api-tokens"] },
+        { [Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-audit-trail", "nav-api-tokens"] },
+        { [Roles.Administrator], ["nav-home", "nav-models", "nav-inbox", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
+        { [Roles.DataScientist, Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-audit-trail", "nav-api-tokens"] },
         { [], ["nav-home", "nav-api-tokens"] },
     };
 

@@ -3,6 +3,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Home;
+using Portal.Web.Features.Registry;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
@@ -18,6 +19,8 @@ public static class NavigationItems
         new("Datasets", Icons.Material.Filled.TableChart, typeof(DatasetsPage)),
         new("Experiments", Icons.Material.Filled.Science, typeof(ExperimentsPage)),
         new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
+        new("Models", Icons.Material.Filled.Inventory2, typeof(ModelsPage)),
+        new("Inbox", Icons.Material.Filled.Inbox, typeof(PromotionsPage), typeof(InboxBadge)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
         new("Webhooks", Icons.Material.Filled.Webhook, typeof(WebhooksPage)),

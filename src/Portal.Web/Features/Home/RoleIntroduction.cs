@@ -3,6 +3,7 @@ using Portal.Web.Components.Layout;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
+using Portal.Web.Features.Registry;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Runs.Submission;
 using Portal.Web.Features.Tokens;
@@ -24,9 +25,10 @@ public sealed record RoleIntroduction(string Role, string Purpose, string? Comin
             [Link("Upload a dataset", typeof(DatasetsPage)), Link("Start a training run", typeof(NewRunPage)), Link("Compare runs", typeof(RunsPage)),
              Link("Experiments", typeof(ExperimentsPage))]),
         new(Roles.BusinessManager,
-            "Read what the data scientists are doing: experiments, the questions they answer, their runs and metrics.",
-            "Approving models for use arrives with the model registry; until then nothing in Portal waits for your sign-off.",
-            [Link("Experiments", typeof(ExperimentsPage)), Link("Runs", typeof(RunsPage))]),
+            "Decide which models go into use: your inbox lists the promotion requests waiting for you, each with evidence you can read. Read what the data scientists are doing too: experiments, runs and metrics.",
+            null,
+            [Link("Inbox: promotions to decide", typeof(PromotionsPage)), Link("Registered models", typeof(ModelsPage)), Link("Experiments", typeof(ExperimentsPage)),
+             Link("Runs", typeof(RunsPage))]),
         new(Roles.DataProtectionOfficer,
             "Watch personal data: datasets show which columns look like personal data, you classify each column (personal, special category, "
             + "sensitive for fairness checks) or confirm the suggestions at once, and the audit trail records who did what.",
