@@ -2,9 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Audit;
+using Portal.Data.Webhooks;
 using Portal.Domain.Audit;
 using Portal.Domain.Registry;
 using Portal.Domain.Security;
+using Portal.Domain.Webhooks;
 
 namespace Portal.Application.Registry;
 
@@ -69,6 +71,7 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
             audit.Record(db, actor, AuditActions.PromotionRequested, AuditSubject.PromotionRequest(request.Id),
                 new { model = model.Name, version = version.Number, targetStage = command.TargetStage.ToString(), justification = request.Justification });
             db.PublishPromotionChanged(request, model.Name, now);
+            await NotifyAsync(db, WebhookEventTypes.PromotionRequested, request, model, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return OperationResult<PromotionRequest>.Ok(request);
         }, cancellationToken);
@@ -113,6 +116,9 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
                 {
                     return RegistryRefusals.Fail<PromotionDecision>(blocked);
                 }
+
+                await NotifyAsync(db, WebhookEventTypes.PromotionApproved, request, model, now, cancellationToken);
+                await NotifyAsync(db, WebhookEventTypes.ModelStageChanged, request, model, now, cancellationToken);
 
                 if (transition.TargetStage == ModelStage.Production)
                 {
@@ -254,6 +260,7 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
                     gates = request.Gates.Select(g => new { gate = g.Gate.ToString(), verdict = g.Verdict.ToString() }),
                 });
             db.PublishPromotionChanged(request, model.Name, now);
+            await NotifyAsync(db, WebhookEventTypes.PromotionEvaluated, request, model, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return OperationResult<PromotionDecision>.Ok(Decision(request, model, false));
         }, cancellationToken);
@@ -285,6 +292,11 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
             audit.Record(db, actor, action, AuditSubject.PromotionRequest(request.Id),
                 new { model = model.Name, version = request.VersionNumber, status = request.Status.ToString(), decision = auditDetails });
             db.PublishPromotionChanged(request, model.Name, now);
+            if (request.Status == PromotionStatus.Rejected)
+            {
+                await NotifyAsync(db, WebhookEventTypes.PromotionRejected, request, model, now, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return OperationResult<PromotionDecision>.Ok(Decision(request, model, false));
         }, cancellationToken);
@@ -322,6 +334,21 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
         var model = await db.RegisteredModels.Include(m => m.Versions).FirstOrDefaultAsync(m => m.Id == request.ModelId, cancellationToken);
         return (request, model);
     }
+
+    /// <summary>Queues the state change for every webhook that wants it, in the change's own save (delivered later, never blocking the decision).</summary>
+    private static Task NotifyAsync(PortalDbContext db, string eventType, PromotionRequest request, RegisteredModel model, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        db.EnqueueWebhooksAsync(eventType, new
+        {
+            requestId = request.Id.ToString(),
+            model = model.Name,
+            version = request.VersionNumber,
+            targetStage = request.TargetStage.ToString(),
+            status = request.Status.ToString(),
+            decidedBy = request.DecidedBy,
+            evidenceHash = request.EvidenceSha256,
+            champion = model.Champion?.Number,
+        }, now, cancellationToken);
 
     private static PromotionDecision Decision(PromotionRequest request, RegisteredModel model, bool counted) =>
         new(request.Id, request.Status, request.ApprovalCount, request.RequiredApprovals, counted, model.Champion?.Number);

@@ -64,6 +64,12 @@ public sealed class DemoRegistrySeeder(
 
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
+        // Starts beside the host's other services: first the demo users and the demo runs (DemoDataSeeder) must exist.
+        if (!await DemoRunsQueuedAsync(cancellationToken))
+        {
+            return;
+        }
+
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (await db.RegisteredModels.AnyAsync(cancellationToken) || await db.Datasets.AnyAsync(d => d.Name == ReducedDatasetName, cancellationToken))
@@ -143,6 +149,25 @@ public sealed class DemoRegistrySeeder(
                 "Demo data: personal columns (names, e-mails, birth dates) are not model inputs; age and postcode use is covered by the credit-scoring legal basis.",
                 request.EvidenceSha256, officer.Actor, officer.Roles, cancellationToken);
         }
+    }
+
+    private async Task<bool> DemoRunsQueuedAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await db.Runs.Join(db.Experiments.Where(e => e.Name == DemoDataSeeder.ExperimentName), r => r.ExperimentId, e => e.Id, (r, _) => r)
+                    .CountAsync(cancellationToken) >= 3)
+            {
+                return true;
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+
+        logger.LogInformation("No demo runs to build the registry's demo on.");
+        return false;
     }
 
     private async Task<Dictionary<string, RunId>?> WaitForDemoRunsAsync(CancellationToken cancellationToken)
