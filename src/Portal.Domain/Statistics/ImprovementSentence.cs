@@ -46,7 +46,7 @@ public static class ImprovementSentence
         var verdict = oneSidedLower >= required ? "this gate passes" : "this gate fails";
         var requirement = required > 0
             ? $"The required improvement is {Amount(required, unit)}"
-            : required == 0 ? "The challenger must be better at all" : $"The challenger may be at most {Amount(-required, unit)} worse";
+            : required == 0 ? "We must be that sure the challenger is at least as good" : $"The challenger may be at most {Amount(-required, unit)} worse";
         return $"{sentence} {requirement}, so {verdict}.";
     }
 

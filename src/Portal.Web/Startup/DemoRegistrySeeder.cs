@@ -19,10 +19,11 @@ namespace Portal.Web.Startup;
 
 /// <summary>
 /// Development demo data for the registry, in the background once the demo runs have trained: the model "loan-default"
-/// (hold-out: the drifted second quarter) with version 1 as champion (requested by the demo scientist, evaluated by the
-/// worker, signed off by the DPO and approved by manager2 — each step through the real workflow, commented "Demo data"),
-/// version 2 waiting in manager@portal.local's inbox, and version 3 — trained on a file without <c>previous_defaults</c> —
-/// blocked by the schema gate. Nothing happens when a registered model already exists.
+/// (hold-out: the drifted second quarter) with version 1 — a FastTree trained on the pilot's 500 applications — as champion
+/// (requested by the demo scientist, evaluated by the worker, signed off by the DPO and approved by manager2, each step
+/// through the real workflow and commented "Demo data"), version 2 — the logistic regression on the full first quarter —
+/// waiting in manager@portal.local's inbox, and version 3 — trained on a file without <c>previous_defaults</c> — blocked by
+/// the schema gate. Nothing happens when a registered model already exists.
 /// </summary>
 public sealed class DemoRegistrySeeder(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -37,6 +38,7 @@ public sealed class DemoRegistrySeeder(
 {
     public const string ModelName = "loan-default";
     public const string ReducedDatasetName = "loan-applications-minimal";
+    public const string PilotDatasetName = "loan-applications-pilot";
     public const string DroppedColumn = "previous_defaults";
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
@@ -85,12 +87,12 @@ public sealed class DemoRegistrySeeder(
         }
 
         var (scientist, manager2, officer) = people.Value;
-        var reduced = await UploadReducedAsync(scientist.Actor, cancellationToken);
-        var reducedRun = await runs.SubmitAsync(new SubmitRun(DemoDataSeeder.ExperimentName, reduced.DatasetId, reduced.Version, LoanDefaultGenerator.Label,
-            MlTask.Binary, "FastTree", new Dictionary<string, double> { ["numberOfTrees"] = 60 }, 0.2, 42), scientist.Actor, cancellationToken);
-        if (!reducedRun.Succeeded)
+        var pilotRun = await SubmitAsync(await UploadAsync(PilotDatasetName, "loan-applications-2025-pilot.csv", Csv(2025, 500, drop: null), scientist.Actor,
+            cancellationToken), 20, scientist.Actor, cancellationToken);
+        var reducedRun = await SubmitAsync(await UploadAsync(ReducedDatasetName, "loan-applications-2026Q1-minimal.csv", Csv(2026, 5000, DroppedColumn),
+            scientist.Actor, cancellationToken), 60, scientist.Actor, cancellationToken);
+        if (pilotRun is null || reducedRun is null)
         {
-            logger.LogWarning("Demo registry data not seeded: the run on {Dataset} was refused: {Error}", ReducedDatasetName, reducedRun.Error);
             return;
         }
 
@@ -110,14 +112,14 @@ public sealed class DemoRegistrySeeder(
 
         var holdOut = await HoldOutAsync(cancellationToken);
         await registry.DesignateHoldOutAsync(ModelName, holdOut, 2, scientist.Actor, scientist.Roles, cancellationToken);
-        foreach (var run in new[] { trained["LbfgsLogisticRegression"], trained["LightGbm"], reducedRun.Value })
+        foreach (var run in new[] { pilotRun.Value, trained["LbfgsLogisticRegression"], reducedRun.Value })
         {
             Expect(await registry.RegisterVersionAsync(ModelName, run, scientist.Actor, cancellationToken), "register a version");
         }
 
         // Version 1 becomes the champion through the whole workflow.
         var first = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 1, ModelStage.Production,
-            "Demo data: the logistic regression the credit committee validated last quarter."), scientist.Actor, scientist.Roles, cancellationToken), "request version 1");
+            "Demo data: the pilot's model, trained on its first 500 applications."), scientist.Actor, scientist.Roles, cancellationToken), "request version 1");
         var evaluated = await WaitForEvaluationAsync(first.Id, cancellationToken);
         await SignOffAsync(evaluated, officer, cancellationToken);
         if (evaluated.Status == PromotionStatus.Blocked)
@@ -131,7 +133,7 @@ public sealed class DemoRegistrySeeder(
 
         // Version 2 waits for manager@portal.local; version 3 drops an input the champion's callers send.
         var second = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 2, ModelStage.Production,
-            "LightGbm captures the interaction of debt-to-income and loan amount that the logistic regression misses."), scientist.Actor, scientist.Roles,
+            "Trained on the whole first quarter (5,000 applications) instead of the pilot's 500."), scientist.Actor, scientist.Roles,
             cancellationToken), "request version 2");
         await SignOffAsync(await WaitForEvaluationAsync(second.Id, cancellationToken), officer, cancellationToken);
         var third = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 3, ModelStage.Production,
@@ -219,17 +221,40 @@ public sealed class DemoRegistrySeeder(
         return await db.Datasets.Where(d => d.Name == DemoDataSeeder.DatasetName).Select(d => d.Id).FirstAsync(cancellationToken);
     }
 
-    /// <summary>The first quarter's applications without one column: what a version trained on it cannot read is a breaking change.</summary>
-    private async Task<DatasetVersionDto> UploadReducedAsync(AuditActor scientist, CancellationToken cancellationToken)
+    /// <summary>A generated loan file; without <paramref name="drop"/>, every column (a version trained on it cannot read the dropped one: a breaking change).</summary>
+    private static string Csv(int seed, int rows, string? drop)
     {
         using var full = new MemoryStream();
-        new LoanDefaultGenerator(2026).Write(full, rows: 5000);
-        var lines = Encoding.UTF8.GetString(full.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var drop = Array.IndexOf(lines[0].Split(','), DroppedColumn);
-        var reduced = string.Join('\n', lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != drop)))) + "\n";
-        using var csv = new MemoryStream(Encoding.UTF8.GetBytes(reduced));
-        var result = await datasets.UploadAsync(ReducedDatasetName, "loan-applications-2026Q1-minimal.csv", csv, scientist, cancellationToken);
+        new LoanDefaultGenerator(seed).Write(full, rows);
+        var text = Encoding.UTF8.GetString(full.ToArray());
+        if (drop is null)
+        {
+            return text;
+        }
+
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(lines[0].Split(','), drop);
+        return string.Join('\n', lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != at)))) + "\n";
+    }
+
+    private async Task<DatasetVersionDto> UploadAsync(string name, string fileName, string csv, AuditActor scientist, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        var result = await datasets.UploadAsync(name, fileName, content, scientist, cancellationToken);
         return result.Value ?? throw new InvalidOperationException($"Demo dataset upload failed: {result.Error}");
+    }
+
+    private async Task<RunId?> SubmitAsync(DatasetVersionDto dataset, int trees, AuditActor scientist, CancellationToken cancellationToken)
+    {
+        var submitted = await runs.SubmitAsync(new SubmitRun(DemoDataSeeder.ExperimentName, dataset.DatasetId, dataset.Version, LoanDefaultGenerator.Label,
+            MlTask.Binary, "FastTree", new Dictionary<string, double> { ["numberOfTrees"] = trees }, 0.2, 42), scientist, cancellationToken);
+        if (!submitted.Succeeded)
+        {
+            logger.LogWarning("Demo registry data not seeded: the run on {Dataset} was refused: {Error}", dataset.Name, submitted.Error);
+            return null;
+        }
+
+        return submitted.Value;
     }
 
     private sealed record Person(AuditActor Actor, IReadOnlyCollection<string> Roles);
