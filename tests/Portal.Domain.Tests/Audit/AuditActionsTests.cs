@@ -21,9 +21,9 @@ public sealed class AuditActionsTests
             "dataset.uploaded", "dataset.column.classified",
             "experiment.created", "experiment.described",
             "run.submitted", "run.cancelled", "run.change.refused",
-            "model.registered", "model.version.registered", "model.risktier.changed", "model.version.transitioned", "model.card.edited",
+            "model.registered", "model.version.registered", "model.risktier.changed", "model.holdout.designated", "model.version.transitioned", "model.card.edited",
             "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.fairness.accepted", "promotion.approved", "promotion.approval.refused",
-            "promotion.rejected", "promotion.overridden", "promotion.stale",
+            "promotion.rejected", "promotion.overridden", "promotion.stale", "promotion.reevaluation.requested",
             "webhook.created", "webhook.deactivated", "webhook.retried",
         ], AuditActions.All.Select(a => a.Name));
     }

@@ -48,6 +48,12 @@ public sealed record EvidenceDocument(
                 return null;
             }
 
+            // The worker freezes the scoring's evidence under "evaluation", beside the versions, schema, classification and gates.
+            if (Object(root, "evaluation") is { } evaluation)
+            {
+                root = evaluation;
+            }
+
             var rows = Object(root, "rows");
             return new EvidenceDocument(
                 Text(root, "task"),

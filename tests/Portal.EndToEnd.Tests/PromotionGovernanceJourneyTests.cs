@@ -1,0 +1,234 @@
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Application.Datasets;
+using Portal.Application.Registry;
+using Portal.Application.Runs;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Identity;
+using Portal.Domain.Audit;
+using Portal.Domain.Datasets;
+using Portal.Domain.Registry;
+using Portal.Domain.Runs;
+using Portal.Domain.Security;
+using Portal.EndToEnd.Tests.Infrastructure;
+using Portal.EndToEnd.Tests.Pages;
+using Portal.EndToEnd.Tests.TestData;
+using Portal.Web.Features.Datasets;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 10's "done when", in the browser over a real worker: a data scientist registers a better challenger and asks for
+/// its promotion; the manager's inbox badge rises without a reload, the manager reads the evidence and approves; the champion
+/// changes and the history says who, when and why; the scientist's own approval is refused; a challenger that drops an input
+/// is blocked as breaking; one trained on personal data waits for the DPO; the audit chain holds the evidence hash.
+/// </summary>
+public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixture) : BrowserTest(fixture), IClassFixture<TrainingBrowserFixture>
+{
+    // Evaluations and trainings share two cores with Kestrel, the circuits and chromium.
+    private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 120_000 };
+    private static readonly LocatorAssertionsToBeVisibleOptions SlowVisible = new() { Timeout = 120_000 };
+    private static readonly LocatorAssertionsToContainTextOptions SlowContains = new() { Timeout = 120_000 };
+
+    private IServiceProvider Services => Fixture.App.Services;
+
+    [Fact]
+    public async Task ABetterChallengerIsPromotedByTheManagerOnFrozenEvidenceWhileBreakingAndPersonalDataRequestsWait()
+    {
+        // Arrange: data the DPO classified, a champion without the contract column, three challengers trained by the worker.
+        var scientist = await ActorAsync(DemoAccounts.Scientist);
+        var manager2 = await ActorAsync(DemoAccounts.Manager2);
+        var officer = await ActorAsync(DemoAccounts.DataProtectionOfficer);
+        var model = $"churn-{Guid.NewGuid():N}"[..14];
+        var churn = new ChurnCsvBuilder().WithRows(3000).WithSeed(41).Build();
+        var withoutContract = await UploadAsync($"{model}-v1", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "contract"), scientist, officer);
+        var anonymous = await UploadAsync($"{model}-v2", Drop(churn, ChurnCsvBuilder.PersonalDataColumn), scientist, officer);
+        var withoutCalls = await UploadAsync($"{model}-v3", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "support_calls"), scientist, officer);
+        var personal = await UploadAsync($"{model}-v4", churn, scientist, officer);
+        var holdOut = await UploadAsync($"{model}-holdout",
+            Drop(new ChurnCsvBuilder().WithRows(4000).WithSeed(42).Build(), ChurnCsvBuilder.PersonalDataColumn), scientist, officer);
+        var championRun = await TrainAsync($"{model}-champion", withoutContract, scientist);
+        var challengerRun = await TrainAsync($"{model}-challenger", anonymous, scientist);
+        var breakingRun = await TrainAsync($"{model}-breaking", withoutCalls, scientist);
+        var personalRun = await TrainAsync($"{model}-personal", personal, scientist);
+        await WaitForRunsAsync(championRun, challengerRun, breakingRun, personalRun);
+
+        var registry = Services.GetRequiredService<ModelRegistry>();
+        var workflow = Services.GetRequiredService<PromotionWorkflow>();
+        Assert.True((await registry.CreateAsync(new CreateModel(model, "Which customers leave within the quarter."), scientist, [Roles.DataScientist], default)).Succeeded);
+        Assert.True((await registry.DesignateHoldOutAsync(model, holdOut.DatasetId, holdOut.Version, scientist, [Roles.DataScientist], default)).Succeeded);
+        Assert.True((await registry.RegisterVersionAsync(model, championRun, scientist, default)).Succeeded);
+        var first = (await workflow.RequestAsync(new RequestPromotion(model, 1, ModelStage.Production, "The first model."), scientist, [Roles.DataScientist], default)).Value!;
+        var firstEvaluated = await EvaluatedAsync(first.Id);
+        Assert.Equal(PromotionStatus.Pending, firstEvaluated.Status);
+        Assert.True((await workflow.ApproveAsync(first.Id, "First champion.", firstEvaluated.EvidenceSha256, manager2, [Roles.BusinessManager], default)).Succeeded);
+
+        var managerPage = await SignedInAsync(DemoAccounts.Manager);
+        await managerPage.GotoAsync("promotions");
+        await new AppShell(managerPage).WaitUntilInteractiveAsync();
+        var badge = managerPage.GetByTestId("inbox-badge");
+        await Expect(badge).ToHaveCountAsync(0);
+
+        // Act: the scientist registers the challenger and requests its promotion in the browser.
+        var scientistPage = await SignedInAsync(DemoAccounts.Scientist);
+        await scientistPage.GotoAsync($"models/{model}");
+        await BlazorCircuit.WaitForInteractiveAsync(scientistPage, "[data-testid=register-version]");
+        await scientistPage.GetByTestId("register-version").ClickAsync();
+        await scientistPage.GetByTestId("version-run-option").Filter(new() { HasText = $"{model}-challenger" }).ClickAsync();
+        await scientistPage.GetByTestId("version-save").ClickAsync();
+        var secondRow = scientistPage.Locator("[data-testid=version-row][data-version='2']");
+        await Expect(secondRow).ToBeVisibleAsync();
+        await secondRow.GetByTestId("request-promotion").ClickAsync();
+        const string justification = "Knows the contract type, which the champion never saw.";
+        await MudControls.Input(scientistPage, "promotion-justification").FillAsync(justification);
+        await scientistPage.GetByTestId("promotion-save").ClickAsync();
+
+        // Assert: the manager's badge rises once the worker has frozen the evidence, without a reload.
+        await Expect(badge).ToHaveTextAsync("1", Slow);
+        await managerPage.GetByTestId("inbox-request-link").First.ClickAsync();
+        await Expect(managerPage.GetByTestId("evidence-hash")).ToBeVisibleAsync(SlowVisible);
+        var hash = (await managerPage.GetByTestId("evidence-hash").InnerTextAsync()).Trim();
+        Assert.Matches("^[0-9a-f]{64}$", hash);
+        await Expect(managerPage.GetByTestId("evidence-sentence")).ToContainTextAsync("The challenger is better by");
+        await Expect(managerPage.GetByTestId("gate-row-Quality")).ToHaveAttributeAsync("data-verdict", "Passed");
+        await Expect(managerPage.GetByTestId("gate-row-Schema")).ToHaveAttributeAsync("data-verdict", "Warning");
+        await Expect(managerPage.GetByTestId("gate-row-Schema")).ToContainTextAsync("contract");
+        var requestUrl = managerPage.Url;
+        await managerPage.GetByTestId("approve").ClickAsync();
+        await managerPage.GetByTestId("decision-submit").ClickAsync();
+        await Expect(managerPage.GetByTestId("promotion-status")).ToContainTextAsync("Approved", SlowContains);
+        await Expect(badge).ToHaveCountAsync(0);
+
+        // The champion changed; the history says who, when, why, on which evidence.
+        await scientistPage.ReloadAsync();
+        await Expect(scientistPage.GetByTestId("model-champion")).ToContainTextAsync("2");
+        var latest = scientistPage.GetByTestId("history-entry").First;
+        await Expect(latest.GetByTestId("history-approved-by")).ToContainTextAsync("Morgan Manager");
+        await Expect(latest.GetByTestId("history-reason")).ToContainTextAsync(justification);
+        await Expect(latest.GetByTestId("history-evidence")).ToContainTextAsync(hash[..12]);
+
+        // The scientist's own approval through the API (their browser session) is refused and the attempt audited.
+        var requestId = requestUrl[(requestUrl.LastIndexOf('/') + 1)..];
+        var attempt = await scientistPage.APIRequest.PostAsync($"api/promotions/{requestId}/approve", new()
+        {
+            DataObject = new { comment = "I approve my own model", evidenceHash = hash },
+            Headers = new Dictionary<string, string> { ["Origin"] = Fixture.App.BaseAddress.GetLeftPart(UriPartial.Authority) },
+        });
+        Assert.Equal(403, attempt.Status);
+        Assert.Contains(await AuditAsync(AuditActions.PromotionApprovalRefused.Name, requestId), d => d.Contains("RoleRequired", StringComparison.Ordinal));
+
+        // A challenger without support_calls is blocked as breaking; one trained on personal data waits for the DPO.
+        Assert.True((await registry.RegisterVersionAsync(model, breakingRun, scientist, default)).Succeeded);
+        Assert.True((await registry.RegisterVersionAsync(model, personalRun, scientist, default)).Succeeded);
+        var breaking = (await workflow.RequestAsync(new RequestPromotion(model, 3, ModelStage.Production, "Needs no call records."), scientist,
+            [Roles.DataScientist], default)).Value!;
+        var onPersonalData = (await workflow.RequestAsync(new RequestPromotion(model, 4, ModelStage.Staging, "Trained with the contact list."), scientist,
+            [Roles.DataScientist], default)).Value!;
+        await scientistPage.GotoAsync($"promotions/{breaking.Id}");
+        await Expect(scientistPage.GetByTestId("promotion-status")).ToContainTextAsync("Blocked", SlowContains);
+        await Expect(scientistPage.GetByTestId("gate-row-Schema")).ToHaveAttributeAsync("data-verdict", "Failed");
+        await Expect(scientistPage.GetByTestId("gate-row-Schema")).ToContainTextAsync("Breaking change");
+        await Expect(scientistPage.GetByTestId("gate-row-Schema")).ToContainTextAsync("support_calls");
+
+        await managerPage.GotoAsync($"promotions/{onPersonalData.Id}");
+        await Expect(managerPage.GetByTestId("gate-row-DataProtection")).ToHaveAttributeAsync("data-verdict", "Waiting", new() { Timeout = 120_000 });
+        await Expect(managerPage.GetByTestId("gate-row-DataProtection")).ToContainTextAsync(ChurnCsvBuilder.PersonalDataColumn);
+        await Expect(managerPage.GetByTestId("approval-refusal")).ToContainTextAsync("data protection officer must sign off");
+        var dpoPage = await SignedInAsync(DemoAccounts.DataProtectionOfficer);
+        await dpoPage.GotoAsync($"promotions/{onPersonalData.Id}");
+        await Expect(dpoPage.GetByTestId("sign-off")).ToBeVisibleAsync();
+
+        // The audit chain is intact and holds the evidence hash the manager approved on.
+        Assert.True((await Services.GetRequiredService<AuditTrail>().VerifyAsync()).Intact);
+        Assert.Contains(await AuditAsync(AuditActions.PromotionApproved.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
+        Assert.Contains(await AuditAsync(AuditActions.PromotionEvaluated.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
+    }
+
+    private static byte[] Drop(byte[] csv, params string[] columns)
+    {
+        var lines = Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        var keep = Enumerable.Range(0, header.Length).Where(i => !columns.Contains(header[i])).ToHashSet();
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => keep.Contains(i))))) + "\n");
+    }
+
+    private async Task<AuditActor> ActorAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
+        return AuditActor.User(user!.Id, email);
+    }
+
+    /// <summary>Uploads a dataset and has the DPO confirm the detector's suggestions (suspected columns personal, the rest not).</summary>
+    private async Task<DatasetVersionDto> UploadAsync(string name, byte[] csv, AuditActor scientist, AuditActor officer)
+    {
+        using var content = new MemoryStream(csv);
+        var uploaded = await Services.GetRequiredService<DatasetService>().UploadAsync(name, $"{name}.csv", content, scientist, default);
+        Assert.True(uploaded.Succeeded, uploaded.Error);
+        var confirmed = await Services.GetRequiredService<ColumnClassification>().ConfirmSuggestionsAsync(uploaded.Value!.DatasetId, uploaded.Value.Version,
+            officer, [Roles.DataProtectionOfficer], default);
+        Assert.True(confirmed.Succeeded, confirmed.Error);
+        return uploaded.Value;
+    }
+
+    private async Task<RunId> TrainAsync(string experiment, DatasetVersionDto dataset, AuditActor scientist)
+    {
+        var submitted = await Services.GetRequiredService<RunSubmission>().SubmitAsync(new SubmitRun(experiment, dataset.DatasetId, dataset.Version,
+            ChurnCsvBuilder.Label, MlTask.Binary, "LightGbm", new Dictionary<string, double> { ["numberOfIterations"] = 60 }, 0.2, 7), scientist, default);
+        Assert.True(submitted.Succeeded, submitted.Error);
+        return submitted.Value;
+    }
+
+    private async Task WaitForRunsAsync(params RunId[] runIds)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var statuses = await db.Runs.Where(r => runIds.Contains(r.Id)).Select(r => r.Status).ToListAsync();
+            if (statuses.Count == runIds.Length && statuses.All(s => s == RunStatus.Succeeded))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline && !statuses.Any(s => s is RunStatus.Failed or RunStatus.Cancelled), $"runs: {string.Join(", ", statuses)}");
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<PromotionRequest> EvaluatedAsync(PromotionRequestId id)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var request = await db.PromotionRequests.AsNoTracking().FirstAsync(r => r.Id == id);
+            if (request.Status != PromotionStatus.Evaluating)
+            {
+                return request;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the worker did not evaluate the request in time");
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<List<string>> AuditAsync(string action, string subjectId)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await db.AuditEntries.Where(e => e.Action == action && e.SubjectId == subjectId).Select(e => e.DetailsJson).ToListAsync();
+    }
+
+    private async Task<IPage> SignedInAsync(string email)
+    {
+        var page = await OpenPageAsync();
+        var login = await new LoginPage(page).GotoAsync();
+        await login.SignInAsync(email, DemoAccounts.Password);
+        return page;
+    }
+}
