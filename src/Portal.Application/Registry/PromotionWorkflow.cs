@@ -221,13 +221,21 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
     /// with a conflict when the champion the evidence compared against is no longer the champion (the worker evaluates again).
     /// </summary>
     public Task<OperationResult<PromotionDecision>> CompleteEvaluationAsync(PromotionRequestId requestId, IReadOnlyList<GateResult> gates,
-        string evidenceJson, ModelVersionId? championEvaluated, AuditActor worker, CancellationToken cancellationToken) =>
+        string evidenceJson, ModelVersionId? championEvaluated, AuditActor worker, CancellationToken cancellationToken, string? leaseOwner = null) =>
         RegistryConcurrency.RetryAsync<PromotionDecision>(dbFactory, async db =>
         {
             var (request, model) = await LoadAsync(db, requestId, cancellationToken);
             if (request is null || model is null)
             {
                 return NoRequest<PromotionDecision>(requestId);
+            }
+
+            // A worker still finishing an evaluation that was re-queued (or taken over) meanwhile must not freeze its result.
+            if (leaseOwner is not null
+                && await db.PromotionEvaluationJobs.AsNoTracking().Where(j => j.RequestId == requestId).Select(j => j.LeaseOwner).FirstOrDefaultAsync(cancellationToken)
+                    != leaseOwner)
+            {
+                return OperationResult<PromotionDecision>.Fail(OperationStatus.Conflict, "This evaluation was re-queued or taken over by another worker; its result is discarded.");
             }
 
             if (model.Champion?.Id != championEvaluated)

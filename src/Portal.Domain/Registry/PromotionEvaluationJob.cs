@@ -47,6 +47,7 @@ public sealed class PromotionEvaluationJob
         Progress = 0;
         Stage = "Queued";
         LastError = null;
+        GaveUp = false;
     }
 
     /// <summary>Whether a worker may claim the job now: never claimed, or its holder's lease lapsed.</summary>

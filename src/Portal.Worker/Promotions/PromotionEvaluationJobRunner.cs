@@ -43,6 +43,11 @@ public sealed class PromotionEvaluationJobRunner(
                 await leases.FailAsync(requestId, workerId, failed.Error ?? "The evaluation was refused.", cancellationToken);
             }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The job was taken over or re-queued while this worker scored: the other attempt stands, nothing is frozen.
+            logger.LogInformation("Promotion {RequestId}: evaluation abandoned, the job is no longer held by {Worker}.", requestId, workerId);
+        }
         catch (PromotionEvaluationException ex)
         {
             await leases.FailAsync(requestId, workerId, ex.Message, cancellationToken);
@@ -137,7 +142,8 @@ public sealed class PromotionEvaluationJobRunner(
             evaluation = evidence,
         };
         var json = JsonSerializer.Serialize(frozen, Json);
-        return await workflow.CompleteEvaluationAsync(requestId, gates, json, champion?.Version.Id, AuditActor.Service($"worker:{workerId}"), cancellationToken);
+        return await workflow.CompleteEvaluationAsync(requestId, gates, json, champion?.Version.Id, AuditActor.Service($"worker:{workerId}"), cancellationToken,
+            leaseOwner: workerId);
     }
 
     private static object Describe(ModelVersion version) => new

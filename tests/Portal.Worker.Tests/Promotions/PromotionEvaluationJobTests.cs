@@ -87,6 +87,38 @@ public sealed class PromotionEvaluationJobTests(SqliteTestDatabase database) : I
         Assert.NotEmpty(evidence.GetProperty("evaluation").GetProperty("featureImportance").GetProperty("columns").EnumerateArray());
     }
 
+    [Fact]
+    public async Task AnEvaluationTakenOverMeanwhileIsDiscardedNotFrozen()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new RegistryOptions { MinimumAuc = 0.5, PermutationCount = 2, BootstrapResamples = 200 });
+        var audit = new AuditTrail(database.Factory, TimeProvider.System);
+        var registry = new ModelRegistry(database.Factory, _worker.Store, audit, TimeProvider.System);
+        var workflow = new PromotionWorkflow(database.Factory, audit, options, TimeProvider.System);
+        var leases = new PromotionEvaluationLeases(database.Factory, TimeProvider.System);
+        var runner = new PromotionEvaluationJobRunner(database.Factory, _worker.Store, leases, workflow, options, NullLogger<PromotionEvaluationJobRunner>.Instance);
+        const string model = "taken-over";
+        Assert.True((await registry.CreateAsync(new CreateModel(model, ""), Owner, [Roles.DataScientist], default)).Succeeded);
+        Assert.True((await registry.RegisterVersionAsync(model, await TrainedAsync(_worker.NewRun()), Owner, default)).Succeeded);
+        var request = (await workflow.RequestAsync(new RequestPromotion(model, 1, ModelStage.Staging, "Try it."), Owner, [Roles.DataScientist], default)).Value!;
+        Assert.Equal(request.Id, await leases.TryClaimAsync("slow-worker", TestWorker.Lease, default));
+        await using (var db = await database.OtherProcess.CreateDbContextAsync())
+        {
+            // Another worker took the job over (the slow one's lease lapsed) while the slow one was still scoring.
+            var job = await db.PromotionEvaluationJobs.SingleAsync(j => j.RequestId == request.Id);
+            db.Entry(job).Property(j => j.LeaseOwner).CurrentValue = "other-worker";
+            await db.SaveChangesAsync();
+        }
+
+        await runner.RunAsync(request.Id, "slow-worker", TestWorker.Lease, default);
+
+        var after = await RequestAsync(request.Id);
+        Assert.Equal(PromotionStatus.Evaluating, after.Status);
+        Assert.Null(after.EvidenceSha256);
+        await using var check = await database.OtherProcess.CreateDbContextAsync();
+        Assert.False(await check.PromotionEvidence.AnyAsync(e => e.RequestId == request.Id));
+        Assert.Equal("other-worker", await check.PromotionEvaluationJobs.Where(j => j.RequestId == request.Id).Select(j => j.LeaseOwner).SingleAsync());
+    }
+
     private async Task<RunId> TrainedAsync(RunBuilder builder)
     {
         var runId = await builder.WithRows(1200).QueuedAsync();
