@@ -182,7 +182,7 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         var managerHome = new HomePage(manager);
         await Expect(managerHome.Introductions).ToHaveCountAsync(1);
         await Expect(managerHome.Introduction("BusinessManager")).ToContainTextAsync("Read what the data scientists are doing");
-        await Expect(managerHome.Introduction("BusinessManager")).ToContainTextAsync("Approving models for use arrives with the model registry");
+        await Expect(managerHome.Introduction("BusinessManager")).ToContainTextAsync("Decide which models go into use");
         await manager.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await ScreenChecks.AssertNoHorizontalOverflowAsync(manager, "The manager's home page at 390 px");
         await manager.SetViewportSizeAsync(Desktop.Width, Desktop.Height);

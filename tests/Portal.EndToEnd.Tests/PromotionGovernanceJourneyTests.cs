@@ -79,7 +79,7 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
         await scientistPage.GotoAsync($"models/{model}");
         await BlazorCircuit.WaitForInteractiveAsync(scientistPage, "[data-testid=register-version]");
         await scientistPage.GetByTestId("register-version").ClickAsync();
-        await scientistPage.GetByTestId("version-run-option").Filter(new() { HasText = $"{model}-challenger" }).ClickAsync();
+        await scientistPage.Locator(".mud-dialog").GetByText($"{model}-challenger").ClickAsync();
         await scientistPage.GetByTestId("version-save").ClickAsync();
         var secondRow = scientistPage.Locator("[data-testid=version-row][data-version='2']");
         await Expect(secondRow).ToBeVisibleAsync();
@@ -92,8 +92,8 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
         await Expect(badge).ToHaveTextAsync("1", Slow);
         await managerPage.GetByTestId("inbox-request-link").First.ClickAsync();
         await Expect(managerPage.GetByTestId("evidence-hash")).ToBeVisibleAsync(SlowVisible);
-        var hash = (await managerPage.GetByTestId("evidence-hash").InnerTextAsync()).Trim();
-        Assert.Matches("^[0-9a-f]{64}$", hash);
+        var hash = System.Text.RegularExpressions.Regex.Match(await managerPage.GetByTestId("evidence-hash").InnerTextAsync(), "[0-9a-f]{64}").Value;
+        Assert.Equal(64, hash.Length);
         await Expect(managerPage.GetByTestId("evidence-sentence")).ToContainTextAsync("The challenger is better by");
         await Expect(managerPage.GetByTestId("gate-row-Quality")).ToHaveAttributeAsync("data-verdict", "Passed");
         await Expect(managerPage.GetByTestId("gate-row-Schema")).ToHaveAttributeAsync("data-verdict", "Warning");
@@ -105,8 +105,16 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
         await Expect(badge).ToHaveCountAsync(0);
 
         // The champion changed; the history says who, when, why, on which evidence.
-        await scientistPage.ReloadAsync();
-        await Expect(scientistPage.GetByTestId("model-champion")).ToContainTextAsync("2");
+        await scientistPage.GotoAsync($"models/{model}");
+        try
+        {
+            await Expect(scientistPage.GetByTestId("champion-card")).ToContainTextAsync("Version 2 · in Production since");
+        }
+        catch (PlaywrightException ex)
+        {
+            throw new InvalidOperationException($"{scientistPage.Url}: {await scientistPage.Locator("main").InnerTextAsync()}", ex);
+        }
+
         var latest = scientistPage.GetByTestId("history-entry").First;
         await Expect(latest.GetByTestId("history-approved-by")).ToContainTextAsync("Morgan Manager");
         await Expect(latest.GetByTestId("history-reason")).ToContainTextAsync(justification);

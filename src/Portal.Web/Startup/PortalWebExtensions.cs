@@ -156,7 +156,8 @@ public static class PortalWebExtensions
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would set its own CSP (frame-ancestors 'self' only); SecurityHeadersMiddleware sets the whole, stricter one.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,3 +1,5 @@
+using Portal.Web.Security;
+using Portal.Domain.Audit;
 using System.Security.Claims;
 using Portal.Application.Registry;
 using Portal.Domain.Datasets;
@@ -254,6 +256,7 @@ internal static class RegistryApi
         promotions.MapPost("/{id:guid}/approve", async (Guid id, ApprovePromotionRequest request, ClaimsPrincipal user, PromotionWorkflow workflow, CancellationToken ct) =>
                 Decision(await workflow.ApproveAsync(new PromotionRequestId(id), request.Comment, request.EvidenceHash, user.ToAuditActor(), user.RoleNames(), ct)))
             .RequireAuthorization(Policies.DecidePromotions)
+            .AuditsRefusal(AuditActions.PromotionApprovalRefused, AuditSubjectKinds.PromotionRequest, "id")
             .WithName("ApprovePromotion")
             .WithSummary("A business manager approves on the evidence they saw (evidenceHash; the current one when left out). The requester and the run's submitter are refused (403, audited); a failed gate, a missing DPO sign-off or stale evidence 409. The last approval needed makes the version champion at once.")
             .Produces(StatusCodes.Status200OK)
