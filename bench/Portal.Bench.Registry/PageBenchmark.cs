@@ -51,7 +51,8 @@ internal static class PageBenchmark
         {
             var name = names[random.Next(names.Count)];
             var html = await GetAsync(manager, $"/models/{Uri.EscapeDataString(name)}");
-            Require(html, $"data-testid=\"model-name\">{name}<", $"/models/{name}");
+            Require(html, $">{name}</h1>", $"/models/{name} (its heading)");
+            Require(html, "data-testid=\"version-row\"", $"/models/{name} (its versions)");
             return "model, versions and history in the prerendered HTML";
         }));
 

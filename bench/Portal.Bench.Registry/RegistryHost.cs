@@ -68,9 +68,13 @@ internal sealed partial class RegistryHost : WebApplicationFactory<Program>
             ["Input.Password"] = Password,
         });
         using var response = await client.PostAsync("/Account/Login", form);
-        if (response.StatusCode != HttpStatusCode.Redirect)
+        // On Kestrel the factory's client follows the redirect itself: success is then a page other than the sign-in form.
+        var landed = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
+        if (response.StatusCode != HttpStatusCode.Redirect && !(response.IsSuccessStatusCode && !landed.StartsWith("/Account/Login", StringComparison.OrdinalIgnoreCase)))
         {
-            throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync();
+            var error = Regex.Match(body, "(data-testid=\"login-error\"[^<]*<|class=\"portal-field-error\"[^<]*<)").Value;
+            throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode} {error}");
         }
 
         return client;

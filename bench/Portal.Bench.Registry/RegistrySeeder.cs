@@ -78,7 +78,6 @@ internal static class RegistrySeeder
                         Sha256(random)), people.ScientistId, now.AddDays(1 + v));
                 }
 
-                db!.RegisteredModels.Add(model);
                 var clockAt = now.AddDays(versionsPerModel + 2);
                 if (pendingModels.Contains(i) || i % 3 == 0)
                 {
@@ -96,11 +95,13 @@ internal static class RegistrySeeder
                         }
 
                         Expect(model.Apply(transition ?? throw new InvalidOperationException("The approvals completed no transition."), clockAt), "apply a promotion");
-                        db.PromotionRequests.Add(request);
+                        db!.PromotionRequests.Add(request);
                         db.PromotionEvidence.Add(frozen);
                     }
                 }
 
+                // Added once the aggregate is complete: with change detection off, what is added to it later would not be saved.
+                db!.RegisteredModels.Add(model);
                 if (pendingModels.Contains(i))
                 {
                     var personal = pendingIndex % 2 == 0;
