@@ -79,6 +79,7 @@ public static class PortalWebExtensions
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<ModelCardSource>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.

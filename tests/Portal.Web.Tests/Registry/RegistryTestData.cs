@@ -159,7 +159,7 @@ public sealed class RegistryDriver(PortalAppFactory factory)
             .ToList();
 
     /// <summary>Stands in for the worker: completes the request's evaluation with these gates and a small evidence record; returns the evidence hash.</summary>
-    public async Task<string> EvaluateAsync(Guid requestId, IReadOnlyList<GateResult>? gates = null, string? note = null)
+    public async Task<string> EvaluateAsync(Guid requestId, IReadOnlyList<GateResult>? gates = null, string? note = null, object? evaluation = null)
     {
         var id = new PromotionRequestId(requestId);
         ModelVersionId? champion;
@@ -174,7 +174,8 @@ public sealed class RegistryDriver(PortalAppFactory factory)
             requestId,
             quality = new { metric = "accuracy", challenger = 0.91, champion = champion is null ? (double?)null : 0.88, note = note ?? "same rows" },
             rows = 200,
-        });
+            evaluation,
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } });
         var done = await factory.Services.GetRequiredService<PromotionWorkflow>()
             .CompleteEvaluationAsync(id, gates ?? Gates(), evidence, champion, AuditActor.Service("worker"), CancellationToken.None);
         Assert.True(done.Succeeded, done.Error);

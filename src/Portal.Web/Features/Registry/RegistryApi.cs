@@ -1,3 +1,5 @@
+using Portal.Application.Registry.Cards;
+using Portal.Web.Features.ModelCards;
 using Portal.Web.Security;
 using Portal.Domain.Audit;
 using System.Security.Claims;
@@ -87,6 +89,26 @@ internal static class RegistryApi
             .WithName("GetModel")
             .WithSummary("A model: risk tier, owner, hold-out, champion, versions (signature, metrics, model hash), the production history (who approved which version when, by which request, on which evidence, why, overridden) and its promotion requests.")
             .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/{name}/versions/{version:int}/card.md", async (string name, int version, ModelCardSource source, ModelCardReader cards, CancellationToken ct) =>
+                await source.FindAsync(name, version, ct) is { } card
+                    ? await cards.MarkdownAsync(card.VersionId, card.RunId, card.Inputs, ct)
+                    : Results.Problem($"No version {version} of a model named {name}.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .RequireAuthorization(Policies.ReadRegistry)
+            .WithName("GetModelCardMarkdown")
+            .WithSummary("The version's model card as Markdown (a download): facts from its run and data, feature importance and fairness from its latest frozen evidence, and the edited sections.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/markdown")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/{name}/versions/{version:int}/card.html", async (string name, int version, ModelCardSource source, ModelCardReader cards, CancellationToken ct) =>
+                await source.FindAsync(name, version, ct) is { } card
+                    ? await cards.HtmlAsync(card.VersionId, card.RunId, card.Inputs, ct)
+                    : Results.Problem($"No version {version} of a model named {name}.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .RequireAuthorization(Policies.ReadRegistry)
+            .WithName("GetModelCardHtml")
+            .WithSummary("The version's model card as a self-contained printable HTML page (no script; its own strict Content-Security-Policy).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         models.MapGet("/{name}/versions/{version:int}", async (string name, int version, RegistryQueries queries, CancellationToken ct) =>
