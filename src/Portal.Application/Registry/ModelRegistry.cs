@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
+using Portal.Data.Metrics;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Registry;
@@ -107,14 +108,11 @@ public sealed class ModelRegistry(IDbContextFactory<PortalDbContext> dbFactory, 
                 return OperationResult<ModelVersion>.Fail(OperationStatus.Invalid, $"Run {runId}'s model file cannot be registered: {ex.Message}");
             }
 
-            var metrics = await db.RunMetrics.AsNoTracking().Where(m => m.RunId == runId)
-                .GroupBy(m => m.Key)
-                .Select(g => g.OrderByDescending(m => m.Step).ThenByDescending(m => m.Id).Select(m => new { m.Key, m.Value }).First())
-                .ToListAsync(cancellationToken);
+            var metrics = await db.LatestMetricsAsync(runId, cancellationToken);
             var registration = new VersionRegistration(run.Id, run.SubmittedBy,
                 run.DatasetVersionId is { } d ? [d] : [],
                 signature,
-                metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+                metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(StringComparer.Ordinal),
                 run.ModelSha256);
             if (model.VersionProblem(registration) is { } problem)
             {

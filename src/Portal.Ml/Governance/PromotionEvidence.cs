@@ -25,6 +25,16 @@ public sealed record PromotionEvidence(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// How the worker writes a frozen snapshot (this record under <c>evaluation</c>, beside the gates and versions) and how
+    /// readers read it back: camelCase, enums by name, non-finite numbers by name.
+    /// </summary>
+    public static JsonSerializerOptions FrozenSnapshotOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     /// <summary>camelCase JSON, as the API serves it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

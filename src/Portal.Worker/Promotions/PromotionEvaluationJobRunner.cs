@@ -30,8 +30,6 @@ public sealed class PromotionEvaluationJobRunner(
     IOptions<RegistryOptions> options,
     ILogger<PromotionEvaluationJobRunner> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
     public async Task RunAsync(PromotionRequestId requestId, string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {
         try
@@ -141,7 +139,7 @@ public sealed class PromotionEvaluationJobRunner(
             gates,
             evaluation = evidence,
         };
-        var json = JsonSerializer.Serialize(frozen, Json);
+        var json = JsonSerializer.Serialize(frozen, EvaluationEvidence.FrozenSnapshotOptions);
         return await workflow.CompleteEvaluationAsync(requestId, gates, json, champion?.Version.Id, AuditActor.Service($"worker:{workerId}"), cancellationToken,
             leaseOwner: workerId);
     }

@@ -13,7 +13,7 @@ public sealed class ModelCardDownloadTests(ModelCardsAppFactory factory) : IClas
     public async Task TheMarkdownDownloadsAsANamedAttachmentUnderAPolicyThatAllowsNoScript()
     {
         var (runId, _) = await CardRunSeeder.SeedAsync(factory);
-        var versionId = factory.Versions.Register(runId, "someone", "someone", new ModelCardInputs("Churn risk", 3));
+        var versionId = await factory.Versions.RegisterAsync(runId, "someone", "someone", new ModelCardInputs("Churn risk", 3));
         var client = await BrowserSession.SignInAsync(factory, DemoAccounts.Manager);
 
         using var response = await client.GetAsync($"/card-test/{versionId}/card.md");
@@ -30,7 +30,7 @@ public sealed class ModelCardDownloadTests(ModelCardsAppFactory factory) : IClas
     public async Task ThePrintablePageOpensInlineAsHtmlUnderAPolicyThatAllowsNoScript()
     {
         var (runId, _) = await CardRunSeeder.SeedAsync(factory);
-        var versionId = factory.Versions.Register(runId, "someone", "someone", new ModelCardInputs("churn", 1));
+        var versionId = await factory.Versions.RegisterAsync(runId, "someone", "someone", new ModelCardInputs("churn", 1));
         var client = await BrowserSession.SignInAsync(factory, DemoAccounts.Dpo);
 
         using var response = await client.GetAsync($"/card-test/{versionId}/card.html");
@@ -49,7 +49,7 @@ public sealed class ModelCardDownloadTests(ModelCardsAppFactory factory) : IClas
     [Fact]
     public async Task TheCardOfARunThatDoesNotExistIsNotFoundWithTheReason()
     {
-        var versionId = factory.Versions.Register(new RunId(Guid.NewGuid()), "someone", "someone");
+        var versionId = await factory.Versions.RegisterAsync(new RunId(Guid.NewGuid()), "someone", "someone");
         var client = await BrowserSession.SignInAsync(factory, DemoAccounts.Manager);
 
         using var response = await client.GetAsync($"/card-test/{versionId}/card.md");

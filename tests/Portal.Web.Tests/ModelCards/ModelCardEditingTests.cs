@@ -145,7 +145,7 @@ public sealed class ModelCardEditingTests(ModelCardsAppFactory factory) : IClass
     {
         var scientist = await DemoUsers.IdOfAsync(factory, DemoAccounts.Scientist);
         var (runId, _) = await CardRunSeeder.SeedAsync(factory);
-        return (factory.Versions.Register(runId, scientist, ownerId ?? scientist), scientist);
+        return (await factory.Versions.RegisterAsync(runId, scientist, ownerId ?? scientist), scientist);
     }
 
     private async Task<List<AuditEntry>> AuditOfAsync(ModelVersionId versionId)

@@ -117,7 +117,7 @@ public sealed class ModelCardViewTests : ComponentTestContext, IClassFixture<Mod
     {
         var scientist = await DemoUsers.IdOfAsync(factory, DemoAccounts.Scientist);
         var (runId, _) = await CardRunSeeder.SeedAsync(factory);
-        return (factory.Versions.Register(runId, scientist, scientist), runId);
+        return (await factory.Versions.RegisterAsync(runId, scientist, scientist), runId);
     }
 
     private Task<PortalDbContext> Db() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

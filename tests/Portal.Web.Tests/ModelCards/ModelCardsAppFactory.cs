@@ -71,9 +71,9 @@ public sealed class InMemoryModelCardSubjects(Func<IServiceProvider> services) :
     /// A version of a model of its own, registered from the run in the app's database when the run exists (the card's
     /// sections belong to a real version row); the subject the card sees is the one given here.
     /// </summary>
-    public ModelVersionId Register(RunId runId, string registeredBy, string ownerId, ModelCardInputs? inputs = null)
+    public async Task<ModelVersionId> RegisterAsync(RunId runId, string registeredBy, string ownerId, ModelCardInputs? inputs = null)
     {
-        var id = RegisterRowsAsync(runId, registeredBy, ownerId).GetAwaiter().GetResult() ?? ModelVersionId.New(DateTimeOffset.UtcNow);
+        var id = await RegisterRowsAsync(runId, registeredBy, ownerId) ?? ModelVersionId.New(DateTimeOffset.UtcNow);
         versions[id] = (new ModelCardSubject(id, runId, registeredBy, ownerId), inputs ?? ModelCardInputs.None);
         return id;
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Registry.Cards;
 using Portal.Data;
@@ -19,12 +18,6 @@ public sealed record ModelCardSubjectRef(string ModelName, int Version, ModelVer
 /// </summary>
 public sealed class ModelCardSource(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public async Task<ModelCardSubjectRef?> FindAsync(string modelName, int version, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -60,7 +53,7 @@ public sealed class ModelCardSource(IDbContextFactory<PortalDbContext> dbFactory
         {
             using var document = JsonDocument.Parse(json);
             return document.RootElement.TryGetProperty("evaluation", out var evaluation)
-                ? evaluation.Deserialize<EvaluationEvidence>(Json)
+                ? evaluation.Deserialize<EvaluationEvidence>(EvaluationEvidence.FrozenSnapshotOptions)
                 : null;
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Data.Metrics;
 using Portal.Domain.Datasets;
 using Portal.Domain.Runs;
 using Portal.Ml.Catalog;
@@ -32,7 +33,7 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
             : null;
         return new RunDetails(run.Id, run.ExperimentId, experiment, run.Status, run.Mode.ToString(), run.Task?.ToString().ToLowerInvariant(), run.Trainer,
             run.LabelColumn, run.DatasetVersionId, run.DatasetSha256, run.ValidationFraction, run.Seed,
-            await LatestMetricsAsync(db, runId, cancellationToken),
+            await db.LatestMetricsAsync(runId, cancellationToken),
             Params(run, parameters.Where(p => !p.IsTag)),
             parameters.Where(p => p.IsTag).ToDictionary(p => p.Key, p => p.Value),
             diagnostics.Select(d => new DiagnosticDto(d.Rule, d.Severity.ToString(), d.Message, JsonDocument.Parse(d.EvidenceJson).RootElement.Clone())).ToList(),
@@ -207,14 +208,6 @@ public sealed class RunQueries(IDbContextFactory<PortalDbContext> dbFactory)
         return await db.Runs.AsNoTracking().Where(r => r.Trainer != null).Select(r => r.Trainer!).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<string, double>> LatestMetricsAsync(PortalDbContext db, RunId runId, CancellationToken cancellationToken)
-    {
-        var latest = await db.RunMetrics.AsNoTracking().Where(m => m.RunId == runId)
-            .GroupBy(m => m.Key)
-            .Select(g => g.OrderByDescending(m => m.Step).ThenByDescending(m => m.Id).Select(m => new { m.Key, m.Value }).First())
-            .ToListAsync(cancellationToken);
-        return latest.ToDictionary(m => m.Key, m => m.Value);
-    }
 
     /// <summary>
     /// The run's params as the API has always shown them: a managed run's hyperparameters (stored once, on the run),
