@@ -118,7 +118,7 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
         // Act: from the run to its dataset, still on the phone.
         var runId = run.RunId;
         await run.DatasetLink.ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/datasets/[0-9a-f-]{36}\?version=1$"));
+        await page.WaitForURLAsync(new Regex(@"/datasets/[0-9a-f-]{36}\?version=1$"), new() { WaitUntil = WaitUntilState.Commit });
 
         // Assert: the dataset lists the run, linking back, and its page (64-character hash included) fits both screens.
         await Expect(dataset.RunsTable.Locator($"a[href='runs/{runId}']")).ToBeVisibleAsync();

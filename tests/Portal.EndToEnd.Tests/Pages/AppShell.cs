@@ -53,9 +53,11 @@ public sealed class AppShell(IPage page)
 
     public async Task<LoginPage> SignOutAsync()
     {
-        // A plain form post; the server signs out and redirects to the sign-in page.
+        // A plain form post; the server signs out and redirects to the sign-in page. Waiting only for the navigation to
+        // commit: the page's 'load' event can lag far behind on a loaded build machine (one CI run timed out on it), and
+        // callers assert on the sign-in page's content, which retries.
         await SignOutButton.ClickAsync();
-        await page.WaitForURLAsync("**/Account/Login");
+        await page.WaitForURLAsync("**/Account/Login", new() { WaitUntil = WaitUntilState.Commit });
         return new LoginPage(page);
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class DatasetsPage(IPage page)
         await BlazorCircuit.WaitForInputFileAsync(page, FileInputSelector);
         await MudControls.FillAsync(page, NameTestId, name);
         await FileInput.SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = csv });
-        await page.WaitForURLAsync(DatasetVersionUrl());
+        await page.WaitForURLAsync(DatasetVersionUrl(), new() { WaitUntil = WaitUntilState.Commit });
         return new DatasetPage(page);
     }
 
@@ -47,7 +47,7 @@ public sealed partial class DatasetsPage(IPage page)
     /// <summary>Waits for the browser to land on the uploaded version's page.</summary>
     public async Task<DatasetPage> WaitForDatasetPageAsync()
     {
-        await page.WaitForURLAsync(DatasetVersionUrl());
+        await page.WaitForURLAsync(DatasetVersionUrl(), new() { WaitUntil = WaitUntilState.Commit });
         return new DatasetPage(page);
     }
 

@@ -31,6 +31,6 @@ public sealed class ExperimentsPage(IPage page)
     public async Task OpenRunsOfAsync(string name)
     {
         await Row(name).GetByTestId("experiment-link").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/runs?experiment=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains("/runs?experiment=", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 }

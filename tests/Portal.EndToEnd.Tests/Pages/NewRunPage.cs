@@ -59,7 +59,7 @@ public sealed partial class NewRunPage(IPage page)
         await page.Locator(SubmitSelector).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(RunUrl(), new() { Timeout = 60_000 });
+            await page.WaitForURLAsync(RunUrl(), new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException timeout)
         {
