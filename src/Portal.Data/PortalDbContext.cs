@@ -11,8 +11,10 @@ using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
+using Portal.Domain.Serving;
 using Portal.Domain.Webhooks;
 
 namespace Portal.Data;
@@ -76,6 +78,12 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     /// <summary>The webhook outbox: added with <see cref="Webhooks.WebhookOutbox.EnqueueWebhooksAsync"/> in the change's own save.</summary>
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<PredictionBatch> PredictionBatches => Set<PredictionBatch>();
+
+    public DbSet<PredictionFeedback> PredictionFeedback => Set<PredictionFeedback>();
+
+    public DbSet<Rollout> Rollouts => Set<Rollout>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
@@ -152,6 +160,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<PromotionRequestId>().HaveConversion<StronglyTypedIdConverter<PromotionRequestId>>();
         configurationBuilder.Properties<WebhookSubscriptionId>().HaveConversion<StronglyTypedIdConverter<WebhookSubscriptionId>>();
         configurationBuilder.Properties<WebhookDeliveryId>().HaveConversion<StronglyTypedIdConverter<WebhookDeliveryId>>();
+        configurationBuilder.Properties<RolloutId>().HaveConversion<StronglyTypedIdConverter<RolloutId>>();
+        configurationBuilder.Properties<PredictionBatchId>().HaveConversion<StronglyTypedIdConverter<PredictionBatchId>>();
+        configurationBuilder.Properties<PredictionId>().HaveConversion<StronglyTypedIdConverter<PredictionId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -877,6 +877,10 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("RolloutPolicy")
+                        .HasColumnType("text")
+                        .HasColumnName("RolloutPolicyJson");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedUtc");
@@ -887,6 +891,89 @@ namespace Portal.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("RegisteredModels", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Rollouts.Rollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BaselineVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("BaselineVersionNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CanaryPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CanaryVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CanaryVersionNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LeaseExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("PolicyJson");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StepStartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Transition")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("TransitionJson");
+
+                    b.Property<string>("verdicts")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("VerdictsJson");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BaselineVersionId");
+
+                    b.HasIndex("CanaryVersionId");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("ModelId", "StartedUtc");
+
+                    b.ToTable("Rollouts", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
@@ -1217,6 +1304,109 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Arm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("DurationMicroseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("InputsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OutputsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "ReceivedUtc");
+
+                    b.HasIndex("RolloutId", "ReceivedUtc");
+
+                    b.ToTable("PredictionBatches", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionFeedback", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("AbsoluteError")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ActualLabel")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Arm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("Correct")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("PredictedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("ModelId", "PredictedUtc");
+
+                    b.HasIndex("RolloutId", "PredictedUtc");
+
+                    b.ToTable("PredictionFeedback", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1527,6 +1717,27 @@ namespace Portal.Data.Postgres.Migrations
                     b.Navigation("ProductionHistory");
                 });
 
+            modelBuilder.Entity("Portal.Domain.Rollouts.Rollout", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BaselineVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("CanaryVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
                 {
                     b.HasOne("Portal.Domain.Datasets.DatasetVersion", null)
@@ -1591,6 +1802,30 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Data.Identity.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionBatch", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionFeedback", b =>
+                {
+                    b.HasOne("Portal.Domain.Serving.PredictionBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

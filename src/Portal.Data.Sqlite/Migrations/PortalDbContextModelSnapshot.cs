@@ -864,6 +864,10 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RolloutPolicy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("RolloutPolicyJson");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedUtc");
@@ -874,6 +878,89 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("RegisteredModels", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Rollouts.Rollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BaselineVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BaselineVersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CanaryPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CanaryVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CanaryVersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("PolicyJson");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StepStartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Transition")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("TransitionJson");
+
+                    b.Property<string>("verdicts")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("VerdictsJson");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BaselineVersionId");
+
+                    b.HasIndex("CanaryVersionId");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("ModelId", "StartedUtc");
+
+                    b.ToTable("Rollouts", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
@@ -1198,6 +1285,109 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Arm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMicroseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InputsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutputsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "ReceivedUtc");
+
+                    b.HasIndex("RolloutId", "ReceivedUtc");
+
+                    b.ToTable("PredictionBatches", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionFeedback", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("AbsoluteError")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ActualLabel")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Arm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Correct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PredictedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("ModelId", "PredictedUtc");
+
+                    b.HasIndex("RolloutId", "PredictedUtc");
+
+                    b.ToTable("PredictionFeedback", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1506,6 +1696,27 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Navigation("ProductionHistory");
                 });
 
+            modelBuilder.Entity("Portal.Domain.Rollouts.Rollout", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BaselineVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("CanaryVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Domain.Runs.Run", b =>
                 {
                     b.HasOne("Portal.Domain.Datasets.DatasetVersion", null)
@@ -1570,6 +1781,30 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Data.Identity.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionBatch", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Serving.PredictionFeedback", b =>
+                {
+                    b.HasOne("Portal.Domain.Serving.PredictionBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

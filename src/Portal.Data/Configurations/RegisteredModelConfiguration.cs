@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Datasets;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 
 namespace Portal.Data.Configurations;
 
@@ -25,6 +26,7 @@ internal sealed class RegisteredModelConfiguration : IEntityTypeConfiguration<Re
         builder.Property(m => m.OwnerId).HasMaxLength(450);
         builder.Property(m => m.RiskTier).HasConversion<string>().HasMaxLength(16);
         builder.Property<int>(Revision).IsConcurrencyToken();
+        builder.Property(m => m.RolloutPolicy).HasColumnName("RolloutPolicyJson").HasJsonConversion<RolloutPolicy?>(() => null);
         builder.HasOne<DatasetVersion>().WithMany().HasForeignKey(m => m.HoldOutDatasetVersionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => m.CreatedUtc);
 

@@ -1,4 +1,5 @@
 using Portal.Domain.Datasets;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Domain.Text;
@@ -42,6 +43,9 @@ public sealed class RegisteredModel
     public DatasetVersionId? HoldOutDatasetVersionId { get; private set; }
 
     public DateTime CreatedUtc { get; private set; }
+
+    /// <summary>How approved challengers reach Production: in canary steps with analysis, or (null) at once.</summary>
+    public RolloutPolicy? RolloutPolicy { get; private set; }
 
     /// <summary>An Administrator once overrode a failed gate to move a version of this model; the model page shows it for good.</summary>
     public bool HasOverriddenPromotion { get; private set; }
