@@ -1,4 +1,5 @@
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Live;
@@ -14,6 +15,7 @@ public static class LiveEventTypes
         ("run.changed", typeof(RunChanged)),
         ("promotion.changed", typeof(PromotionChanged)),
         ("model.changed", typeof(ModelChanged)),
+        ("rollout.changed", typeof(RolloutChanged)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

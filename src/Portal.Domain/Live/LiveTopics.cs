@@ -1,4 +1,5 @@
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 
 namespace Portal.Domain.Live;
@@ -18,6 +19,8 @@ public static class LiveTopics
 
     public const string ModelPrefix = "model:";
 
+    public const string RolloutPrefix = "rollout:";
+
     /// <summary>Every promotion request's arrival, evaluation and decision: the managers' and the DPO's inbox badges follow it.</summary>
     public const string Inbox = "inbox";
 
@@ -29,8 +32,12 @@ public static class LiveTopics
     /// <summary>One registered model: new versions, stage changes, its requests.</summary>
     public static string Model(RegisteredModelId modelId) => $"{ModelPrefix}{modelId}";
 
+    /// <summary>One staged rollout: its steps, analyses and every hand on it (pause, resume, abort, roll back).</summary>
+    public static string Rollout(RolloutId rolloutId) => $"{RolloutPrefix}{rolloutId}";
+
     public static bool IsRegistryTopic(string topic) =>
         topic == Inbox
+        || (topic.StartsWith(RolloutPrefix, StringComparison.Ordinal) && RolloutId.TryParse(topic[RolloutPrefix.Length..], out _))
         || (topic.StartsWith(PromotionPrefix, StringComparison.Ordinal) && PromotionRequestId.TryParse(topic[PromotionPrefix.Length..], out _))
         || (topic.StartsWith(ModelPrefix, StringComparison.Ordinal) && RegisteredModelId.TryParse(topic[ModelPrefix.Length..], out _));
 
