@@ -110,6 +110,26 @@ public sealed class RegisteredModel
         return RegistryResult.Done;
     }
 
+    /// <summary>
+    /// Sets (or, with null, clears) how approved challengers reach Production: a business decision, so a BusinessManager or an
+    /// Administrator sets it, never the data scientist whose versions it governs. A running rollout keeps the policy it started with.
+    /// </summary>
+    public RegistryResult SetRolloutPolicy(RolloutPolicy? policy, IEnumerable<string> actorRoles)
+    {
+        if (!Rollout.MayControl(actorRoles))
+        {
+            return RegistryResult.Refused(RefusalReason.RoleRequired, "Only a business manager or an administrator may set a model's rollout policy.");
+        }
+
+        if (policy?.Problem() is { } problem)
+        {
+            return RegistryResult.Refused(RefusalReason.InvalidInput, problem);
+        }
+
+        RolloutPolicy = policy;
+        return RegistryResult.Done;
+    }
+
     /// <summary>Replaces the description; only the owner words it.</summary>
     public RegistryResult Describe(string description, string byUserId)
     {
