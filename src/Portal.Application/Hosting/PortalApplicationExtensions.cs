@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
+using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 
 namespace Portal.Application.Hosting;
@@ -20,6 +21,8 @@ public static class PortalApplicationExtensions
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PromotionWorkflow>();
+        builder.Services.AddSingleton<RolloutControl>();
+        builder.Services.AddSingleton<RolloutDriver>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();

@@ -4,7 +4,9 @@ using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Webhooks;
 using Portal.Domain.Audit;
+using Portal.Application.Rollouts;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Security;
 using Portal.Domain.Webhooks;
 
@@ -21,7 +23,8 @@ public sealed record PromotionDecision(PromotionRequestId RequestId, PromotionSt
 /// The promotion workflow: request, the worker's frozen evaluation, the DPO's sign-off and fairness acceptance, approvals,
 /// rejection, an Administrator's override, re-evaluation. Who may decide what is the domain's (<see cref="PromotionRequest"/>);
 /// this applies it in one transaction per decision with its audit entry (carrying the evidence hash the decider saw), the
-/// champion swap on the final approval, the staleness of the model's other open requests and the live events. Two decisions
+/// champion swap on the final approval (or, for a model with a rollout policy and a champion, the start of a staged rollout that
+/// swaps it when its last step passes: <see cref="RolloutDriver"/>), the staleness of the model's other open requests and the live events. Two decisions
 /// racing on one request or model: one commits, the other decides again on what is then true.
 /// </summary>
 public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, IOptions<RegistryOptions> options, TimeProvider time)
@@ -112,7 +115,42 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
                 });
             if (approval.Transition is { } transition)
             {
-                if (ApplyTransition(db, model, transition, actor, now) is { } blocked)
+                if (transition.TargetStage == ModelStage.Production
+                    && await db.Rollouts.AsNoTracking().Where(r => r.ModelId == model.Id && (r.State == RolloutState.Running || r.State == RolloutState.Paused))
+                        .Select(r => new { r.CanaryVersionNumber, r.StepIndex, r.CanaryPercent }).FirstOrDefaultAsync(cancellationToken) is { } running)
+                {
+                    return OperationResult<PromotionDecision>.Fail(OperationStatus.Conflict,
+                        $"Model {model.Name} is rolling out version {running.CanaryVersionNumber} (step {running.StepIndex + 1}, canary at {running.CanaryPercent} %); a model has one rollout at a time. Approve this promotion when it has completed, been rolled back or aborted.");
+                }
+
+                if (transition.TargetStage == ModelStage.Production && model.RolloutPolicy is { } policy && model.Champion is not null)
+                {
+                    // Staged: the champion keeps its place and the approved version takes the first step's share of traffic.
+                    if (Rollout.StartProblem(model, transition, policy) is { } cannotStart)
+                    {
+                        return RegistryRefusals.Fail<PromotionDecision>(cannotStart);
+                    }
+
+                    var rollout = Rollout.Start(model, transition, policy, now);
+                    db.Rollouts.Add(rollout);
+                    RegistryConcurrency.Touch(db, model);
+                    var started = $"Rollout of version {rollout.CanaryVersionNumber} against champion {rollout.BaselineVersionNumber} started: {policy.Describe()} Canary at {rollout.CanaryPercent} %.";
+                    audit.Record(db, actor, AuditActions.RolloutStarted, AuditSubject.Rollout(rollout.Id),
+                        new
+                        {
+                            model = model.Name, requestId = request.Id.ToString(), baselineVersion = rollout.BaselineVersionNumber, canaryVersion = rollout.CanaryVersionNumber,
+                            steps = policy.Steps, policy = policy.Describe(),
+                        });
+                    db.PublishRolloutChanged(rollout, started, now);
+                    db.PublishModelChanged(model, $"rolling out version {rollout.CanaryVersionNumber}", now);
+                    await NotifyAsync(db, WebhookEventTypes.PromotionApproved, request, model, now, cancellationToken);
+                    await db.NotifyRolloutAsync(WebhookEventTypes.RolloutStarted, rollout, model.Name, started, now, cancellationToken);
+                    db.PublishPromotionChanged(request, model.Name, now);
+                    await db.SaveChangesAsync(cancellationToken);
+                    return OperationResult<PromotionDecision>.Ok(Decision(request, model, approval.Counted));
+                }
+
+                if (ApplyTransition(db, audit, model, transition, actor, now) is { } blocked)
                 {
                     return RegistryRefusals.Fail<PromotionDecision>(blocked);
                 }
@@ -309,7 +347,12 @@ public sealed class PromotionWorkflow(IDbContextFactory<PortalDbContext> dbFacto
             return OperationResult<PromotionDecision>.Ok(Decision(request, model, false));
         }, cancellationToken);
 
-    private Refusal? ApplyTransition(PortalDbContext db, RegisteredModel model, PromotionTransition transition, AuditActor actor, DateTimeOffset now)
+    /// <summary>
+    /// Applies an approved promotion to the model (<see cref="RegisteredModel.Apply"/>) in the caller's transaction, with its audit
+    /// entry and the model's live event: what the final approval does at once, and what a staged rollout does when it completes.
+    /// </summary>
+    internal static Refusal? ApplyTransition(PortalDbContext db, AuditTrail audit, RegisteredModel model, PromotionTransition transition, AuditActor actor,
+        DateTimeOffset now)
     {
         var previous = model.Champion;
         if (model.Apply(transition, now).Refusal is { } refusal)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 
 namespace Portal.Application.Registry;
 
@@ -17,6 +18,8 @@ public static class RegistryConcurrency
     public static void Touch(PortalDbContext db, RegisteredModel model) => Bump(db.Entry(model).Property<int>(Revision));
 
     public static void Touch(PortalDbContext db, PromotionRequest request) => Bump(db.Entry(request).Property<int>(Revision));
+
+    public static void Touch(PortalDbContext db, Rollout rollout) => Bump(db.Entry(rollout).Property<int>(Revision));
 
     /// <summary>
     /// Runs <paramref name="attempt"/> (read, decide, save, on a fresh context each time) until it commits without a conflict,
@@ -39,7 +42,7 @@ public static class RegistryConcurrency
             }
             catch (DbUpdateException)
             {
-                return OperationResult<T>.Fail(OperationStatus.Conflict, "Someone else changed this model or request at the same moment; look again and retry.");
+                return OperationResult<T>.Fail(OperationStatus.Conflict, "Someone else changed this model, request or rollout at the same moment; look again and retry.");
             }
         }
     }

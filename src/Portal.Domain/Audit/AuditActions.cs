@@ -48,6 +48,15 @@ public static class AuditActions
     public static readonly AuditAction PromotionStale = new("promotion.stale", "Promotion evidence went stale");
     public static readonly AuditAction PromotionReevaluationRequested = new("promotion.reevaluation.requested", "Promotion re-evaluation requested");
 
+    public static readonly AuditAction RolloutPolicySet = new("rollout.policy.set", "Model rollout policy set");
+    public static readonly AuditAction RolloutStarted = new("rollout.started", "Staged rollout started");
+    public static readonly AuditAction RolloutStepAdvanced = new("rollout.step.advanced", "Rollout step passed; canary share raised");
+    public static readonly AuditAction RolloutCompleted = new("rollout.completed", "Rollout completed; canary became the champion");
+    public static readonly AuditAction RolloutRolledBack = new("rollout.rolledback", "Rollout rolled back");
+    public static readonly AuditAction RolloutPaused = new("rollout.paused", "Rollout paused");
+    public static readonly AuditAction RolloutResumed = new("rollout.resumed", "Rollout resumed");
+    public static readonly AuditAction RolloutAborted = new("rollout.aborted", "Rollout aborted");
+
     public static readonly AuditAction WebhookCreated = new("webhook.created", "Webhook created");
     public static readonly AuditAction WebhookDeactivated = new("webhook.deactivated", "Webhook deactivated");
     public static readonly AuditAction WebhookRetried = new("webhook.retried", "Webhook delivery retried");
@@ -64,6 +73,7 @@ public static class AuditActions
         ModelRegistered, ModelVersionRegistered, ModelRiskTierChanged, ModelHoldOutDesignated, ModelVersionTransitioned, ModelCardEdited,
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
+        RolloutPolicySet, RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutPaused, RolloutResumed, RolloutAborted,
         WebhookCreated, WebhookDeactivated, WebhookRetried,
     ];
 

@@ -1,6 +1,7 @@
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Webhooks;
 
@@ -44,4 +45,6 @@ public sealed record AuditSubject
     public static AuditSubject WebhookDelivery(WebhookDeliveryId deliveryId) => new(AuditSubjectKinds.WebhookDelivery, deliveryId.ToString());
 
     public static AuditSubject PromotionRequest(PromotionRequestId requestId) => new(AuditSubjectKinds.PromotionRequest, requestId.ToString());
+
+    public static AuditSubject Rollout(RolloutId rolloutId) => new(AuditSubjectKinds.Rollout, rolloutId.ToString());
 }

@@ -59,4 +59,7 @@ public static class Policies
 
     /// <summary>Same people as <see cref="ManageWebhooks"/>, for changes made through the API (write scope).</summary>
     public const string ManageWebhooksApi = "ManageWebhooksApi";
+
+    /// <summary>Pause, resume, abort or roll back a staged rollout by hand; set a model's rollout policy (business managers, administrators).</summary>
+    public const string ManageRollouts = "ManageRollouts";
 }

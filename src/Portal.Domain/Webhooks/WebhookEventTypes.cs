@@ -14,10 +14,16 @@ public static class WebhookEventTypes
     public const string PromotionApproved = "promotion.approved";
     public const string PromotionRejected = "promotion.rejected";
     public const string ModelStageChanged = "model.stage.changed";
+    public const string RolloutStarted = "rollout.started";
+    public const string RolloutStepAdvanced = "rollout.step_advanced";
+    public const string RolloutCompleted = "rollout.completed";
+    public const string RolloutRolledBack = "rollout.rolled_back";
+    public const string RolloutAborted = "rollout.aborted";
 
     /// <summary>Every event type a subscription may name, in the order the admin page lists them.</summary>
     public static readonly IReadOnlyList<string> Known =
-        [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged];
+        [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged,
+            RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutAborted];
 
     public static bool IsKnown(string eventType) => Known.Contains(eventType, StringComparer.Ordinal);
 
@@ -29,6 +35,11 @@ public static class WebhookEventTypes
         PromotionApproved => "A promotion was approved",
         PromotionRejected => "A promotion was rejected",
         ModelStageChanged => "A model version changed stage",
+        RolloutStarted => "A staged rollout started",
+        RolloutStepAdvanced => "A rollout step passed and the canary's share rose",
+        RolloutCompleted => "A rollout completed: the canary is the champion",
+        RolloutRolledBack => "A rollout was rolled back (automatically or by hand)",
+        RolloutAborted => "A rollout was aborted",
         _ => eventType,
     };
 }

@@ -24,6 +24,8 @@ public sealed class AuditActionsTests
             "model.registered", "model.version.registered", "model.risktier.changed", "model.holdout.designated", "model.version.transitioned", "model.card.edited",
             "promotion.requested", "promotion.evaluated", "promotion.signedoff", "promotion.fairness.accepted", "promotion.approved", "promotion.approval.refused",
             "promotion.rejected", "promotion.overridden", "promotion.stale", "promotion.reevaluation.requested",
+            "rollout.policy.set", "rollout.started", "rollout.step.advanced", "rollout.completed", "rollout.rolledback", "rollout.paused", "rollout.resumed",
+            "rollout.aborted",
             "webhook.created", "webhook.deactivated", "webhook.retried",
         ], AuditActions.All.Select(a => a.Name));
     }
