@@ -7,6 +7,7 @@ using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
 using Portal.Worker.Promotions;
+using Portal.Worker.Rollouts;
 using Portal.Worker.Training;
 using Portal.Worker.Webhooks;
 
@@ -39,6 +40,12 @@ public static class PortalWorkerExtensions
         builder.Services.AddSingleton<PromotionEvaluationLeases>();
         builder.Services.AddSingleton<PromotionEvaluationJobRunner>();
         builder.Services.AddHostedService<PromotionEvaluationHostService>();
+        builder.Services.AddOptions<RolloutOptions>()
+            .BindConfiguration(RolloutOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RolloutLeases>();
+        builder.Services.AddHostedService<RolloutDriverService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }
