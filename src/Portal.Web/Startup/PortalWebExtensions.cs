@@ -11,6 +11,7 @@ using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
+using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
@@ -79,6 +80,7 @@ public static class PortalWebExtensions
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<RolloutQueries>();
         services.AddSingleton<ModelCardSource>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
@@ -152,6 +154,7 @@ public static class PortalWebExtensions
         api.MapExperimentsApi();
         api.MapRunsApi();
         api.MapRegistryApi();
+        api.MapRolloutsApi();
         api.MapWebhooksApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);

@@ -225,6 +225,15 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         },
         ["POST /api/promotions/{id:guid}/accept-fairness"] = _ => new JsonObject { ["reason"] = "accepted by the fuzz test", ["evidenceHash"] = new string('a', 64) },
         ["POST /api/promotions/{id:guid}/override"] = _ => new JsonObject { ["reason"] = "overridden by the fuzz test" },
+        ["POST /api/rollouts/{id:guid}/pause"] = _ => new JsonObject { ["reason"] = "paused by the fuzz test" },
+        ["POST /api/rollouts/{id:guid}/resume"] = _ => new JsonObject { ["reason"] = "resumed by the fuzz test" },
+        ["POST /api/rollouts/{id:guid}/abort"] = _ => new JsonObject { ["reason"] = "aborted by the fuzz test" },
+        ["POST /api/rollouts/{id:guid}/rollback"] = _ => new JsonObject { ["reason"] = "rolled back by the fuzz test" },
+        ["PUT /api/models/{name}/rollout-policy"] = _ => new JsonObject
+        {
+            ["steps"] = new JsonArray(10, 50, 100), ["minimumSamplesPerArm"] = 200, ["minimumStepSeconds"] = 300, ["maximumStepSeconds"] = 86_400,
+            ["taskMetricMargin"] = 0.02, ["errorRateMargin"] = 0.01, ["confidence"] = 0.95, ["clear"] = false,
+        },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
@@ -509,6 +518,22 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             return name;
         }
 
+        /// <summary>A running rollout of version 2 of a fresh model against its champion, version 1, written as an approval writes it.</summary>
+        private async Task<Guid> RolloutAsync(HttpClient scientist)
+        {
+            var name = await ModelWithVersionAsync(scientist);
+            await Registry.RegistryDriver.RegisterAsync(scientist, name, await Registry.RegistryDriver.SucceededRunAsync(scientist));
+            await using var db = RemoteDb();
+            var model = await db.RegisteredModels.Include(m => m.Versions).FirstAsync(m => m.Name == name);
+            Portal.Domain.Registry.PromotionTransition To(int version) => new(Portal.Domain.Registry.PromotionRequestId.New(DateTimeOffset.UtcNow), model.Id,
+                model.FindVersion(version)!.Id, Portal.Domain.Registry.ModelStage.Production, ["fuzz-manager"], "fuzz", new string('a', 64), false);
+            Assert.True(model.Apply(To(1), DateTimeOffset.UtcNow).Succeeded);
+            var rollout = Portal.Domain.Rollouts.Rollout.Start(model, To(2), Portal.Domain.Rollouts.RolloutPolicy.Default, DateTimeOffset.UtcNow);
+            db.Rollouts.Add(rollout);
+            await db.SaveChangesAsync();
+            return rollout.Id.Value;
+        }
+
         /// <summary>The route with its parameters filled for the variant: a valid id, an unknown GUID or a non-GUID.</summary>
         public async Task<string> FillAsync(string route, ApiEndpoint endpoint, string variant)
         {
@@ -592,6 +617,9 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                     // A fresh request on a fresh model, being evaluated (no worker here): every decision but a rejection is refused.
                     var scientist = await ClientForAsync(Roles.DataScientist);
                     id = (await Registry.RegistryDriver.RequestAsync(scientist, await ModelWithVersionAsync(scientist), 1, "Staging")).ToString();
+                    break;
+                case "rollouts":
+                    id = (await RolloutAsync(await ClientForAsync(Roles.DataScientist))).ToString();
                     break;
                 case "tokens":
                     id = (await TokenFactory.CreateAsync(Services, DemoAccounts.ByRole[role], ApiScopes.Read)).Id.ToString();
