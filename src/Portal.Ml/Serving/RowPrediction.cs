@@ -1,0 +1,12 @@
+namespace Portal.Ml.Serving;
+
+/// <summary>
+/// What one row got: a predicted label (classification) or a score (regression), the class probabilities where the model
+/// gives them (binary: the positive and the negative class; multiclass: every class), or an error saying what was wrong.
+/// </summary>
+public sealed record RowPrediction(string? PredictedLabel, double? Score, IReadOnlyDictionary<string, double>? Probabilities, string? Error)
+{
+    public bool Failed => Error is not null;
+
+    public static RowPrediction Refused(string error) => new(null, null, null, error);
+}
