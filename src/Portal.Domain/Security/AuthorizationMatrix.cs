@@ -44,6 +44,8 @@ public static class AuthorizationMatrix
             [Roles.DataProtectionOfficer], ApiScopes.Write),
         new(Policies.OverridePromotions, "Override a failed hard gate, with a mandatory reason",
             [Roles.Administrator], ApiScopes.Write),
+        new(Policies.Predict, "Score rows with a model's production (or canary) version; post ground truth for predictions",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Predict),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

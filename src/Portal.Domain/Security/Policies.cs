@@ -59,4 +59,7 @@ public static class Policies
 
     /// <summary>Same people as <see cref="ManageWebhooks"/>, for changes made through the API (write scope).</summary>
     public const string ManageWebhooksApi = "ManageWebhooksApi";
+
+    /// <summary>Score rows with a model's serving version and post ground truth for predictions (token scope <c>predict</c>).</summary>
+    public const string Predict = "Predict";
 }

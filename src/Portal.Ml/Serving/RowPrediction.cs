@@ -8,5 +8,12 @@ public sealed record RowPrediction(string? PredictedLabel, double? Score, IReadO
 {
     public bool Failed => Error is not null;
 
-    public static RowPrediction Refused(string error) => new(null, null, null, error);
+    /// <summary>The row itself was wrong (a field missing, extra or mistyped): the caller's mistake, not the model's.</summary>
+    public bool InputRejected { get; private init; }
+
+    /// <summary>A row refused before scoring, with the fields named.</summary>
+    public static RowPrediction Refused(string error) => new(null, null, null, error) { InputRejected = true };
+
+    /// <summary>A valid row the model could not score.</summary>
+    public static RowPrediction ModelFailed(string error) => new(null, null, null, error);
 }

@@ -156,7 +156,7 @@ public sealed class ScoringEngine
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            results[validRows[0]] = RowPrediction.Refused($"The model could not score this row: {ex.Message}");
+            results[validRows[0]] = RowPrediction.ModelFailed($"The model could not score this row: {ex.Message}");
         }
     }
 
@@ -175,7 +175,7 @@ public sealed class ScoringEngine
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return RowPrediction.Refused($"The model could not score this row: {ex.Message}");
+            return RowPrediction.ModelFailed($"The model could not score this row: {ex.Message}");
         }
     }
 
@@ -264,7 +264,7 @@ public sealed class ScoringEngine
                     }
 
                     outputs[i++] = predicted.Length == 0
-                        ? RowPrediction.Refused("The model gave no class for this row.")
+                        ? RowPrediction.ModelFailed("The model gave no class for this row.")
                         : new RowPrediction(predicted, null, probabilities, null);
                 }
 
@@ -278,7 +278,7 @@ public sealed class ScoringEngine
                 while (cursor.MoveNext() && i < count)
                 {
                     getter(ref value);
-                    outputs[i++] = float.IsFinite(value) ? new RowPrediction(null, value, null, null) : RowPrediction.Refused("The model gave no finite score for this row.");
+                    outputs[i++] = float.IsFinite(value) ? new RowPrediction(null, value, null, null) : RowPrediction.ModelFailed("The model gave no finite score for this row.");
                 }
 
                 break;

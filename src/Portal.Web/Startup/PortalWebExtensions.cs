@@ -13,6 +13,7 @@ using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
+using Portal.Web.Features.Serving;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Features.Webhooks;
@@ -94,6 +95,7 @@ public static class PortalWebExtensions
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<DemoRegistrySeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
+        builder.AddPortalServing();
         return builder;
     }
 
@@ -153,6 +155,7 @@ public static class PortalWebExtensions
         api.MapRunsApi();
         api.MapRegistryApi();
         api.MapWebhooksApi();
+        api.MapServingApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
