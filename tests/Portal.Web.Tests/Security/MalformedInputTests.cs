@@ -225,6 +225,14 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         },
         ["POST /api/promotions/{id:guid}/accept-fairness"] = _ => new JsonObject { ["reason"] = "accepted by the fuzz test", ["evidenceHash"] = new string('a', 64) },
         ["POST /api/promotions/{id:guid}/override"] = _ => new JsonObject { ["reason"] = "overridden by the fuzz test" },
+        ["POST /api/models/{name}/predict"] = _ => new JsonObject
+        {
+            ["rows"] = new JsonArray(new JsonObject { ["income"] = 5.5, ["debt"] = 1.25, ["age"] = 4 }), ["routingKey"] = "customer-1",
+        },
+        ["POST /api/feedback"] = _ => new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["predictionId"] = UnknownId, ["actualLabel"] = "true" }),
+        },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
