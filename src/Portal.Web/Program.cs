@@ -1,10 +1,23 @@
 using Portal.Application.Hosting;
 using Portal.Web.Cli;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Serving;
 using Portal.Web.Startup;
 using Portal.Worker.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// A serving-only node (--Hosting:Role=Serving): health, token authentication and the prediction endpoints, nothing else.
+if (ServingHost.IsServingRole(builder.Configuration))
+{
+    builder.AddPortalData();
+    builder.AddMigrationOnStart();
+    builder.AddPortalServingHost();
+    var serving = builder.Build();
+    serving.UsePortalServingHost();
+    await serving.RunAsync();
+    return 0;
+}
 
 builder.AddPortalData();
 builder.AddMigrationOnStart();

@@ -46,6 +46,8 @@ public static class AuthorizationMatrix
             [Roles.Administrator], ApiScopes.Write),
         new(Policies.ManageRollouts, "Pause, resume, abort or roll back a staged rollout; set a model's rollout policy",
             [Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
+        new(Policies.Predict, "Score rows with a model's production (or canary) version; post ground truth for predictions",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Predict),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

@@ -62,4 +62,7 @@ public static class Policies
 
     /// <summary>Pause, resume, abort or roll back a staged rollout by hand; set a model's rollout policy (business managers, administrators).</summary>
     public const string ManageRollouts = "ManageRollouts";
+
+    /// <summary>Score rows with a model's serving version and post ground truth for predictions (token scope <c>predict</c>).</summary>
+    public const string Predict = "Predict";
 }

@@ -57,6 +57,14 @@ internal sealed record LabelEncoding(MlTask Task, IReadOnlyDictionary<string, bo
         return new LabelEncoding(task, map, map.First(kv => kv.Value).Key, map.First(kv => !kv.Value).Key);
     }
 
+    /// <summary>Whether <paramref name="raw"/> is one of the yes/no spellings a binary label may use, and which.</summary>
+    public static bool TryReadSpelling(string raw, out bool positive)
+    {
+        var lower = raw.Trim().ToLowerInvariant();
+        positive = Positive.Contains(lower);
+        return positive || Negative.Contains(lower);
+    }
+
     /// <summary>The label as a number for leakage checks: 0/1 for binary, the parsed value for regression, NaN otherwise.</summary>
     public double ToNumber(string raw) => Task switch
     {

@@ -14,6 +14,7 @@ using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
+using Portal.Web.Features.Serving;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
 using Portal.Web.Features.Webhooks;
@@ -96,6 +97,7 @@ public static class PortalWebExtensions
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<DemoRegistrySeeder>();
         services.AddHostedService<IdentitySeedHostedService>();
+        builder.AddPortalServing();
         return builder;
     }
 
@@ -156,6 +158,7 @@ public static class PortalWebExtensions
         api.MapRegistryApi();
         api.MapRolloutsApi();
         api.MapWebhooksApi();
+        api.MapServingApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

@@ -234,6 +234,14 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             ["steps"] = new JsonArray(10, 50, 100), ["minimumSamplesPerArm"] = 200, ["minimumStepSeconds"] = 300, ["maximumStepSeconds"] = 86_400,
             ["taskMetricMargin"] = 0.02, ["errorRateMargin"] = 0.01, ["confidence"] = 0.95, ["clear"] = false,
         },
+        ["POST /api/models/{name}/predict"] = _ => new JsonObject
+        {
+            ["rows"] = new JsonArray(new JsonObject { ["income"] = 5.5, ["debt"] = 1.25, ["age"] = 4 }), ["routingKey"] = "customer-1",
+        },
+        ["POST /api/feedback"] = _ => new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["predictionId"] = UnknownId, ["actualLabel"] = "true" }),
+        },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),

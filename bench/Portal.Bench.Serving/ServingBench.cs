@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Portal.Bench.Api;
+using Portal.Domain.Security;
+
+namespace Portal.Bench.Serving;
+
+// Serving figures of issue 11, all in one run on the same machine:
+//  (a) single-row predict over real HTTP (Kestrel on loopback, bearer token), open loop at a fixed rate: p50/p99 latency
+//      from each request's scheduled send time (so a stall is not hidden by sending later);
+//  (b) batch predict throughput over HTTP against ML.NET's in-process batch Transform of the same model and rows;
+//  (c) throughput with prediction logging on against the same endpoint with logging off (two hosts, one after the other).
+// Usage: Portal.Bench.Serving [openLoopSeconds=20] [requestsPerSecond=500] [throughputSeconds=10]
+internal static class ServingBench
+{
+    public static async Task Main(string[] args)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var openLoopSeconds = args.Length > 0 ? int.Parse(args[0], culture) : 20;
+        var rate = args.Length > 1 ? int.Parse(args[1], culture) : 500;
+        var throughputSeconds = args.Length > 2 ? int.Parse(args[2], culture) : 10;
+        const int Features = 12;
+        const int BatchRows = 1000;
+
+        var folder = Directory.CreateTempSubdirectory("portal-bench-serving-").FullName;
+        try
+        {
+            Console.WriteLine($"Machine load before: {Machine.Load()} ({Environment.ProcessorCount} cores)");
+            var (modelZip, ml, model) = Train(folder);
+            var rows = Rows(seed: 99, count: 10_000);
+            var rowJson = rows.Select(r => JsonSerializer.Serialize(new { rows = new[] { Row(r) } })).ToArray();
+            var batchJson = Enumerable.Range(0, 10).Select(b => JsonSerializer.Serialize(new { rows = rows.Skip(b * BatchRows).Take(BatchRows).Select(Row) })).ToArray();
+
+            var inProcess = InProcessRowsPerSecond(ml, model, rows, throughputSeconds);
+            Console.WriteLine($"(b) ML.NET in-process batch Transform: {inProcess:N0} rows/s");
+
+            double batchOn, batchOff, singleOn, singleOff;
+            Percentiles latency;
+            await using (var host = new ServingHost(Path.Combine(folder, "on"), logPredictions: true))
+            {
+                var name = await host.DeployAsync(modelZip);
+                var client = await host.ClientAsync("scientist@portal.local", ApiScopes.Predict);
+                var url = $"/api/models/{name}/predict";
+                await OpenLoopAsync(client, url, rowJson, rate, 3); // warm-up: engines, connections, JIT
+                latency = await OpenLoopAsync(client, url, rowJson, rate, openLoopSeconds);
+                Console.WriteLine($"(a) single-row predict over HTTP at {rate}/s for {openLoopSeconds} s, logging on: {Format(latency)}");
+                batchOn = await ClosedLoopAsync(client, url, batchJson, BatchRows, 2, throughputSeconds);
+                singleOn = await ClosedLoopAsync(client, url, rowJson, 1, 8, throughputSeconds);
+                await Task.Delay(2000);
+                Console.WriteLine($"    logging on: batch {batchOn:N0} rows/s, single-row {singleOn:N0} requests/s; {await host.LoggedBatchesAsync():N0} requests logged");
+            }
+
+            await using (var host = new ServingHost(Path.Combine(folder, "off"), logPredictions: false))
+            {
+                var name = await host.DeployAsync(modelZip);
+                var client = await host.ClientAsync("scientist@portal.local", ApiScopes.Predict);
+                var url = $"/api/models/{name}/predict";
+                await ClosedLoopAsync(client, url, rowJson, 1, 8, 3);
+                batchOff = await ClosedLoopAsync(client, url, batchJson, BatchRows, 2, throughputSeconds);
+                singleOff = await ClosedLoopAsync(client, url, rowJson, 1, 8, throughputSeconds);
+                Console.WriteLine($"    logging off: batch {batchOff:N0} rows/s, single-row {singleOff:N0} requests/s; {await host.LoggedBatchesAsync():N0} requests logged");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"(a) p50 {latency.P50:F2} ms, p99 {latency.P99:F2} ms (target p99 <= 5 ms)");
+            Console.WriteLine($"(b) HTTP batch {batchOn:N0} rows/s (logging on) / in-process {inProcess:N0} rows/s = {batchOn / inProcess:F2} (target >= 0.5); logging off {batchOff / inProcess:F2}");
+            Console.WriteLine($"(c) logging on / off: batch {batchOn / batchOff:F2}, single-row {singleOn / singleOff:F2} (target >= 0.9)");
+            Console.WriteLine($"Machine load after: {Machine.Load()}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static Dictionary<string, float> Row(float[] values)
+        {
+            var row = new Dictionary<string, float>(Features);
+            for (var i = 0; i < Features; i++)
+            {
+                row[$"f{i}"] = values[i];
+            }
+
+            return row;
+        }
+
+        static float[][] Rows(int seed, int count)
+        {
+            var random = new Random(seed);
+            return [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, Features).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray())];
+        }
+
+        static (byte[] Zip, MLContext Ml, ITransformer Model) Train(string folder)
+        {
+            var random = new Random(7);
+            var path = Path.Combine(folder, "train.csv");
+            var lines = new List<string> { string.Join(',', Enumerable.Range(0, Features).Select(i => $"f{i}").Append("label")) };
+            foreach (var row in Rows(seed: 7, count: 20_000))
+            {
+                var z = row.Select((v, i) => v * (i % 3 == 0 ? 1.0 : i % 3 == 1 ? -0.5 : 0.25)).Sum() + (row[0] * row[1]) + (random.NextDouble() - 0.5);
+                lines.Add(string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Append(z > 0 ? "true" : "false")));
+            }
+
+            File.WriteAllLines(path, lines);
+            var ml = new MLContext(seed: 1);
+            var columns = Enumerable.Range(0, Features).Select(i => new TextLoader.Column($"f{i}", DataKind.Single, i))
+                .Append(new TextLoader.Column("label", DataKind.Boolean, Features)).ToArray();
+            var data = ml.Data.LoadFromTextFile(path, columns, separatorChar: ',', hasHeader: true);
+            var pipeline = ml.Transforms.Concatenate("Features", [.. Enumerable.Range(0, Features).Select(i => $"f{i}")])
+                .Append(ml.BinaryClassification.Trainers.LightGbm("label", "Features"));
+            var model = pipeline.Fit(data);
+            using var zip = new MemoryStream();
+            ml.Model.Save(model, data.Schema, zip);
+            return (zip.ToArray(), ml, model);
+        }
+
+        static double InProcessRowsPerSecond(MLContext ml, ITransformer model, float[][] rows, int seconds)
+        {
+            var view = ml.Data.LoadFromEnumerable(rows.Select(r => new BenchRow(r)));
+            long scored = 0;
+            double Pass()
+            {
+                var output = model.Transform(view);
+                using var cursor = output.GetRowCursor(output.Schema.Where(c => c.Name is "PredictedLabel" or "Probability"));
+                var label = cursor.GetGetter<bool>(output.Schema["PredictedLabel"]);
+                var probability = cursor.GetGetter<float>(output.Schema["Probability"]);
+                bool l = default;
+                float p = default;
+                double sum = 0;
+                while (cursor.MoveNext())
+                {
+                    label(ref l);
+                    probability(ref p);
+                    sum += p;
+                    scored++;
+                }
+
+                return sum;
+            }
+
+            Pass();
+            scored = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                Pass();
+            }
+
+            return scored / clock.Elapsed.TotalSeconds;
+        }
+
+        static async Task<Percentiles> OpenLoopAsync(HttpClient client, string url, string[] bodies, int rate, int seconds)
+        {
+            var total = rate * seconds;
+            var latencies = new double[total];
+            var failures = 0;
+            var tasks = new Task[total];
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < total; i++)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(wait);
+                }
+
+                var index = i;
+                tasks[i] = Task.Run(async () =>
+                {
+                    using var content = new StringContent(bodies[index % bodies.Length], Encoding.UTF8, "application/json");
+                    using var response = await client.PostAsync(url, content);
+                    await response.Content.ReadAsByteArrayAsync();
+                    latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                });
+            }
+
+            await Task.WhenAll(tasks);
+            if (failures > 0)
+            {
+                throw new InvalidOperationException($"{failures} of {total} predict requests failed.");
+            }
+
+            return Percentiles.Of(latencies);
+        }
+
+        static async Task<double> ClosedLoopAsync(HttpClient client, string url, string[] bodies, int rowsPerBody, int concurrency, int seconds)
+        {
+            long rows = 0;
+            var clock = Stopwatch.StartNew();
+            var until = TimeSpan.FromSeconds(seconds);
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+            {
+                var i = worker;
+                while (clock.Elapsed < until)
+                {
+                    using var content = new StringContent(bodies[i++ % bodies.Length], Encoding.UTF8, "application/json");
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    using var response = await client.PostAsync(url, content);
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    }
+
+                    Interlocked.Add(ref rows, rowsPerBody);
+                }
+            })));
+            return rows / clock.Elapsed.TotalSeconds;
+        }
+
+        static string Format(Percentiles p) => string.Create(CultureInfo.InvariantCulture, $"n={p.Count} p50={p.P50:F2} ms p95={p.P95:F2} ms p99={p.P99:F2} ms max={p.Max:F1} ms");
+    }
+}
+
+/// <summary>One row of the 12 features, for ML.NET's in-process view.</summary>
+internal sealed class BenchRow(float[] values)
+{
+    public float f0 { get; } = values[0];
+    public float f1 { get; } = values[1];
+    public float f2 { get; } = values[2];
+    public float f3 { get; } = values[3];
+    public float f4 { get; } = values[4];
+    public float f5 { get; } = values[5];
+    public float f6 { get; } = values[6];
+    public float f7 { get; } = values[7];
+    public float f8 { get; } = values[8];
+    public float f9 { get; } = values[9];
+    public float f10 { get; } = values[10];
+    public float f11 { get; } = values[11];
+}
