@@ -44,6 +44,8 @@ public static class AuthorizationMatrix
             [Roles.DataProtectionOfficer], ApiScopes.Write),
         new(Policies.OverridePromotions, "Override a failed hard gate, with a mandatory reason",
             [Roles.Administrator], ApiScopes.Write),
+        new(Policies.ManageRollouts, "Pause, resume, abort or roll back a staged rollout; set a model's rollout policy",
+            [Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

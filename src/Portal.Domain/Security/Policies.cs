@@ -54,6 +54,9 @@ public static class Policies
     /// <summary>Override a failed hard gate with a mandatory reason.</summary>
     public const string OverridePromotions = "OverridePromotions";
 
+    /// <summary>Pause, resume, abort or roll back a staged rollout by hand; set a model's rollout policy.</summary>
+    public const string ManageRollouts = "ManageRollouts";
+
     /// <summary>Configure webhooks, read their deliveries, retry a failed delivery (administrators).</summary>
     public const string ManageWebhooks = "ManageWebhooks";
 

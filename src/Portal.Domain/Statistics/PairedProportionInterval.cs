@@ -49,8 +49,8 @@ public static class PairedProportionInterval
         var championRight = o.BothCorrect + o.ChampionOnly;
         var p1 = challengerRight / n;
         var p2 = championRight / n;
-        var (l1, u1) = Wilson(challengerRight, n, z);
-        var (l2, u2) = Wilson(championRight, n, z);
+        var (l1, u1) = WilsonInterval.Bounds(challengerRight, n, z);
+        var (l2, u2) = WilsonInterval.Bounds(championRight, n, z);
 
         // Correlation of the two correctness indicators, with Newcombe's continuity correction of the cross product.
         var a = (double)challengerRight * (n - challengerRight) * championRight * (n - championRight);
@@ -62,16 +62,6 @@ public static class PairedProportionInterval
         var lower = d - Math.Sqrt(Math.Max(0, Square(p1 - l1) - (2 * phi * (p1 - l1) * (u2 - p2)) + Square(u2 - p2)));
         var upper = d + Math.Sqrt(Math.Max(0, Square(p2 - l2) - (2 * phi * (p2 - l2) * (u1 - p1)) + Square(u1 - p1)));
         return (Math.Max(-1, lower), Math.Min(1, upper));
-    }
-
-    private static (double Lower, double Upper) Wilson(double successes, double n, double z)
-    {
-        var p = successes / n;
-        var z2 = z * z;
-        var denominator = 1 + (z2 / n);
-        var centre = (p + (z2 / (2 * n))) / denominator;
-        var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n))) / denominator;
-        return (centre - half, centre + half);
     }
 
     private static double Square(double x) => x * x;

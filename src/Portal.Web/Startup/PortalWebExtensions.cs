@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Portal.Data.Live;
 using Portal.Data.Postgres;
@@ -11,6 +12,7 @@ using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
+using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
@@ -82,6 +84,9 @@ public static class PortalWebExtensions
         services.AddSingleton<ModelCardSource>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
+        services.AddSingleton<RolloutQueries>();
+        // Placeholder until branch "rollouts" registers the real use cases in AddPortalApplication (TryAdd: theirs wins).
+        services.TryAddSingleton<Portal.Application.Rollouts.RolloutControl>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
