@@ -14,6 +14,7 @@ using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Serving.Simulation;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
@@ -98,6 +99,7 @@ public static class PortalWebExtensions
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<DemoRegistrySeeder>();
+        services.AddDemoTraffic();
         services.AddHostedService<IdentitySeedHostedService>();
         return builder;
     }
