@@ -13,8 +13,13 @@ public sealed class DemoTrafficOptions : IValidatableObject
 
     public bool Enabled { get; set; }
 
-    /// <summary>The models to send traffic to, by name.</summary>
-    public List<string> Models { get; set; } = ["loan-default", "loan-default-shuffled"];
+    /// <summary>The demo models, which get traffic when <see cref="Models"/> is empty.</summary>
+    public static readonly IReadOnlyList<string> DemoModels = [Startup.DemoRegistrySeeder.ModelName, Startup.DemoRegistrySeeder.WorseModelName];
+
+    /// <summary>The models to send traffic to, by name; empty means <see cref="DemoModels"/>. (A list in configuration replaces nothing here: binding appends.)</summary>
+    public List<string> Models { get; set; } = [];
+
+    public IReadOnlyList<string> ModelNames => Models.Count > 0 ? Models : DemoModels;
 
     /// <summary>The demo account whose personal API token (scope predict) the simulator creates at start; its secret is never stored.</summary>
     [Required, EmailAddress]
@@ -22,7 +27,7 @@ public sealed class DemoTrafficOptions : IValidatableObject
 
     /// <summary>Predict requests per second to each model.</summary>
     [Range(0.1, 200)]
-    public double RequestsPerSecond { get; set; } = 4;
+    public double RequestsPerSecond { get; set; } = 10;
 
     /// <summary>Rows in each request (1: single-row requests).</summary>
     [Range(1, 100)]
@@ -48,9 +53,9 @@ public sealed class DemoTrafficOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Enabled && (Models.Count == 0 || Models.Any(string.IsNullOrWhiteSpace)))
+        if (Models.Any(string.IsNullOrWhiteSpace))
         {
-            yield return new ValidationResult("Demo:Traffic:Models must name at least one model when Demo:Traffic:Enabled is true.", [nameof(Models)]);
+            yield return new ValidationResult("Demo:Traffic:Models must not hold a blank name (leave the list empty for the demo models).", [nameof(Models)]);
         }
 
         if (BaseAddress.Length > 0 && !Uri.TryCreate(BaseAddress, UriKind.Absolute, out _))

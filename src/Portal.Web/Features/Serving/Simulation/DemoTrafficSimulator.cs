@@ -68,8 +68,8 @@ public sealed class DemoTrafficSimulator(
             client.BaseAddress = baseAddress;
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
             logger.LogInformation("Demo traffic: {Rate} requests/s to each of {Models} at {Address}, ground truth after {Delay} s.",
-                settings.RequestsPerSecond, string.Join(", ", settings.Models), baseAddress, settings.FeedbackDelaySeconds);
-            var senders = settings.Models.Select((model, i) => SendAsync(client, model, settings, settings.Seed + (1000 * i), stoppingToken));
+                settings.RequestsPerSecond, string.Join(", ", settings.ModelNames), baseAddress, settings.FeedbackDelaySeconds);
+            var senders = settings.ModelNames.Select((model, i) => SendAsync(client, model, settings, settings.Seed + (1000 * i), stoppingToken));
             await Task.WhenAll([.. senders, PostFeedbackAsync(client, settings, stoppingToken)]);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
