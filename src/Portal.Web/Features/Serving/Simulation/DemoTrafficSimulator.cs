@@ -162,13 +162,10 @@ public sealed class DemoTrafficSimulator(
                     ? $"model {model} has no champion yet"
                     : await SendOnceAsync(client, model, signature, rows, $"customer-{random.Next(settings.Customers)}", settings, cancellationToken);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // The endpoint not there yet, a timeout, a database hiccup: one failing call never ends the loop.
                 problem = ex.Message;
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                problem = $"timed out ({ex.Message})";
             }
 
             if (problem is null)
@@ -224,8 +221,9 @@ public sealed class DemoTrafficSimulator(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var normalized = Portal.Domain.Text.TextRule.NormalizedName(model);
-        return await db.RegisteredModels.AsNoTracking().Where(m => m.NormalizedName == normalized)
-            .SelectMany(m => m.Versions).Where(v => v.Stage == ModelStage.Production).Select(v => v.InputSignature).FirstOrDefaultAsync(cancellationToken);
+        var modelIds = db.RegisteredModels.Where(m => m.NormalizedName == normalized).Select(m => m.Id);
+        return await db.ModelVersions.AsNoTracking().Where(v => modelIds.Contains(v.ModelId) && v.Stage == ModelStage.Production)
+            .Select(v => v.InputSignature).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Posts ground truth once due, in batches of what is due together; a failed batch is logged and dropped (it is demo traffic).</summary>
@@ -267,7 +265,7 @@ public sealed class DemoTrafficSimulator(
                     new { items = items.Select(i => new { predictionId = i.PredictionId, actualLabel = i.ActualLabel }) }, cancellationToken);
                 problem = response.IsSuccessStatusCode || (int)response.StatusCode == 207 ? null : $"feedback answered {(int)response.StatusCode}";
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 problem = ex.Message;
             }
