@@ -4,12 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Application;
 using Portal.Application.Registry;
+using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Ml.DemoData;
@@ -23,7 +25,12 @@ namespace Portal.Web.Startup;
 /// (requested by the demo scientist, evaluated by the worker, signed off by the DPO and approved by manager2, each step
 /// through the real workflow and commented "Demo data"), version 2 — the logistic regression on the full first quarter —
 /// waiting in manager@portal.local's inbox, and version 3 — trained on a file without <c>previous_defaults</c> — blocked by
-/// the schema gate. Nothing happens when a registered model already exists.
+/// the schema gate. Then "loan-default" gets a short demo rollout policy (<see cref="DemoPolicy"/>) before version 2 can be
+/// approved, so the manager's approval rolls it out in steps under the demo traffic; and a second model,
+/// <see cref="WorseModelName"/>, gets the pilot's model as champion and a deliberately worse challenger (trained on inverted
+/// outcomes) that is pushed through the normal path — worker evaluation, the failed quality gate overridden by the
+/// administrator with <see cref="WorseOverrideReason"/>, sign-off, approval by manager2 — so that its rollout starts by itself
+/// and the analysis rolls it back. Nothing happens when a registered model already exists.
 /// </summary>
 public sealed class DemoRegistrySeeder(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -32,6 +39,7 @@ public sealed class DemoRegistrySeeder(
     RunSubmission runs,
     ModelRegistry registry,
     PromotionWorkflow workflow,
+    RolloutControl rollouts,
     IOptions<DemoOptions> demo,
     IHostEnvironment environment,
     ILogger<DemoRegistrySeeder> logger) : BackgroundService
@@ -40,6 +48,16 @@ public sealed class DemoRegistrySeeder(
     public const string ReducedDatasetName = "loan-applications-minimal";
     public const string PilotDatasetName = "loan-applications-pilot";
     public const string DroppedColumn = "previous_defaults";
+    public const string WorseModelName = "loan-default-rollback-demo";
+    public const string InvertedDatasetName = "loan-applications-inverted";
+    public const string WorseOverrideReason = "demo: deliberately worse challenger, to show automatic rollback";
+
+    /// <summary>
+    /// Short demo steps: 10 → 50 → 100 %, judged after 45 s on at least 50 labelled predictions per arm (the simulator's default
+    /// 10 requests/s give the 10 % canary about one a second), non-inferiority margins of 8 accuracy points and 2 error points at
+    /// 90 % one-sided confidence; a step not shown non-inferior within 10 minutes fails.
+    /// </summary>
+    public static RolloutPolicy DemoPolicy { get; } = new([10, 50, 100], 50, TimeSpan.FromSeconds(45), TimeSpan.FromMinutes(10), 0.08, 0.02, 0.9);
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(20);
@@ -86,12 +104,14 @@ public sealed class DemoRegistrySeeder(
             return;
         }
 
-        var (scientist, manager2, officer) = people.Value;
+        var (scientist, manager2, officer, admin) = people.Value;
         var pilotRun = await SubmitAsync(await UploadAsync(PilotDatasetName, "loan-applications-2025-pilot.csv", Csv(2025, 500, drop: null), scientist.Actor,
             cancellationToken), 20, scientist.Actor, cancellationToken);
         var reducedRun = await SubmitAsync(await UploadAsync(ReducedDatasetName, "loan-applications-2026Q1-minimal.csv", Csv(2026, 5000, DroppedColumn),
             scientist.Actor, cancellationToken), 60, scientist.Actor, cancellationToken);
-        if (pilotRun is null || reducedRun is null)
+        var invertedRun = await SubmitAsync(await UploadAsync(InvertedDatasetName, "loan-applications-2026Q1-inverted.csv", InvertedCsv(2026, 2000),
+            scientist.Actor, cancellationToken), 20, scientist.Actor, cancellationToken);
+        if (pilotRun is null || reducedRun is null || invertedRun is null)
         {
             return;
         }
@@ -131,16 +151,77 @@ public sealed class DemoRegistrySeeder(
         Expect(await workflow.ApproveAsync(first.Id, "Demo data: the first champion.", evaluated.EvidenceSha256, manager2.Actor, manager2.Roles, cancellationToken),
             "approve version 1");
 
-        // Version 2 waits for manager@portal.local; version 3 drops an input the champion's callers send.
+        // Version 2 waits for manager@portal.local, who approves it into a staged rollout: the policy is in place before the
+        // DPO's sign-off makes the request approvable. Version 3 drops an input the champion's callers send.
         var second = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 2, ModelStage.Production,
             "Trained on the whole first quarter (5,000 applications) instead of the pilot's 500."), scientist.Actor, scientist.Roles,
             cancellationToken), "request version 2");
-        await SignOffAsync(await WaitForEvaluationAsync(second.Id, cancellationToken), officer, cancellationToken);
+        var secondEvaluated = await WaitForEvaluationAsync(second.Id, cancellationToken);
+        await SetDemoPolicyAsync(created.Value!.Id, manager2, cancellationToken);
+        await SignOffAsync(secondEvaluated, officer, cancellationToken);
         var third = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 3, ModelStage.Production,
             $"A simpler model without {DroppedColumn}, which the branch offices find hard to collect."), scientist.Actor, scientist.Roles, cancellationToken),
             "request version 3");
         await WaitForEvaluationAsync(third.Id, cancellationToken);
         logger.LogInformation("Demo registry seeded: {Model} with a champion, a request for manager@portal.local and a blocked one.", ModelName);
+
+        await SeedWorseChallengerAsync(pilotRun.Value, invertedRun.Value, holdOut, (scientist, manager2, officer, admin), cancellationToken);
+    }
+
+    /// <summary>
+    /// The second demo model: the pilot's model as champion, then the challenger trained on inverted outcomes, whose failed quality
+    /// gate the administrator overrides (a governance decision on record) and manager2 approves; with the demo policy in place its
+    /// rollout starts at once and the analysis rolls it back.
+    /// </summary>
+    private async Task SeedWorseChallengerAsync(RunId championRun, RunId worseRun, DatasetId holdOut,
+        (Person Scientist, Person Manager2, Person Officer, Person Admin) people, CancellationToken cancellationToken)
+    {
+        var (scientist, manager2, officer, admin) = people;
+        var created = Expect(await registry.CreateAsync(new CreateModel(WorseModelName,
+            "Demo of automatic rollback: version 2 was trained on inverted outcomes on purpose. It is pushed to Production past its failed gate, "
+            + "and the staged rollout's analysis returns all traffic to version 1."), scientist.Actor, scientist.Roles, cancellationToken), "create the rollback demo model");
+        await registry.DesignateHoldOutAsync(WorseModelName, holdOut, 2, scientist.Actor, scientist.Roles, cancellationToken);
+        Expect(await registry.RegisterVersionAsync(WorseModelName, championRun, scientist.Actor, cancellationToken), "register the rollback demo's champion");
+        Expect(await registry.RegisterVersionAsync(WorseModelName, worseRun, scientist.Actor, cancellationToken), "register the worse challenger");
+
+        var first = Expect(await workflow.RequestAsync(new RequestPromotion(WorseModelName, 1, ModelStage.Production,
+            "Demo data: the pilot's model, champion of the rollback demo."), scientist.Actor, scientist.Roles, cancellationToken), "request the rollback demo's champion");
+        var evaluated = await WaitForEvaluationAsync(first.Id, cancellationToken);
+        await SignOffAsync(evaluated, officer, cancellationToken);
+        Expect(await workflow.ApproveAsync(first.Id, "Demo data: champion of the rollback demo.", evaluated.EvidenceSha256, manager2.Actor, manager2.Roles,
+            cancellationToken), "approve the rollback demo's champion");
+        await SetDemoPolicyAsync(created.Id, manager2, cancellationToken);
+
+        var worse = Expect(await workflow.RequestAsync(new RequestPromotion(WorseModelName, 2, ModelStage.Production,
+            "Demo data: a deliberately worse challenger (trained on inverted outcomes), to show the staged rollout rolling it back."),
+            scientist.Actor, scientist.Roles, cancellationToken), "request the worse challenger");
+        var judged = await WaitForEvaluationAsync(worse.Id, cancellationToken);
+        await SignOffAsync(judged, officer, cancellationToken);
+        if (judged.Status == PromotionStatus.Blocked)
+        {
+            Expect(await workflow.OverrideAsync(worse.Id, WorseOverrideReason, admin.Actor, admin.Roles, cancellationToken), "override the worse challenger's gate");
+        }
+
+        Expect(await workflow.ApproveAsync(worse.Id, "Demo data: approved to show that the staged rollout catches what the gates were told to let through.",
+            judged.EvidenceSha256, manager2.Actor, manager2.Roles, cancellationToken), "approve the worse challenger");
+        logger.LogInformation("Demo registry seeded: {Model} rolls out a deliberately worse challenger, which the analysis should roll back.", WorseModelName);
+    }
+
+    /// <summary>Gives a demo model the short demo rollout policy. A refusal is logged and the demo goes on (its approvals then promote at once).</summary>
+    private async Task SetDemoPolicyAsync(RegisteredModelId modelId, Person manager, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var set = await rollouts.SetPolicyAsync(modelId, DemoPolicy, manager.Actor, manager.Roles, cancellationToken);
+            if (!set.Succeeded)
+            {
+                logger.LogWarning("Demo rollout policy not set: {Error}", set.Error);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Demo rollout policy not set.");
+        }
     }
 
     private async Task SignOffAsync(PromotionRequest request, Person officer, CancellationToken cancellationToken)
@@ -221,6 +302,15 @@ public sealed class DemoRegistrySeeder(
         return await db.Datasets.Where(d => d.Name == DemoDataSeeder.DatasetName).Select(d => d.Id).FirstAsync(cancellationToken);
     }
 
+    /// <summary>A generated loan file with every outcome inverted (defaulted 1 ↔ 0): a model trained on it is deliberately wrong.</summary>
+    public static string InvertedCsv(int seed, int rows)
+    {
+        var lines = Csv(seed, rows, drop: null).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(lines[0].Split(','), LoanDefaultGenerator.Label);
+        return string.Join('\n', lines.Select((line, i) => i == 0 ? line : string.Join(',', line.Split(',').Select((cell, c) => c != at ? cell : cell == "1" ? "0" : "1"))))
+            + "\n";
+    }
+
     /// <summary>A generated loan file; without <paramref name="drop"/>, every column (a version trained on it cannot read the dropped one: a breaking change).</summary>
     private static string Csv(int seed, int rows, string? drop)
     {
@@ -259,7 +349,7 @@ public sealed class DemoRegistrySeeder(
 
     private sealed record Person(AuditActor Actor, IReadOnlyCollection<string> Roles);
 
-    private async Task<(Person Scientist, Person Manager2, Person Officer)?> PeopleAsync()
+    private async Task<(Person Scientist, Person Manager2, Person Officer, Person Admin)?> PeopleAsync()
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
@@ -268,7 +358,8 @@ public sealed class DemoRegistrySeeder(
         var scientist = await FindAsync("scientist@portal.local", Roles.DataScientist);
         var manager2 = await FindAsync("manager2@portal.local", Roles.BusinessManager);
         var officer = await FindAsync("dpo@portal.local", Roles.DataProtectionOfficer);
-        return scientist is null || manager2 is null || officer is null ? null : (scientist, manager2, officer);
+        var admin = await FindAsync("admin@portal.local", Roles.Administrator);
+        return scientist is null || manager2 is null || officer is null || admin is null ? null : (scientist, manager2, officer, admin);
     }
 
     private T Expect<T>(OperationResult<T> result, string step) =>

@@ -13,6 +13,7 @@ using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
+using Portal.Web.Features.Serving.Simulation;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Serving;
 using Portal.Web.Features.Tokens;
@@ -85,6 +86,7 @@ public static class PortalWebExtensions
         services.AddSingleton<ModelCardSource>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
+        services.AddSingleton<RolloutPageQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -96,6 +98,7 @@ public static class PortalWebExtensions
         services.AddSingleton<IdentitySeeder>();
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService<DemoRegistrySeeder>();
+        services.AddDemoTraffic();
         services.AddHostedService<IdentitySeedHostedService>();
         builder.AddPortalServing();
         return builder;

@@ -37,6 +37,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("Demo:SeedData", "false");
+        builder.UseSetting("Demo:Traffic:Enabled", "false");
         builder.UseSetting("Worker:Embedded", "false");
         if (Clock is not null)
         {

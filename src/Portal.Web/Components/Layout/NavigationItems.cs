@@ -4,6 +4,7 @@ using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Home;
 using Portal.Web.Features.Registry;
+using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs.Queries;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Features.Users;
@@ -21,6 +22,7 @@ public static class NavigationItems
         new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
         new("Models", Icons.Material.Filled.Inventory2, typeof(ModelsPage)),
         new("Inbox", Icons.Material.Filled.Inbox, typeof(PromotionsPage), typeof(InboxBadge)),
+        new("Rollouts", Icons.Material.Filled.Timeline, typeof(RolloutsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
         new("Webhooks", Icons.Material.Filled.Webhook, typeof(WebhooksPage)),
