@@ -20,6 +20,8 @@ internal static class ServingBench
 {
     public static async Task Main(string[] args)
     {
+        // WebApplicationFactory reads MvcTestingAppManifest.json (where src/Portal.Web is) from the current directory.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         var culture = CultureInfo.InvariantCulture;
         var openLoopSeconds = args.Length > 0 ? int.Parse(args[0], culture) : 20;
         var rate = args.Length > 1 ? int.Parse(args[1], culture) : 500;
