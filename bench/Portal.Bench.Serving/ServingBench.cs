@@ -20,6 +20,8 @@ internal static class ServingBench
 {
     public static async Task Main(string[] args)
     {
+        // WebApplicationFactory reads MvcTestingAppManifest.json (where src/Portal.Web is) from the current directory.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         var culture = CultureInfo.InvariantCulture;
         var openLoopSeconds = args.Length > 0 ? int.Parse(args[0], culture) : 20;
         var rate = args.Length > 1 ? int.Parse(args[1], culture) : 500;
@@ -38,6 +40,7 @@ internal static class ServingBench
 
             var inProcess = InProcessRowsPerSecond(ml, model, rows, throughputSeconds);
             Console.WriteLine($"(b) ML.NET in-process batch Transform: {inProcess:N0} rows/s");
+            Console.WriteLine($"    serving engine in-process, one row per call (no HTTP): {EngineMicrosecondsPerRow(modelZip, rowJson):F1} µs per row");
 
             double batchOn, batchOff, singleOn, singleOff;
             Percentiles latency;
@@ -118,7 +121,27 @@ internal static class ServingBench
             return (zip.ToArray(), ml, model);
         }
 
-        static double InProcessRowsPerSecond(MLContext ml, ITransformer model, float[][] rows, int seconds)
+        static double EngineMicrosecondsPerRow(byte[] modelZip, string[] bodies)
+    {
+        using var zip = new MemoryStream(modelZip);
+        var engine = Portal.Ml.Serving.ScoringEngine.Load(zip, [.. Enumerable.Range(0, Features).Select(i => new Portal.Domain.Registry.InputFeature($"f{i}", "Single"))],
+            Portal.Domain.Runs.MlTask.Binary);
+        var rows = bodies.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("rows")[0]).ToArray();
+        foreach (var row in rows.Take(1000))
+        {
+            engine.Score([row]);
+        }
+
+        var clock = Stopwatch.StartNew();
+        foreach (var row in rows)
+        {
+            engine.Score([row]);
+        }
+
+        return clock.Elapsed.TotalMicroseconds / rows.Length;
+    }
+
+    static double InProcessRowsPerSecond(MLContext ml, ITransformer model, float[][] rows, int seconds)
         {
             var view = ml.Data.LoadFromEnumerable(rows.Select(r => new BenchRow(r)));
             long scored = 0;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
@@ -24,6 +25,9 @@ public sealed class ScoringEngine
     private readonly string positiveClass;
     private readonly string negativeClass;
     private readonly string[]? classNames;
+    private readonly ConcurrentBag<SingleRowScorer> pool = [];
+    private readonly int maxPooled = Environment.ProcessorCount * 4;
+    private int pooled;
 
     private ScoringEngine(ITransformer model, IReadOnlyList<InputFeature> signature, FeatureType[] types, MlTask task, string positiveClass, string negativeClass,
         string[]? classNames)
@@ -110,6 +114,11 @@ public sealed class ScoringEngine
     public IReadOnlyList<RowPrediction> Score(IReadOnlyList<JsonElement> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 1 && model.IsRowToRowMapper)
+        {
+            return [ScoreSingle(rows[0])];
+        }
+
         var results = new RowPrediction[rows.Count];
         var buffers = Allocate(rows.Count);
         var validRows = new int[rows.Count];
@@ -134,6 +143,52 @@ public sealed class ScoringEngine
         }
 
         return results;
+    }
+
+    /// <summary>One row through a pooled single-row scorer: no data view, cursor or transform chain built per request.</summary>
+    private RowPrediction ScoreSingle(JsonElement row)
+    {
+        if (!pool.TryTake(out var scorer))
+        {
+            scorer = new SingleRowScorer(model, inputSchema, Allocate(1), Wanted, OutputReader);
+        }
+        else
+        {
+            Interlocked.Decrement(ref pooled);
+        }
+
+        var error = Read(row, scorer.Buffers, 0, new bool[names.Length]);
+        if (error is not null)
+        {
+            Return(scorer);
+            return RowPrediction.Refused(error);
+        }
+
+        RowPrediction prediction;
+        try
+        {
+            prediction = scorer.Score();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A scorer that failed mid-row is not reused.
+            return RowPrediction.ModelFailed($"The model could not score this row: {ex.Message}");
+        }
+
+        Return(scorer);
+        return prediction;
+    }
+
+    private void Return(SingleRowScorer scorer)
+    {
+        if (Interlocked.Increment(ref pooled) <= maxPooled)
+        {
+            pool.Add(scorer);
+        }
+        else
+        {
+            Interlocked.Decrement(ref pooled);
+        }
     }
 
     private void ScoreValid(Array[] buffers, int valid, int[] validRows, RowPrediction[] results)
@@ -182,40 +237,60 @@ public sealed class ScoringEngine
     private RowPrediction[] Predict(IDataView input, int count)
     {
         var scored = model.Transform(input);
+        using var cursor = scored.GetRowCursor(Wanted(scored.Schema));
+        var read = OutputReader(cursor);
         var outputs = new RowPrediction[count];
-        var schema = scored.Schema;
-        var wanted = Task switch
+        var i = 0;
+        while (i < count && cursor.MoveNext())
         {
-            MlTask.Binary => new[] { "PredictedLabel", "Probability" },
+            outputs[i++] = read();
+        }
+
+        if (i != count)
+        {
+            throw new InvalidOperationException($"The model returned {i} rows for {count}.");
+        }
+
+        return outputs;
+    }
+
+    private IEnumerable<DataViewSchema.Column> Wanted(DataViewSchema schema)
+    {
+        string[] names = Task switch
+        {
+            MlTask.Binary => ["PredictedLabel", "Probability"],
             MlTask.Multiclass => ["PredictedLabel", "Score"],
             _ => ["Score"],
         };
-        using var cursor = scored.GetRowCursor(wanted.Select(schema.GetColumnOrNull).OfType<DataViewSchema.Column>());
-        var i = 0;
+        return names.Select(schema.GetColumnOrNull).OfType<DataViewSchema.Column>();
+    }
+
+    /// <summary>Reads the task's outputs of the row's current position (a cursor's, or a pooled single-row engine's).</summary>
+    private Func<RowPrediction> OutputReader(DataViewRow row)
+    {
+        var schema = row.Schema;
         switch (Task)
         {
             case MlTask.Binary:
             {
-                var label = cursor.GetGetter<bool>(schema["PredictedLabel"]);
-                var probability = schema.GetColumnOrNull("Probability") is { Type: var t } p && t == NumberDataViewType.Single ? cursor.GetGetter<float>(p) : null;
-                bool predicted = default;
-                float value = default;
-                while (cursor.MoveNext() && i < count)
+                var label = row.GetGetter<bool>(schema["PredictedLabel"]);
+                var probability = schema.GetColumnOrNull("Probability") is { Type: var t } p && t == NumberDataViewType.Single ? row.GetGetter<float>(p) : null;
+                return () =>
                 {
+                    bool predicted = default;
+                    float value = default;
                     label(ref predicted);
                     IReadOnlyDictionary<string, double>? probabilities = null;
                     if (probability is not null)
                     {
                         probability(ref value);
                         probabilities = float.IsFinite(value)
-                            ? new Dictionary<string, double>(StringComparer.Ordinal) { [positiveClass] = value, [negativeClass] = 1 - (double)value }
+                            ? new Dictionary<string, double>(2, StringComparer.Ordinal) { [positiveClass] = value, [negativeClass] = 1 - (double)value }
                             : null;
                     }
 
-                    outputs[i++] = new RowPrediction(predicted ? positiveClass : negativeClass, null, probabilities, null);
-                }
-
-                break;
+                    return new RowPrediction(predicted ? positiveClass : negativeClass, null, probabilities, null);
+                };
             }
 
             case MlTask.Multiclass:
@@ -225,33 +300,33 @@ public sealed class ScoringEngine
                 if (labelColumn.Type is KeyDataViewType)
                 {
                     var keys = KeyValues(labelColumn);
-                    var getter = cursor.GetGetter<uint>(labelColumn);
-                    uint key = default;
+                    var getter = row.GetGetter<uint>(labelColumn);
                     label = () =>
                     {
+                        uint key = default;
                         getter(ref key);
                         return key == 0 || key > keys.Length ? "" : keys[key - 1];
                     };
                 }
                 else
                 {
-                    var getter = cursor.GetGetter<ReadOnlyMemory<char>>(labelColumn);
-                    ReadOnlyMemory<char> text = default;
+                    var getter = row.GetGetter<ReadOnlyMemory<char>>(labelColumn);
                     label = () =>
                     {
+                        ReadOnlyMemory<char> text = default;
                         getter(ref text);
                         return text.ToString();
                     };
                 }
 
-                var score = schema.GetColumnOrNull("Score") is { Type: VectorDataViewType { ItemType: var item } } s && item == NumberDataViewType.Single ? cursor.GetGetter<VBuffer<float>>(s) : null;
-                VBuffer<float> scores = default;
-                while (cursor.MoveNext() && i < count)
+                var score = schema.GetColumnOrNull("Score") is { Type: VectorDataViewType { ItemType: var item } } s && item == NumberDataViewType.Single ? row.GetGetter<VBuffer<float>>(s) : null;
+                return () =>
                 {
                     var predicted = label();
                     Dictionary<string, double>? probabilities = null;
                     if (score is not null)
                     {
+                        VBuffer<float> scores = default;
                         score(ref scores);
                         probabilities = new Dictionary<string, double>(StringComparer.Ordinal);
                         var slot = 0;
@@ -263,34 +338,23 @@ public sealed class ScoringEngine
                         }
                     }
 
-                    outputs[i++] = predicted.Length == 0
+                    return predicted.Length == 0
                         ? RowPrediction.ModelFailed("The model gave no class for this row.")
                         : new RowPrediction(predicted, null, probabilities, null);
-                }
-
-                break;
+                };
             }
 
             default:
             {
-                var getter = cursor.GetGetter<float>(schema["Score"]);
-                float value = default;
-                while (cursor.MoveNext() && i < count)
+                var getter = row.GetGetter<float>(schema["Score"]);
+                return () =>
                 {
+                    float value = default;
                     getter(ref value);
-                    outputs[i++] = float.IsFinite(value) ? new RowPrediction(null, value, null, null) : RowPrediction.ModelFailed("The model gave no finite score for this row.");
-                }
-
-                break;
+                    return float.IsFinite(value) ? new RowPrediction(null, value, null, null) : RowPrediction.ModelFailed("The model gave no finite score for this row.");
+                };
             }
         }
-
-        if (i != count)
-        {
-            throw new InvalidOperationException($"The model returned {i} rows for {count}.");
-        }
-
-        return outputs;
     }
 
     /// <summary>Checks one row against the signature and copies its values into the buffers at <paramref name="at"/>; returns the error or null.</summary>

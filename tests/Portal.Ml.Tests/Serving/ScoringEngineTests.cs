@@ -35,10 +35,19 @@ public sealed class ScoringEngineTests : IDisposable
         var (request, engine, signature) = await TrainAsync(task, trainer);
         var rows = JsonRows(request, signature, Rows);
 
-        var predictions = engine.Score(rows);
+        var batch = engine.Score(rows);
+        var single = rows.Select(r => engine.Score([r])[0]).ToList();
 
         var expected = OwnTransform(request, Rows);
-        Assert.Equal(Rows, predictions.Count);
+        Assert.Equal(Rows, batch.Count);
+        foreach (var predictions in new[] { batch, single })
+        {
+            AssertEqual(task, expected, predictions);
+        }
+    }
+
+    private static void AssertEqual(MlTask task, Expected expected, IReadOnlyList<RowPrediction> predictions)
+    {
         Assert.All(predictions, p => Assert.Null(p.Error));
         for (var i = 0; i < Rows; i++)
         {
@@ -99,7 +108,7 @@ public sealed class ScoringEngineTests : IDisposable
             predictions[1].Error);
         Assert.True(predictions[1].InputRejected);
         var alone = engine.Score([good[0], good[2]]);
-        Assert.Equal([alone[0].PredictedLabel, alone[1].PredictedLabel], [predictions[0].PredictedLabel, predictions[2].PredictedLabel]);
+        Assert.Equal(new[] { alone[0].PredictedLabel, alone[1].PredictedLabel }, new[] { predictions[0].PredictedLabel, predictions[2].PredictedLabel });
         Assert.Equal(alone[0].Probabilities, predictions[0].Probabilities);
         Assert.Equal(alone[1].Probabilities, predictions[2].Probabilities);
         Assert.Null(predictions[0].Error);
@@ -118,11 +127,11 @@ public sealed class ScoringEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task ConcurrentRequestsOnOneEngineGetTheSameAnswersAsOneAtATime()
+    public async Task ConcurrentSingleRowRequestsOnOneEngineGetTheAnswersOfOneBatch()
     {
         var (request, engine, signature) = await TrainAsync(MlTask.Binary, TrainerCatalog.LightGbm);
         var rows = JsonRows(request, signature, Rows);
-        var sequential = rows.Select(r => engine.Score([r])[0]).ToList();
+        var sequential = engine.Score(rows);
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() => engine.Score([rows[i % Rows]])[0])));
 

@@ -10,7 +10,13 @@ public class ServingAppFactory : PortalAppFactory
     {
     }
 
-    internal ServingAppFactory(string sharedDataDirectory) => SharedDataDirectory = sharedDataDirectory;
+    internal ServingAppFactory(string sharedDataDirectory, string? role = null)
+    {
+        SharedDataDirectory = sharedDataDirectory;
+        Role = role;
+    }
+
+    public string? Role { get; }
 
     public string? SharedDataDirectory { get; }
 
@@ -25,5 +31,9 @@ public class ServingAppFactory : PortalAppFactory
         }
 
         builder.UseSetting("Serving:RouteRefreshMilliseconds", "100");
+        if (Role is not null)
+        {
+            builder.UseSetting("Hosting:Role", Role);
+        }
     }
 }

@@ -50,6 +50,21 @@ public sealed class FeedbackService(IDbContextFactory<PortalDbContext> dbFactory
             }
         }
 
+        try
+        {
+            return await JudgeAndSaveAsync(items, parsed, results, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request recorded a first label for one of these predictions meanwhile: read again, and replace it.
+            return await JudgeAndSaveAsync(items, parsed, results, cancellationToken);
+        }
+    }
+
+    private async Task<OperationResult<FeedbackResponse>> JudgeAndSaveAsync(IReadOnlyList<FeedbackItem?> items, (PredictionId Id, string Label)?[] parsed,
+        FeedbackItemResult?[] refused, CancellationToken cancellationToken)
+    {
+        var results = (FeedbackItemResult?[])refused.Clone();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var batchIds = parsed.OfType<(PredictionId Id, string Label)>().Select(p => p.Id.Batch).Distinct().ToList();
         var predictionIds = parsed.OfType<(PredictionId Id, string Label)>().Select(p => p.Id).Distinct().ToList();
