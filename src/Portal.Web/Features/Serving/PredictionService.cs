@@ -61,26 +61,28 @@ public sealed class PredictionService(ServingRoutes routes, ScoringEngines engin
 
         var scored = engine.Score(rows);
         var errors = scored.Count(p => p.Failed);
+        var batchId = PredictionBatchId.New(received);
+        if (log.Enabled)
+        {
+            // Refused rows are logged too: during a rollout they are the arm's error rate (a canary whose signature differs
+            // refuses what the champion takes), and monitoring counts them as schema violations. Both arms carry the rollout.
+            var duration = (long)time.GetElapsedTime(started).TotalMicroseconds;
+            var outputsJson = JsonSerializer.Serialize(scored.Select(p => new LoggedOutput(p.PredictedLabel, p.Score, p.Probabilities, p.Error)), LoggedOutput.Json);
+            log.Add(PredictionBatch.Record(batchId, route.ModelId, version.Id, version.Number, route.Rollout?.Id, arm,
+                received, count, errors, duration, rowsElement.GetRawText(), outputsJson));
+        }
+
         if (scored.All(p => p.InputRejected))
         {
             var refused = scored.Select((p, row) => $"row {row.ToString(CultureInfo.InvariantCulture)}: {p.Error}");
             return Fail(OperationStatus.Invalid, count == 1 ? scored[0].Error! : $"Every row was refused. {string.Join(" | ", refused)}");
         }
 
-        var batchId = PredictionBatchId.New(received);
         var outputs = new PredictionOutput[count];
         for (var r = 0; r < count; r++)
         {
             var p = scored[r];
             outputs[r] = new PredictionOutput(PredictionId.For(batchId, r), version.Number, p.PredictedLabel, p.Score, p.Probabilities, p.Error);
-        }
-
-        if (log.Enabled)
-        {
-            var duration = (long)time.GetElapsedTime(started).TotalMicroseconds;
-            var outputsJson = JsonSerializer.Serialize(scored.Select(p => new LoggedOutput(p.PredictedLabel, p.Score, p.Probabilities, p.Error)), LoggedOutput.Json);
-            log.Add(PredictionBatch.Record(batchId, route.ModelId, version.Id, version.Number, arm == ServingArm.Canary ? route.Rollout?.Id : null, arm,
-                received, count, errors, duration, rowsElement.GetRawText(), outputsJson));
         }
 
         return OperationResult<PredictResponse>.Ok(new PredictResponse(outputs));
