@@ -242,11 +242,4 @@ public sealed partial class FirstWeekJourneyTests(TrainingBrowserFixture fixture
     }
 
     private static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
-
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await OpenPageAsync();
-        await (await new LoginPage(page).GotoAsync()).SignInAsync(email, DemoAccounts.Password);
-        return page;
-    }
 }

@@ -37,26 +37,28 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
 
     private IServiceProvider Services => Fixture.App.Services;
 
+    private GovernanceSteps Steps => new(Services);
+
     [Fact]
     public async Task ABetterChallengerIsPromotedByTheManagerOnFrozenEvidenceWhileBreakingAndPersonalDataRequestsWait()
     {
         // Arrange: data the DPO classified, a champion without the contract column, three challengers trained by the worker.
-        var scientist = await ActorAsync(DemoAccounts.Scientist);
-        var manager2 = await ActorAsync(DemoAccounts.Manager2);
-        var officer = await ActorAsync(DemoAccounts.DataProtectionOfficer);
+        var scientist = await Steps.ActorAsync(DemoAccounts.Scientist);
+        var manager2 = await Steps.ActorAsync(DemoAccounts.Manager2);
+        var officer = await Steps.ActorAsync(DemoAccounts.DataProtectionOfficer);
         var model = $"churn-{Guid.NewGuid():N}"[..14];
         var churn = new ChurnCsvBuilder().WithRows(3000).WithSeed(41).Build();
-        var withoutContract = await UploadAsync($"{model}-v1", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "contract"), scientist, officer);
-        var anonymous = await UploadAsync($"{model}-v2", Drop(churn, ChurnCsvBuilder.PersonalDataColumn), scientist, officer);
-        var withoutCalls = await UploadAsync($"{model}-v3", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "support_calls"), scientist, officer);
-        var personal = await UploadAsync($"{model}-v4", churn, scientist, officer);
-        var holdOut = await UploadAsync($"{model}-holdout",
+        var withoutContract = await Steps.UploadAsync($"{model}-v1", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "contract"), scientist, officer);
+        var anonymous = await Steps.UploadAsync($"{model}-v2", Drop(churn, ChurnCsvBuilder.PersonalDataColumn), scientist, officer);
+        var withoutCalls = await Steps.UploadAsync($"{model}-v3", Drop(churn, ChurnCsvBuilder.PersonalDataColumn, "support_calls"), scientist, officer);
+        var personal = await Steps.UploadAsync($"{model}-v4", churn, scientist, officer);
+        var holdOut = await Steps.UploadAsync($"{model}-holdout",
             Drop(new ChurnCsvBuilder().WithRows(4000).WithSeed(42).Build(), ChurnCsvBuilder.PersonalDataColumn), scientist, officer);
-        var championRun = await TrainAsync($"{model}-champion", withoutContract, scientist);
-        var challengerRun = await TrainAsync($"{model}-challenger", anonymous, scientist);
-        var breakingRun = await TrainAsync($"{model}-breaking", withoutCalls, scientist);
-        var personalRun = await TrainAsync($"{model}-personal", personal, scientist);
-        await WaitForRunsAsync(championRun, challengerRun, breakingRun, personalRun);
+        var championRun = await Steps.TrainAsync($"{model}-champion", withoutContract, scientist);
+        var challengerRun = await Steps.TrainAsync($"{model}-challenger", anonymous, scientist);
+        var breakingRun = await Steps.TrainAsync($"{model}-breaking", withoutCalls, scientist);
+        var personalRun = await Steps.TrainAsync($"{model}-personal", personal, scientist);
+        await Steps.WaitForRunsAsync(championRun, challengerRun, breakingRun, personalRun);
 
         var registry = Services.GetRequiredService<ModelRegistry>();
         var workflow = Services.GetRequiredService<PromotionWorkflow>();
@@ -64,7 +66,7 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
         Assert.True((await registry.DesignateHoldOutAsync(model, holdOut.DatasetId, holdOut.Version, scientist, [Roles.DataScientist], default)).Succeeded);
         Assert.True((await registry.RegisterVersionAsync(model, championRun, scientist, default)).Succeeded);
         var first = (await workflow.RequestAsync(new RequestPromotion(model, 1, ModelStage.Production, "The first model."), scientist, [Roles.DataScientist], default)).Value!;
-        var firstEvaluated = await EvaluatedAsync(first.Id);
+        var firstEvaluated = await Steps.EvaluatedAsync(first.Id);
         Assert.Equal(PromotionStatus.Pending, firstEvaluated.Status);
         Assert.True((await workflow.ApproveAsync(first.Id, "First champion.", firstEvaluated.EvidenceSha256, manager2, [Roles.BusinessManager], default)).Succeeded);
 
@@ -128,7 +130,7 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
             Headers = new Dictionary<string, string> { ["Origin"] = Fixture.App.BaseAddress.GetLeftPart(UriPartial.Authority) },
         });
         Assert.Equal(403, attempt.Status);
-        Assert.Contains(await AuditAsync(AuditActions.PromotionApprovalRefused.Name, requestId), d => d.Contains("RoleRequired", StringComparison.Ordinal));
+        Assert.Contains(await Steps.AuditAsync(AuditActions.PromotionApprovalRefused.Name, requestId), d => d.Contains("RoleRequired", StringComparison.Ordinal));
 
         // A challenger without support_calls is blocked as breaking; one trained on personal data waits for the DPO.
         Assert.True((await registry.RegisterVersionAsync(model, breakingRun, scientist, default)).Succeeded);
@@ -153,8 +155,8 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
 
         // The audit chain is intact and holds the evidence hash the manager approved on.
         Assert.True((await Services.GetRequiredService<AuditTrail>().VerifyAsync()).Intact);
-        Assert.Contains(await AuditAsync(AuditActions.PromotionApproved.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
-        Assert.Contains(await AuditAsync(AuditActions.PromotionEvaluated.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
+        Assert.Contains(await Steps.AuditAsync(AuditActions.PromotionApproved.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
+        Assert.Contains(await Steps.AuditAsync(AuditActions.PromotionEvaluated.Name, requestId), d => d.Contains(hash, StringComparison.Ordinal));
     }
 
     private static byte[] Drop(byte[] csv, params string[] columns)
@@ -163,80 +165,5 @@ public sealed class PromotionGovernanceJourneyTests(TrainingBrowserFixture fixtu
         var header = lines[0].Split(',');
         var keep = Enumerable.Range(0, header.Length).Where(i => !columns.Contains(header[i])).ToHashSet();
         return Encoding.UTF8.GetBytes(string.Join('\n', lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => keep.Contains(i))))) + "\n");
-    }
-
-    private async Task<AuditActor> ActorAsync(string email)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
-        return AuditActor.User(user!.Id, email);
-    }
-
-    /// <summary>Uploads a dataset and has the DPO confirm the detector's suggestions (suspected columns personal, the rest not).</summary>
-    private async Task<DatasetVersionDto> UploadAsync(string name, byte[] csv, AuditActor scientist, AuditActor officer)
-    {
-        using var content = new MemoryStream(csv);
-        var uploaded = await Services.GetRequiredService<DatasetService>().UploadAsync(name, $"{name}.csv", content, scientist, default);
-        Assert.True(uploaded.Succeeded, uploaded.Error);
-        var confirmed = await Services.GetRequiredService<ColumnClassification>().ConfirmSuggestionsAsync(uploaded.Value!.DatasetId, uploaded.Value.Version,
-            officer, [Roles.DataProtectionOfficer], default);
-        Assert.True(confirmed.Succeeded, confirmed.Error);
-        return uploaded.Value;
-    }
-
-    private async Task<RunId> TrainAsync(string experiment, DatasetVersionDto dataset, AuditActor scientist)
-    {
-        var submitted = await Services.GetRequiredService<RunSubmission>().SubmitAsync(new SubmitRun(experiment, dataset.DatasetId, dataset.Version,
-            ChurnCsvBuilder.Label, MlTask.Binary, "LightGbm", new Dictionary<string, double> { ["numberOfIterations"] = 60 }, 0.2, 7), scientist, default);
-        Assert.True(submitted.Succeeded, submitted.Error);
-        return submitted.Value;
-    }
-
-    private async Task WaitForRunsAsync(params RunId[] runIds)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var statuses = await db.Runs.Where(r => runIds.Contains(r.Id)).Select(r => r.Status).ToListAsync();
-            if (statuses.Count == runIds.Length && statuses.All(s => s == RunStatus.Succeeded))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline && !statuses.Any(s => s is RunStatus.Failed or RunStatus.Cancelled), $"runs: {string.Join(", ", statuses)}");
-            await Task.Delay(500);
-        }
-    }
-
-    private async Task<PromotionRequest> EvaluatedAsync(PromotionRequestId id)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var request = await db.PromotionRequests.AsNoTracking().FirstAsync(r => r.Id == id);
-            if (request.Status != PromotionStatus.Evaluating)
-            {
-                return request;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the worker did not evaluate the request in time");
-            await Task.Delay(500);
-        }
-    }
-
-    private async Task<List<string>> AuditAsync(string action, string subjectId)
-    {
-        await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return await db.AuditEntries.Where(e => e.Action == action && e.SubjectId == subjectId).Select(e => e.DetailsJson).ToListAsync();
-    }
-
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await OpenPageAsync();
-        var login = await new LoginPage(page).GotoAsync();
-        await login.SignInAsync(email, DemoAccounts.Password);
-        return page;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Portal.EndToEnd.Tests.Pages;
 
 namespace Portal.EndToEnd.Tests.Infrastructure;
 
@@ -26,6 +27,15 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         context.SetDefaultNavigationTimeout(PortalBrowserFixture.TimeoutMs);
         contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A new page signed in as <paramref name="email"/> with the demo password.</summary>
+    protected async Task<IPage> SignedInAsync(string email)
+    {
+        var page = await OpenPageAsync();
+        var login = await new LoginPage(page).GotoAsync();
+        await login.SignInAsync(email, DemoAccounts.Password);
+        return page;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

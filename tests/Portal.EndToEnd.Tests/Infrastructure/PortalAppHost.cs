@@ -58,6 +58,10 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
             // Every curve chunk is written and pushed as it is computed: on a fast machine a small run's whole curve
             // fits in one 200 ms flush window, and the page would receive it in one piece.
             builder.UseSetting("Training:FlushMilliseconds", "0");
+            // Rollouts are analysed every second and a node re-reads a model's route (champion, canary share) every
+            // 200 ms, so a journey sees a canary step pass within seconds of its traffic.
+            builder.UseSetting("Rollouts:IntervalSeconds", "1");
+            builder.UseSetting("Serving:RouteRefreshMilliseconds", "200");
         }
         else
         {
