@@ -85,13 +85,12 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         // Act: the manager approves v2 in the browser and opens its rollout while the test sends traffic with ground truth.
         var managerPage = await SignedInAsync(DemoAccounts.Manager);
         await managerPage.GotoAsync($"promotions/{second.Id}");
-        await BlazorCircuit.WaitForInteractiveAsync(managerPage, "[data-testid=approve]");
+        await ExpectOnPageAsync(managerPage, () => BlazorCircuit.WaitForInteractiveAsync(managerPage, "[data-testid=approve]"));
         await managerPage.GetByTestId("approve").ClickAsync();
         await managerPage.GetByTestId("decision-submit").ClickAsync();
         await Expect(managerPage.GetByTestId("promotion-status")).ToContainTextAsync("Approved", SlowContains);
         var rolloutId = await RolloutOfAsync(modelId, 2);
         await managerPage.GotoAsync($"rollouts/{rolloutId}");
-        await BlazorCircuit.WaitForInteractiveAsync(managerPage, "[data-testid=rollout-controls]");
         await Expect(managerPage.GetByTestId("canary-share")).ToHaveTextAsync("10 %");
 
         await using (var traffic = new Traffic(client, model, signature, seed: 61))
@@ -125,7 +124,6 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         Assert.True(approved.Succeeded, approved.Error);
         var worseRollout = await RolloutOfAsync(modelId, 3);
         await managerPage.GotoAsync($"rollouts/{worseRollout}");
-        await BlazorCircuit.WaitForInteractiveAsync(managerPage, "[data-testid=rollout-controls]");
         await using (new Traffic(client, model, signature, seed: 62))
         {
             await ExpectOnPageAsync(managerPage, async () =>
@@ -160,7 +158,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         {
             await expectations();
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             throw new InvalidOperationException($"{page.Url}: {await page.Locator("main").InnerTextAsync()}", ex);
         }
