@@ -103,7 +103,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
                 await Expect(managerPage.GetByTestId("canary-share")).ToHaveTextAsync("50 %", Slow);
                 await Expect(managerPage.GetByTestId("rollout-state")).ToHaveTextAsync("Completed", Slow);
                 await Expect(managerPage.GetByTestId("verdict")).ToHaveCountAsync(3);
-            });
+            }, traffic.Describe);
             Assert.True(traffic.RowsSent > 0 && traffic.LabelsRecorded > 0, traffic.Describe());
         }
 
@@ -152,7 +152,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         }
     }
 
-    private static async Task ExpectOnPageAsync(IPage page, Func<Task> expectations)
+    private static async Task ExpectOnPageAsync(IPage page, Func<Task> expectations, Func<string>? context = null)
     {
         try
         {
@@ -160,7 +160,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
-            throw new InvalidOperationException($"{page.Url}: {await page.Locator("main").InnerTextAsync()}", ex);
+            throw new InvalidOperationException($"{page.Url} ({context?.Invoke()}): {await page.Locator("body").InnerTextAsync()}", ex);
         }
     }
 
