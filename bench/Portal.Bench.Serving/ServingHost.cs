@@ -66,7 +66,7 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
                    ?? throw new InvalidOperationException($"No user {email}");
         var token = await Services.GetRequiredService<TokenService>()
             .CreateAsync(user.Id, new CreateTokenRequest("bench", scopes, 7), AuditActor.User(user.Id, email), CancellationToken.None);
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = Address,
             Timeout = TimeSpan.FromMinutes(2),

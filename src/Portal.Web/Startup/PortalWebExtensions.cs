@@ -72,6 +72,7 @@ public static class PortalWebExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddSingleton<UserAdministrationService>();
+        services.AddSingleton<TokenAuthenticationCache>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AuditQueryService>();
         services.AddOptions<DatasetOptions>()

@@ -22,4 +22,11 @@ public sealed class SecurityOptions
     /// <summary>Sign-in attempts for one email address (known or not) per minute, from all clients together.</summary>
     [Range(1, 1_000)]
     public int SignInsPerAccountPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// How long one node remembers a successful API-token authentication, in milliseconds (0 = every request reads the
+    /// database). A revocation, lock or role change takes effect at once on the node that made it, on other nodes within this.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int TokenCacheMilliseconds { get; set; } = 1000;
 }

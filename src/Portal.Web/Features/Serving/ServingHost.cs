@@ -1,6 +1,7 @@
-using Portal.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Portal.Web.Features.Account;
+using Portal.Web.Infrastructure;
 using Portal.Web.Features.Tokens;
 using Portal.Web.Security;
 using Portal.Web.Startup;
@@ -27,6 +28,11 @@ public static class ServingHost
         services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddPortalAuthorization();
+        services.AddOptions<SecurityOptions>()
+            .BindConfiguration(SecurityOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<TokenAuthenticationCache>();
         services.AddSingleton<TokenService>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {

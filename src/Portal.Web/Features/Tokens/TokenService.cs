@@ -14,6 +14,7 @@ namespace Portal.Web.Features.Tokens;
 public sealed class TokenService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditTrail audit,
+    TokenAuthenticationCache cache,
     TimeProvider time,
     ILogger<TokenService> logger)
 {
@@ -100,6 +101,7 @@ public sealed class TokenService(
         audit.Record(db, requester.ToAuditActor(), AuditActions.TokenRevoked, AuditSubject.ApiToken(token.Id),
             new { token.Name, token.DisplayPrefix, ownerId = token.UserId });
         await db.SaveChangesAsync(cancellationToken);
+        cache.ForgetToken(token.Id);
         return OperationResult<TokenRow>.Ok(new TokenRow(token.Id, token.UserId, "", token.Name, token.DisplayPrefix,
             token.ScopeList, token.CreatedUtc, token.ExpiresUtc, token.RevokedUtc, token.LastUsedUtc));
     }
@@ -149,9 +151,15 @@ public sealed class TokenService(
         }
 
         var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hash = ApiToken.HashSecret(secret);
-        // One round trip for the token, its owner and the owner's current roles: this runs on every API call.
+        if (cache.TryGet(hash, out var cached) && Admits(cached, now))
+        {
+            return OperationResult<(ClaimsPrincipal, ApiToken)>.Ok((Principal(cached), cached.Token));
+        }
+
+        var generation = cache.Generation;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // One round trip for the token, its owner and the owner's current roles: this runs on every API call the cache misses.
         var found = await WithOwner(db, db.ApiTokens.Where(t => t.SecretHash == hash)).FirstOrDefaultAsync(cancellationToken);
         if (found is null)
         {
@@ -175,14 +183,26 @@ public sealed class TokenService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        var authentication = new CachedAuthentication(token, found.UserName, found.Email, found.LockoutEnabled, found.LockoutEnd,
+            [.. found.Roles.OfType<string>()]);
+        cache.Store(hash, authentication, generation);
+        return OperationResult<(ClaimsPrincipal, ApiToken)>.Ok((Principal(authentication), token));
+    }
+
+    /// <summary>A cached success still admits now unless the token expired or the owner's lockout (as read) began since.</summary>
+    private static bool Admits(CachedAuthentication cached, DateTimeOffset now) =>
+        !cached.Token.IsExpired(now) && !(cached.LockoutEnabled && cached.LockoutEnd > now);
+
+    /// <summary>A fresh principal per request: the handler adds this request's claims to it.</summary>
+    private static ClaimsPrincipal Principal(CachedAuthentication found)
+    {
         Claim[] claims =
         [
-            new(ClaimTypes.NameIdentifier, token.UserId),
+            new(ClaimTypes.NameIdentifier, found.Token.UserId),
             new(ClaimTypes.Name, found.UserName ?? ""),
             new(ClaimTypes.Email, found.Email ?? ""),
-            .. found.Roles.Select(role => new Claim(ClaimTypes.Role, role!)),
+            .. found.Roles.Select(role => new Claim(ClaimTypes.Role, role)),
         ];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Security.ApiTokenAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role));
-        return OperationResult<(ClaimsPrincipal, ApiToken)>.Ok((principal, token));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Security.ApiTokenAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role));
     }
 }

@@ -7,18 +7,21 @@ using Portal.Domain.Audit;
 using Portal.Domain.Security;
 using Portal.Domain.Text;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Tokens;
 
 namespace Portal.Web.Features.Users;
 
 /// <summary>
 /// User administration. Each operation runs in its own scope (fresh UserManager and DbContext) and writes its
 /// audit entry in the same transaction as the Identity change. Changing roles or locking renews the
-/// security stamp, so the user's open sessions end within the revalidation interval.
+/// security stamp, so the user's open sessions end within the revalidation interval, and drops the user's
+/// tokens from this node's <see cref="TokenAuthenticationCache"/>.
 /// </summary>
 public sealed class UserAdministrationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IServiceScopeFactory scopeFactory,
     AuditTrail audit,
+    TokenAuthenticationCache tokenCache,
     TimeProvider time)
 {
     public const int MaxEmailLength = EmailAddressRule.MaxLength;
@@ -207,6 +210,7 @@ public sealed class UserAdministrationService(
         audit.Record(db, actor, action, AuditSubject.User(user.Id), AddEmail(user, details(user)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        tokenCache.ForgetUser(user.Id);
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         return OperationResult<UserRow>.Ok(new UserRow(user.Id, user.Email ?? "", user.DisplayName, roles, user.LockoutEnd,
             user.AccessFailedCount, user.CreatedUtc));

@@ -15,7 +15,7 @@ public abstract class RegistryComponentTestContext : ComponentTestContext
     {
         Factory = factory;
         Seed = new RegistrySeed(factory);
-        foreach (var type in new[] { typeof(RegistryQueries), typeof(RegistryPageQueries), typeof(ModelRegistry), typeof(PromotionWorkflow), typeof(LiveEventBus), typeof(DatasetService) })
+        foreach (var type in new[] { typeof(RegistryQueries), typeof(RegistryPageQueries), typeof(Portal.Web.Features.Rollouts.RolloutPageQueries), typeof(Portal.Application.Rollouts.RolloutControl), typeof(ModelRegistry), typeof(PromotionWorkflow), typeof(LiveEventBus), typeof(DatasetService) })
         {
             Services.AddSingleton(type, factory.Services.GetRequiredService(type));
         }
