@@ -48,6 +48,7 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:SeedData", "false");
+        builder.UseSetting("Demo:Traffic:Enabled", "false");
         builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("Worker:Embedded", "false");
         builder.UseSetting("Serving:LogPredictions", logPredictions ? "true" : "false");
