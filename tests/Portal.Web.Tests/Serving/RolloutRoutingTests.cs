@@ -28,7 +28,6 @@ public sealed class RolloutRoutingTests : IAsyncLifetime
         var driver = new ServingDriver(first);
         var model = await driver.ModelWithChampionAsync(versions: 2);
         var rollout = driver.InsertRollout(model, baseline: 1, canary: 2, percent: 30);
-        await Task.Delay(300); // longer than the route refresh: both nodes see the rollout
         var onFirst = await driver.PredictClientAsync(first);
         var onSecond = await driver.PredictClientAsync(second);
         var keys = Enumerable.Range(0, 120).Select(i => $"customer-{i}").ToList();
@@ -36,6 +35,14 @@ public sealed class RolloutRoutingTests : IAsyncLifetime
         async Task<int> VersionAsync(HttpClient client, string key) =>
             (await ServingDriver.OkJsonAsync(await ServingDriver.PredictAsync(client, model, [ServingDriver.Row()], key)))
             .GetProperty("predictions")[0].GetProperty("modelVersion").GetInt32();
+
+        // Wait until both nodes' route caches have picked up the rollout: a key the split sends to the canary gets v2 on each.
+        var canaryKey = keys.First(k => TrafficSplit.Choose(rollout, k, 30) == ServingArm.Canary);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await VersionAsync(onFirst, canaryKey) != 2 || await VersionAsync(onSecond, canaryKey) != 2) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
 
         var firstNode = new List<int>();
         var secondNode = new List<int>();
