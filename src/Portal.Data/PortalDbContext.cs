@@ -11,6 +11,7 @@ using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
 using Portal.Domain.Registry;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
@@ -84,6 +85,12 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<PredictionFeedback> PredictionFeedback => Set<PredictionFeedback>();
 
     public DbSet<Rollout> Rollouts => Set<Rollout>();
+
+    public DbSet<MonitoringWindow> MonitoringWindows => Set<MonitoringWindow>();
+
+    public DbSet<MonitoringCursor> MonitoringCursors => Set<MonitoringCursor>();
+
+    public DbSet<MonitoringAlert> MonitoringAlerts => Set<MonitoringAlert>();
 
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
@@ -163,6 +170,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<RolloutId>().HaveConversion<StronglyTypedIdConverter<RolloutId>>();
         configurationBuilder.Properties<PredictionBatchId>().HaveConversion<StronglyTypedIdConverter<PredictionBatchId>>();
         configurationBuilder.Properties<PredictionId>().HaveConversion<StronglyTypedIdConverter<PredictionId>>();
+        configurationBuilder.Properties<MonitoringWindowId>().HaveConversion<StronglyTypedIdConverter<MonitoringWindowId>>();
+        configurationBuilder.Properties<MonitoringAlertId>().HaveConversion<StronglyTypedIdConverter<MonitoringAlertId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

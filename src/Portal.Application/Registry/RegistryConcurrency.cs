@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 
@@ -20,6 +21,10 @@ public static class RegistryConcurrency
     public static void Touch(PortalDbContext db, PromotionRequest request) => Bump(db.Entry(request).Property<int>(Revision));
 
     public static void Touch(PortalDbContext db, Rollout rollout) => Bump(db.Entry(rollout).Property<int>(Revision));
+
+    public static void Touch(PortalDbContext db, MonitoringAlert alert) => Bump(db.Entry(alert).Property<int>(Revision));
+
+    public static void Touch(PortalDbContext db, MonitoringCursor cursor) => Bump(db.Entry(cursor).Property<int>(Revision));
 
     /// <summary>
     /// Runs <paramref name="attempt"/> (read, decide, save, on a fresh context each time) until it commits without a conflict,

@@ -506,6 +506,211 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("Experiments", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AcknowledgeComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("AcknowledgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LastWindowId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RaisedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolveComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("WindowId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("WindowId");
+
+                    b.HasIndex("Status", "RaisedUtc");
+
+                    b.HasIndex("ModelId", "Rule", "Feature", "Status");
+
+                    b.ToTable("MonitoringAlerts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>
+                {
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("LastBatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LastReceivedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LeaseExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("OpenWindowStartUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ModelId", "Kind");
+
+                    b.ToTable("MonitoringCursors", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringWindow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("ComputedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Drift")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("DriftJson");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ErrorRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("LabeledRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("MeanAbsoluteError")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Predictions")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("PredictionsJson");
+
+                    b.Property<string>("Quality")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("QualityJson");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "Kind", "EndUtc");
+
+                    b.ToTable("MonitoringWindows", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Operations.WorkerHeartbeat", b =>
                 {
                     b.Property<string>("WorkerId")
@@ -853,6 +1058,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid?>("HoldOutDatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("MonitoringPolicy")
+                        .HasColumnType("text")
+                        .HasColumnName("MonitoringPolicyJson");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -867,6 +1076,10 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<string>("RetrainingPolicy")
+                        .HasColumnType("text")
+                        .HasColumnName("RetrainingPolicyJson");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1592,6 +1805,51 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Domain.Datasets.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Monitoring.MonitoringWindow", null)
+                        .WithMany()
+                        .HasForeignKey("WindowId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringWindow", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

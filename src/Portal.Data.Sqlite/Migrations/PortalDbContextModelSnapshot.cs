@@ -493,6 +493,211 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("Experiments", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgeComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AcknowledgedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LastWindowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RaisedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolveComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WindowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("WindowId");
+
+                    b.HasIndex("Status", "RaisedUtc");
+
+                    b.HasIndex("ModelId", "Rule", "Feature", "Status");
+
+                    b.ToTable("MonitoringAlerts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>
+                {
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LastBatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastReceivedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenWindowStartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId", "Kind");
+
+                    b.ToTable("MonitoringCursors", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringWindow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("ComputedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Drift")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("DriftJson");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ErrorRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LabeledRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MeanAbsoluteError")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Predictions")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("PredictionsJson");
+
+                    b.Property<string>("Quality")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("QualityJson");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "Kind", "EndUtc");
+
+                    b.ToTable("MonitoringWindows", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Operations.WorkerHeartbeat", b =>
                 {
                     b.Property<string>("WorkerId")
@@ -840,6 +1045,10 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid?>("HoldOutDatasetVersionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MonitoringPolicy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("MonitoringPolicyJson");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -854,6 +1063,10 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("RetrainingPolicy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("RetrainingPolicyJson");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1573,6 +1786,51 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Domain.Datasets.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Monitoring.MonitoringWindow", null)
+                        .WithMany()
+                        .HasForeignKey("WindowId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringWindow", b =>
+                {
+                    b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Registry.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

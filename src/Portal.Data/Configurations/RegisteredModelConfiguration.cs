@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Datasets;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 
@@ -27,6 +28,8 @@ internal sealed class RegisteredModelConfiguration : IEntityTypeConfiguration<Re
         builder.Property(m => m.RiskTier).HasConversion<string>().HasMaxLength(16);
         builder.Property<int>(Revision).IsConcurrencyToken();
         builder.Property(m => m.RolloutPolicy).HasColumnName("RolloutPolicyJson").HasJsonConversion<RolloutPolicy?>(() => null);
+        builder.Property(m => m.MonitoringPolicy).HasColumnName("MonitoringPolicyJson").HasJsonConversion<MonitoringPolicy?>(() => null);
+        builder.Property(m => m.RetrainingPolicy).HasColumnName("RetrainingPolicyJson").HasJsonConversion<RetrainingPolicy?>(() => null);
         builder.HasOne<DatasetVersion>().WithMany().HasForeignKey(m => m.HoldOutDatasetVersionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => m.CreatedUtc);
 

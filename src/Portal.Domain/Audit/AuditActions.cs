@@ -57,6 +57,15 @@ public static class AuditActions
     public static readonly AuditAction RolloutResumed = new("rollout.resumed", "Rollout resumed");
     public static readonly AuditAction RolloutAborted = new("rollout.aborted", "Rollout aborted");
 
+    public static readonly AuditAction MonitoringPolicySet = new("monitoring.policy.set", "Model monitoring thresholds set");
+    public static readonly AuditAction RetrainingPolicySet = new("retraining.policy.set", "Model retraining policy set");
+    public static readonly AuditAction AlertRaised = new("alert.raised", "Monitoring alert raised");
+    public static readonly AuditAction AlertAcknowledged = new("alert.acknowledged", "Monitoring alert acknowledged");
+    public static readonly AuditAction AlertResolved = new("alert.resolved", "Monitoring alert resolved");
+    public static readonly AuditAction AlertCleared = new("alert.cleared", "Monitoring alert cleared by itself");
+    public static readonly AuditAction RetrainingStarted = new("retraining.started", "Retraining started by the monitoring loop");
+    public static readonly AuditAction RetrainingFailed = new("retraining.failed", "Retraining did not produce a candidate");
+
     public static readonly AuditAction WebhookCreated = new("webhook.created", "Webhook created");
     public static readonly AuditAction WebhookDeactivated = new("webhook.deactivated", "Webhook deactivated");
     public static readonly AuditAction WebhookRetried = new("webhook.retried", "Webhook delivery retried");
@@ -74,6 +83,7 @@ public static class AuditActions
         PromotionRequested, PromotionEvaluated, PromotionSignedOff, PromotionFairnessAccepted, PromotionApproved, PromotionApprovalRefused, PromotionRejected,
         PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
         RolloutPolicySet, RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutPaused, RolloutResumed, RolloutAborted,
+        MonitoringPolicySet, RetrainingPolicySet, AlertRaised, AlertAcknowledged, AlertResolved, AlertCleared, RetrainingStarted, RetrainingFailed,
         WebhookCreated, WebhookDeactivated, WebhookRetried,
     ];
 

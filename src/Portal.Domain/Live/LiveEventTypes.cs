@@ -1,3 +1,4 @@
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
@@ -16,6 +17,8 @@ public static class LiveEventTypes
         ("promotion.changed", typeof(PromotionChanged)),
         ("model.changed", typeof(ModelChanged)),
         ("rollout.changed", typeof(RolloutChanged)),
+        ("monitoring.changed", typeof(MonitoringChanged)),
+        ("alert.changed", typeof(AlertChanged)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
@@ -24,6 +25,12 @@ public static class LiveTopics
     /// <summary>Every promotion request's arrival, evaluation and decision: the managers' and the DPO's inbox badges follow it.</summary>
     public const string Inbox = "inbox";
 
+    /// <summary>A model's monitoring windows and alerts: its dashboard's stream.</summary>
+    public const string MonitoringPrefix = "monitoring:";
+
+    /// <summary>Every alert of every model: the alert badge and the alerts page.</summary>
+    public const string Alerts = "alerts";
+
     public static string Run(RunId runId) => $"{RunPrefix}{runId}";
 
     /// <summary>One promotion request: its evaluation's progress and every decision on it.</summary>
@@ -34,6 +41,12 @@ public static class LiveTopics
 
     /// <summary>One staged rollout: its steps, analyses and every hand on it (pause, resume, abort, roll back).</summary>
     public static string Rollout(RolloutId rolloutId) => $"{RolloutPrefix}{rolloutId}";
+
+    public static string Monitoring(RegisteredModelId modelId) => $"{MonitoringPrefix}{modelId}";
+
+    public static bool IsMonitoringTopic(string topic) =>
+        topic == Alerts
+        || (topic.StartsWith(MonitoringPrefix, StringComparison.Ordinal) && RegisteredModelId.TryParse(topic[MonitoringPrefix.Length..], out _));
 
     public static bool IsRegistryTopic(string topic) =>
         topic == Inbox

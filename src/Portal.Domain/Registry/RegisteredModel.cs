@@ -47,6 +47,12 @@ public sealed class RegisteredModel
     /// <summary>How approved challengers reach Production: in canary steps with analysis, or (null) at once.</summary>
     public RolloutPolicy? RolloutPolicy { get; private set; }
 
+    /// <summary>The model's monitoring thresholds; null monitors with <see cref="Monitoring.MonitoringPolicy.Default"/>.</summary>
+    public Monitoring.MonitoringPolicy? MonitoringPolicy { get; private set; }
+
+    /// <summary>When the monitoring loop retrains the model by itself; null never.</summary>
+    public Monitoring.RetrainingPolicy? RetrainingPolicy { get; private set; }
+
     /// <summary>An Administrator once overrode a failed gate to move a version of this model; the model page shows it for good.</summary>
     public bool HasOverriddenPromotion { get; private set; }
 
@@ -127,6 +133,40 @@ public sealed class RegisteredModel
         }
 
         RolloutPolicy = policy;
+        return RegistryResult.Done;
+    }
+
+    /// <summary>Sets (or, with null, resets to the defaults) the model's monitoring thresholds.</summary>
+    public RegistryResult SetMonitoringPolicy(Monitoring.MonitoringPolicy? policy, IEnumerable<string> actorRoles)
+    {
+        if (!AuthorizationMatrix.IsAllowed(Policies.ManageMonitoring, actorRoles))
+        {
+            return RegistryResult.Refused(RefusalReason.RoleRequired, "Only a data scientist, a business manager or an administrator may set a model's monitoring thresholds.");
+        }
+
+        if (policy?.Problem() is { } problem)
+        {
+            return RegistryResult.Refused(RefusalReason.InvalidInput, problem);
+        }
+
+        MonitoringPolicy = policy;
+        return RegistryResult.Done;
+    }
+
+    /// <summary>Sets (or, with null, clears) when the monitoring loop retrains the model by itself.</summary>
+    public RegistryResult SetRetrainingPolicy(Monitoring.RetrainingPolicy? policy, IEnumerable<string> actorRoles)
+    {
+        if (!AuthorizationMatrix.IsAllowed(Policies.ManageMonitoring, actorRoles))
+        {
+            return RegistryResult.Refused(RefusalReason.RoleRequired, "Only a data scientist, a business manager or an administrator may set a model's retraining policy.");
+        }
+
+        if (policy?.Problem() is { } problem)
+        {
+            return RegistryResult.Refused(RefusalReason.InvalidInput, problem);
+        }
+
+        RetrainingPolicy = policy;
         return RegistryResult.Done;
     }
 

@@ -48,6 +48,12 @@ public static class AuthorizationMatrix
             [Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
         new(Policies.Predict, "Score rows with a model's production (or canary) version; post ground truth for predictions",
             [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Predict),
+        new(Policies.ReadMonitoring, "See monitoring dashboards (live accuracy, drift, data quality), on-demand drift and alerts",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer, Roles.Administrator], ApiScopes.Read),
+        new(Policies.ManageAlerts, "Acknowledge monitoring alerts with a comment; resolve them",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
+        new(Policies.ManageMonitoring, "Set a model's monitoring thresholds and its retraining policy",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

@@ -65,4 +65,13 @@ public static class Policies
 
     /// <summary>Score rows with a model's serving version and post ground truth for predictions (token scope <c>predict</c>).</summary>
     public const string Predict = "Predict";
+
+    /// <summary>See monitoring dashboards, drift, data quality and alerts.</summary>
+    public const string ReadMonitoring = "ReadMonitoring";
+
+    /// <summary>Acknowledge (with a comment) and resolve monitoring alerts.</summary>
+    public const string ManageAlerts = "ManageAlerts";
+
+    /// <summary>Set a model's monitoring thresholds and retraining policy.</summary>
+    public const string ManageMonitoring = "ManageMonitoring";
 }

@@ -19,11 +19,16 @@ public static class WebhookEventTypes
     public const string RolloutCompleted = "rollout.completed";
     public const string RolloutRolledBack = "rollout.rolled_back";
     public const string RolloutAborted = "rollout.aborted";
+    public const string AlertRaised = "alert.raised";
+    public const string AlertAcknowledged = "alert.acknowledged";
+    public const string AlertResolved = "alert.resolved";
+    public const string RetrainingStarted = "retraining.started";
 
     /// <summary>Every event type a subscription may name, in the order the admin page lists them.</summary>
     public static readonly IReadOnlyList<string> Known =
         [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged,
-            RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutAborted];
+            RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutAborted,
+            AlertRaised, AlertAcknowledged, AlertResolved, RetrainingStarted];
 
     public static bool IsKnown(string eventType) => Known.Contains(eventType, StringComparer.Ordinal);
 
@@ -40,6 +45,10 @@ public static class WebhookEventTypes
         RolloutCompleted => "A rollout completed: the canary is the champion",
         RolloutRolledBack => "A rollout was rolled back (automatically or by hand)",
         RolloutAborted => "A rollout was aborted",
+        AlertRaised => "A monitoring alert was raised (accuracy drop, drift, data quality, schema violation)",
+        AlertAcknowledged => "A monitoring alert was acknowledged",
+        AlertResolved => "A monitoring alert was resolved (by a person, or its cause cleared)",
+        RetrainingStarted => "The monitoring loop started retraining a model",
         _ => eventType,
     };
 }

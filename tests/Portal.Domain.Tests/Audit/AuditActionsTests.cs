@@ -26,6 +26,8 @@ public sealed class AuditActionsTests
             "promotion.rejected", "promotion.overridden", "promotion.stale", "promotion.reevaluation.requested",
             "rollout.policy.set", "rollout.started", "rollout.step.advanced", "rollout.completed", "rollout.rolledback", "rollout.paused", "rollout.resumed",
             "rollout.aborted",
+            "monitoring.policy.set", "retraining.policy.set", "alert.raised", "alert.acknowledged", "alert.resolved", "alert.cleared",
+            "retraining.started", "retraining.failed",
             "webhook.created", "webhook.deactivated", "webhook.retried",
         ], AuditActions.All.Select(a => a.Name));
     }

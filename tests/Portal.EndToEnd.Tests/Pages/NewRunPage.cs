@@ -69,13 +69,21 @@ public sealed partial class NewRunPage(IPage page)
         return new RunPage(page);
     }
 
+    /// <summary>
+    /// What the page shows now, read without waiting for any element: a describer that itself waits on the missing
+    /// button hides the very thing it was meant to tell (a page that is no longer the form).
+    /// </summary>
     private async Task<string> DescribeAsync()
     {
         var errors = await FieldErrors.AllInnerTextsAsync();
-        var refusal = await SubmitError.CountAsync() > 0 ? await SubmitError.InnerTextAsync() : "none";
-        var button = await page.Locator(SubmitSelector).InnerTextAsync();
+        var refusal = await SubmitError.CountAsync() > 0 ? await SubmitError.First.InnerTextAsync() : "none";
+        var button = page.Locator(SubmitSelector);
+        var buttonText = await button.CountAsync() > 0 ? await button.First.InnerTextAsync() : "absent";
         var reconnecting = await page.Locator("#components-reconnect-modal:visible, .components-reconnect-show").CountAsync() > 0;
-        return $"URL {page.Url}; refusal: {refusal}; field errors: [{string.Join(" | ", errors)}]; button: {button}; reconnecting: {reconnecting}";
+        var circuitError = await page.Locator("#blazor-error-ui:visible").CountAsync() > 0;
+        var body = await page.EvaluateAsync<string>("() => (document.body?.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 400)");
+        return $"URL {page.Url}; refusal: {refusal}; field errors: [{string.Join(" | ", errors)}]; button: {buttonText}; " +
+               $"reconnecting: {reconnecting}; circuit error shown: {circuitError}; page text: {body}";
     }
 
     [GeneratedRegex(@"/runs/[0-9a-f-]{36}$")]
