@@ -40,12 +40,37 @@ public sealed class PredictionLogColumns
     public static PredictionLogColumns Read(IEnumerable<PredictionBatch> batches, IReadOnlyList<InputFeature> signature)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        var features = DriftFeatures.Of(signature);
-        var numbers = features.Select(_ => new List<double>()).ToArray();
-        var categories = features.Select(_ => new List<string?>()).ToArray();
-        long rows = 0, refused = 0;
+        var builder = new Builder(signature);
         foreach (var batch in batches)
         {
+            builder.Add(batch);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Accumulates batches one at a time (so a long window is read in pages, not held as log entries).</summary>
+    public sealed class Builder
+    {
+        private readonly IReadOnlyList<DriftFeature> features;
+        private readonly List<double>[] numbers;
+        private readonly List<string?>[] categories;
+        private long rows;
+        private long refused;
+
+        public Builder(IReadOnlyList<InputFeature> signature)
+        {
+            features = DriftFeatures.Of(signature);
+            numbers = [.. features.Select(_ => new List<double>())];
+            categories = [.. features.Select(_ => new List<string?>())];
+        }
+
+        /// <summary>Rows added so far, answered or refused.</summary>
+        public long Rows => rows;
+
+        public void Add(PredictionBatch batch)
+        {
+            ArgumentNullException.ThrowIfNull(batch);
             rows += batch.RowCount;
             var failed = batch.ErrorCount > 0 ? FailedRows(batch.OutputsJson, batch.RowCount) : null;
             using var inputs = ParseOrNull(batch.InputsJson);
@@ -53,7 +78,7 @@ public sealed class PredictionLogColumns
             {
                 // An unreadable log entry: its rows cannot be compared, so they count as refused.
                 refused += batch.RowCount;
-                continue;
+                return;
             }
 
             var index = 0;
@@ -84,10 +109,13 @@ public sealed class PredictionLogColumns
             refused += Math.Max(0, batch.RowCount - index);
         }
 
-        var columns = features.Select((feature, f) => feature.Kind == FeatureKind.Numeric
-            ? FeatureColumn.Numeric(feature.Name, [.. numbers[f]])
-            : FeatureColumn.Categorical(feature.Name, [.. categories[f]])).ToArray();
-        return new PredictionLogColumns(rows, refused, columns);
+        public PredictionLogColumns Build()
+        {
+            var columns = features.Select((feature, f) => feature.Kind == FeatureKind.Numeric
+                ? FeatureColumn.Numeric(feature.Name, [.. numbers[f]])
+                : FeatureColumn.Categorical(feature.Name, [.. categories[f]])).ToArray();
+            return new PredictionLogColumns(rows, refused, columns);
+        }
     }
 
     private static JsonDocument? ParseOrNull(string json)

@@ -10,6 +10,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
+using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
@@ -84,6 +85,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
         services.AddSingleton<RolloutQueries>();
+        services.AddSingleton<DriftQuery>();
         services.AddSingleton<ModelCardSource>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
@@ -163,6 +165,7 @@ public static class PortalWebExtensions
         api.MapRolloutsApi();
         api.MapWebhooksApi();
         api.MapServingApi();
+        api.MapDriftApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
