@@ -58,35 +58,11 @@ public static class DriftDetector
 
     private static FeatureDrift CompareNumeric(ReferenceFeature reference, double[] values, MonitoringPolicy policy)
     {
-        var distinct = reference.DistinctArray;
         var cumulative = reference.CumulativeArray;
-        var edges = reference.EdgeArray;
-        var k = distinct.Length;
-        var below = new long[k + 1];
-        var equal = new long[k];
-        var bins = new long[edges.Length + 1];
-        long n2 = 0;
-        foreach (var x in values)
-        {
-            if (double.IsNaN(x))
-            {
-                continue;
-            }
-
-            n2++;
-            var i = reference.LowerBound(x);
-            if (i < k && distinct[i] == x)
-            {
-                equal[i]++;
-            }
-            else
-            {
-                below[i]++;
-            }
-
-            bins[PopulationStability.Bin(edges, x)]++;
-        }
-
+        var k = cumulative.Length;
+        var slots = new long[(2 * k) + 1];
+        var bins = new long[reference.EdgeArray.Length + 1];
+        var n2 = reference.CountWindow(values, slots, bins);
         if (n2 == 0 || reference.Count == 0)
         {
             return new FeatureDrift(reference.Name, FeatureKind.Numeric, DriftTest.Ks, 0, 1, 0, false);
@@ -97,21 +73,22 @@ public static class DriftDetector
         long atOrBelow = 0;
         for (var i = 0; i < k; i++)
         {
-            if (below[i] > 0)
+            var below = slots[2 * i];
+            if (below > 0)
             {
                 // The largest current value strictly between the previous reference value and this one.
-                var diffInGap = ((i == 0 ? 0 : cumulative[i - 1]) / n1) - ((atOrBelow + below[i]) / nCurrent);
+                var diffInGap = ((i == 0 ? 0 : cumulative[i - 1]) / n1) - ((atOrBelow + below) / nCurrent);
                 max = Math.Max(max, diffInGap);
                 min = Math.Min(min, diffInGap);
             }
 
-            atOrBelow += below[i] + equal[i];
+            atOrBelow += below + slots[(2 * i) + 1];
             var diff = (cumulative[i] / n1) - (atOrBelow / nCurrent);
             max = Math.Max(max, diff);
             min = Math.Min(min, diff);
         }
 
-        if (below[k] > 0)
+        if (slots[2 * k] > 0)
         {
             // Above every reference value both distributions end at 1.
             max = Math.Max(max, 0);

@@ -46,9 +46,12 @@ public sealed class ReferenceFeature
 {
     private const int MaxBuckets = 1 << 16;
     private readonly Dictionary<string, int> categoryIndex;
+    private readonly double[] distinct;
+    private readonly double[] edges;
     private readonly int[] bucketStart;
     private readonly double bucketOrigin;
-    private readonly double bucketWidth;
+    private readonly double bucketScale;
+    private readonly int[] slotBin;
 
     private ReferenceFeature(string name, FeatureKind kind, long count, long missing, double[] distinct, long[] cumulative, double[] edges,
         long[] binCounts, string[] categories, long[] categoryCounts)
@@ -69,7 +72,10 @@ public sealed class ReferenceFeature
             categoryIndex[categories[i]] = i;
         }
 
-        (bucketStart, bucketOrigin, bucketWidth) = BuildBuckets(distinct);
+        this.distinct = distinct;
+        this.edges = edges;
+        (bucketStart, bucketOrigin, bucketScale) = BuildBuckets(distinct);
+        slotBin = BuildSlotBins(distinct, edges);
     }
 
     public string Name { get; }
@@ -110,8 +116,6 @@ public sealed class ReferenceFeature
     public int CategoryIndex(string category) => categoryIndex.GetValueOrDefault(category, -1);
 
     public bool IsKnownCategory(string category) => categoryIndex.ContainsKey(category);
-
-    internal double[] DistinctArray => (double[])DistinctValues;
 
     internal long[] CumulativeArray => (long[])CumulativeCounts;
 
@@ -171,61 +175,127 @@ public sealed class ReferenceFeature
     }
 
     /// <summary>
-    /// The index of the first distinct value ≥ x. A table of buckets over the value range narrows the binary search to a
-    /// few entries: the bucket function is monotone, so values in earlier buckets are below x and in later ones above it.
+    /// Counts a window's numeric values (NaN skipped) into slots of the reference's distinct values — slot 2i: strictly
+    /// between value i − 1 and value i; slot 2i + 1: equal to value i; slot 2k: above every value — and into the PSI bins.
+    /// A table of buckets over the value range narrows each search to a few entries (the bucket function is monotone, so
+    /// values in earlier buckets are below x and in later ones above it); a slot's bin is known in advance unless a bin
+    /// edge falls strictly inside it. Returns the values counted.
     /// </summary>
-    internal int LowerBound(double x)
+    internal long CountWindow(double[] values, long[] slots, long[] bins)
     {
-        var values = DistinctArray;
-        int lo = 0, hi = values.Length;
-        if (bucketStart.Length > 0)
+        var sorted = distinct;
+        var starts = bucketStart;
+        var slotBins = slotBin;
+        var edgeArray = edges;
+        var origin = bucketOrigin;
+        var scale = bucketScale;
+        var buckets = starts.Length - 1;
+        var useBuckets = buckets > 0;
+        long counted = 0;
+        foreach (var x in values)
         {
-            var b = Bucket(x, bucketOrigin, bucketWidth, bucketStart.Length - 1);
-            lo = bucketStart[b];
-            hi = bucketStart[b + 1];
+            if (double.IsNaN(x))
+            {
+                continue;
+            }
+
+            counted++;
+            int lo = 0, hi = sorted.Length;
+            if (useBuckets)
+            {
+                var t = (x - origin) * scale;
+                var b = t < 0 ? 0 : t >= buckets ? buckets - 1 : (int)t;
+                lo = starts[b];
+                hi = starts[b + 1];
+            }
+
+            while (hi - lo > 4)
+            {
+                var mid = (int)((uint)(lo + hi) >> 1);
+                if (sorted[mid] < x)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            while (lo < hi && sorted[lo] < x)
+            {
+                lo++;
+            }
+
+            var slot = 2 * lo;
+            if (lo < sorted.Length && sorted[lo] == x)
+            {
+                slot++;
+            }
+
+            slots[slot]++;
+            if (slotBins[slot] < 0)
+            {
+                bins[PopulationStability.Bin(edgeArray, x)]++;
+            }
         }
 
-        while (lo < hi)
+        for (var s = 0; s < slots.Length; s++)
         {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            if (values[mid] < x)
+            if (slotBins[s] >= 0)
             {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
+                bins[slotBins[s]] += slots[s];
             }
         }
 
-        return lo;
+        return counted;
     }
 
-    private static int Bucket(double x, double origin, double width, int buckets)
+    /// <summary>Each slot's PSI bin, or −1 for a gap with a bin edge strictly inside it (its values are binned one by one).</summary>
+    private static int[] BuildSlotBins(double[] distinct, double[] edges)
     {
-        var t = (x - origin) / width;
+        var k = distinct.Length;
+        var bins = new int[(2 * k) + 1];
+        for (var i = 0; i <= k; i++)
+        {
+            var below = i == 0 ? double.NegativeInfinity : distinct[i - 1];
+            var above = i == k ? double.PositiveInfinity : distinct[i];
+            var edgeInside = edges.Any(e => e > below && e < above);
+            bins[2 * i] = edgeInside ? -1 : i == 0 ? 0 : PopulationStability.Bin(edges, below);
+            if (i < k)
+            {
+                bins[(2 * i) + 1] = PopulationStability.Bin(edges, distinct[i]);
+            }
+        }
+
+        return bins;
+    }
+
+    private static int Bucket(double x, double origin, double scale, int buckets)
+    {
+        var t = (x - origin) * scale;
         return t < 0 ? 0 : t >= buckets ? buckets - 1 : (int)t;
     }
 
-    private static (int[] Start, double Origin, double Width) BuildBuckets(double[] distinct)
+    private static (int[] Start, double Origin, double Scale) BuildBuckets(double[] distinct)
     {
         if (distinct.Length < 64 || !double.IsFinite(distinct[0]) || !double.IsFinite(distinct[^1]))
         {
             return ([], 0, 0);
         }
 
-        var width = (distinct[^1] - distinct[0]) / Math.Min(MaxBuckets, 2 * distinct.Length);
-        if (!(width > 0) || !double.IsFinite(width))
+        var buckets = Math.Min(MaxBuckets, 2 * distinct.Length);
+        var scale = buckets / (distinct[^1] - distinct[0]);
+        if (!(scale > 0) || !double.IsFinite(scale))
         {
             return ([], 0, 0);
         }
 
-        var buckets = Math.Min(MaxBuckets, 2 * distinct.Length);
         var start = new int[buckets + 1];
         var i = 0;
         for (var b = 0; b <= buckets; b++)
         {
-            while (i < distinct.Length && Bucket(distinct[i], distinct[0], width, buckets) < b)
+            while (i < distinct.Length && Bucket(distinct[i], distinct[0], scale, buckets) < b)
             {
                 i++;
             }
@@ -233,6 +303,6 @@ public sealed class ReferenceFeature
             start[b] = i;
         }
 
-        return (start, distinct[0], width);
+        return (start, distinct[0], scale);
     }
 }
