@@ -80,13 +80,8 @@ public sealed class MonitoredVersions
         return new MonitoredVersion(version.Id, version.Number, task, features, accuracy, mae, Edges(label), problem);
     }
 
-    /// <summary>Numeric and Boolean inputs are compared by distribution; text inputs by their values. Vectors and dates are not judged.</summary>
-    public static FeatureKind? KindOf(string signatureType) => signatureType switch
-    {
-        "Single" or "Double" or "Int32" or "Int64" => FeatureKind.Numeric,
-        "String" or "ReadOnlyMemory`1" or "Boolean" => FeatureKind.Categorical,
-        _ => null,
-    };
+    /// <summary>Which inputs are judged, and how: the drift rule's (<see cref="DriftFeatures.KindOf"/>), so quality and drift cover the same features.</summary>
+    public static FeatureKind? KindOf(string signatureType) => DriftFeatures.KindOf(signatureType);
 
     /// <summary>The training values of a categorical column, when its profile lists them all (at most ten, exact counts).</summary>
     private static HashSet<string>? KnownValues(ColumnProfile? column) =>

@@ -126,7 +126,7 @@ public sealed class MonitoringScenario(SqliteTestDatabase database, TestWorker w
 
     /// <summary>The parts of a worker's monitoring loop over this database, on the worker's clock.</summary>
     public ModelMonitor Monitor(AlertRaiser? raiser = null) =>
-        new(database.Factory, new MonitoredVersions(), new WindowDrift(), raiser ?? Raiser(), worker.Time, NullLogger<ModelMonitor>.Instance);
+        new(database.Factory, new MonitoredVersions(), new WindowDrift(new DriftReferences(database.Factory, worker.Store)), raiser ?? Raiser(), worker.Time, NullLogger<ModelMonitor>.Instance);
 
     public AlertRaiser Raiser() => new(new AuditTrail(database.Factory, worker.Time), worker.Time, NullLogger<AlertRaiser>.Instance);
 
