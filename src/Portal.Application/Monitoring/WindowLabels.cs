@@ -15,12 +15,8 @@ public sealed record WindowLabels(long Labeled, double? Accuracy, double? MeanAb
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var sums = await Query(db, modelId, startUtc, endUtc).Where(f => f.ModelVersionId == versionId)
-            .GroupBy(f => 1)
-            .Select(g => new LabelSums(default, default, g.Count(), g.Count(f => f.Correct == true), g.Count(f => f.Correct != null),
-                g.Count(f => f.AbsoluteError != null), g.Sum(f => f.AbsoluteError) ?? 0))
-            .FirstOrDefaultAsync(cancellationToken);
-        return sums is null ? None : From([sums]);
+        var sums = await SumsAsync(db, modelId, startUtc, endUtc, cancellationToken);
+        return From(sums.Where(s => s.VersionId == versionId));
     }
 
     /// <summary>Feedback of every champion-arm prediction made in [start, end), summed per version and prediction time (one row per labelled batch).</summary>

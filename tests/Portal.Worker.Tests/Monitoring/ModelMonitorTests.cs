@@ -45,6 +45,8 @@ public sealed class ModelMonitorTests(SqliteTestDatabase database) : IClassFixtu
         Assert.True(time.Succeeded, time.Error);
         Assert.True(count.Succeeded, count.Error);
         var timeWindows = await scenario.WindowsAsync(champion.ModelId, WindowKind.Time);
+        Assert.All(timeWindows, w => Assert.DoesNotContain("Not measured", w.Summary));
+        Assert.All(timeWindows, w => Assert.Equal(w.Quality.Features.Count, w.Drift.Features.Count));
         Assert.Equal([250L, 50L], timeWindows.Select(w => w.Rows));
         Assert.Equal([start.UtcDateTime, start.UtcDateTime.AddMinutes(1)], timeWindows.Select(w => w.StartUtc));
         Assert.All(timeWindows, w => Assert.Equal(w.Rows, w.Predictions.Sum(p => p.Count)));
@@ -151,7 +153,7 @@ public sealed class ModelMonitorTests(SqliteTestDatabase database) : IClassFixtu
         return events.Count(e => e switch
         {
             MonitoringChanged m => m.Kind == kind,
-            AlertChanged a => a.ModelId == champion!.ModelId,
+            AlertChanged a => a.ModelId == champion!.ModelId && a.Rule == AlertRule.AccuracyDrop,
             _ => false,
         });
     }

@@ -12,6 +12,9 @@ namespace Portal.Worker.Tests.Monitoring;
 public sealed class MonitoringCrashTests(SqliteTestDatabase database) : IClassFixture<SqliteTestDatabase>, IAsyncLifetime
 {
     private static readonly MonitoringPolicy Policy = MonitoringPolicy.Default with { WindowMinutes = 1, WindowRows = 60 };
+    /// <summary>A worker process starts in seconds, or in minutes on a machine shared with several builds.</summary>
+    private static readonly TimeSpan StartUp = TimeSpan.FromMinutes(4);
+
     private readonly TestWorker worker = new(database, TimeProvider.System);
     private readonly WorkerProcesses workers = new(database.Folder);
 
@@ -45,13 +48,13 @@ public sealed class MonitoringCrashTests(SqliteTestDatabase database) : IClassFi
         }, CancellationToken.None);
 
         var first = Start("monitor-a");
-        await workers.WaitForAsync(async () => (await scenario.WindowsAsync(champion.ModelId, WindowKind.Count)).Count >= 5, "monitor-a to write 5 count windows");
+        await workers.WaitForAsync(async () => (await scenario.WindowsAsync(champion.ModelId, WindowKind.Count)).Count >= 5, "monitor-a to write 5 count windows", StartUp);
         first.Kill(entireProcessTree: true);
         await first.WaitForExitAsync();
         var atKill = await scenario.WindowsAsync(champion.ModelId, WindowKind.Count);
         Start("monitor-b");
         await workers.WaitForAsync(async () => (await scenario.WindowsAsync(champion.ModelId, WindowKind.Count)).Count >= atKill.Count + 5,
-            "monitor-b to write 5 more count windows");
+            "monitor-b to write 5 more count windows", StartUp);
         await streaming.CancelAsync();
         await traffic;
         var lastBatch = served.Max(s => s.At);
