@@ -3,9 +3,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Application.Hosting;
+using Portal.Application.Monitoring;
 using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
+using Portal.Worker.Monitoring;
 using Portal.Worker.Promotions;
 using Portal.Worker.Rollouts;
 using Portal.Worker.Training;
@@ -46,6 +48,16 @@ public static class PortalWorkerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RolloutLeases>();
         builder.Services.AddHostedService<RolloutDriverService>();
+        builder.Services.AddOptions<MonitoringOptions>()
+            .BindConfiguration(MonitoringOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<MonitoredVersions>();
+        builder.Services.TryAddSingleton<WindowDrift>();
+        builder.Services.TryAddSingleton<AlertRaiser>();
+        builder.Services.TryAddSingleton<ModelMonitor>();
+        builder.Services.AddSingleton<MonitoringLeases>();
+        builder.Services.AddHostedService<MonitoringService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }

@@ -40,12 +40,15 @@ public sealed class RunBuilder(IDbContextFactory<PortalDbContext> dbFactory, Con
         new LoanDefaultGenerator(seed: 7).Write(csv, _rows);
         csv.Position = 0;
         var blob = await store.PutAsync(csv, long.MaxValue);
+        csv.Position = 0;
+        // The profile an upload stores: monitoring compares live inputs with it (ranges, categories).
+        var profile = JsonSerializer.Serialize(new DatasetAnalyzer().Analyze(csv).Columns, Portal.Application.Datasets.DatasetProfiles.Json);
 
         await using var db = await dbFactory.CreateDbContextAsync();
         var experiment = Experiment.Create($"experiment-{Guid.NewGuid():N}", "", "test-user", now);
         var dataset = Dataset.Create($"loans-{Guid.NewGuid():N}", "test-user", now);
         var columns = LoanDefaultGenerator.Schema.Select(c => DatasetColumn.Create(c.Ordinal, c.Name, c.Type, false, null));
-        var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, _rows, "loans.csv", "[]", columns, "test-user", now);
+        var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, _rows, "loans.csv", profile, columns, "test-user", now);
         var run = Run.SubmitManaged(experiment.Id, version.Id, blob.Sha256, MlTask.Binary, _trainer, LoanDefaultGenerator.Label,
             _hyperparameters, 0.25, 1, "test-user", "Test User", now);
         db.AddRange(experiment, dataset, version, run);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Tests.Infrastructure;
@@ -17,24 +16,11 @@ namespace Portal.Worker.Tests.Rollouts;
 public sealed class RolloutDriverCrashTests(SqliteTestDatabase database) : IClassFixture<SqliteTestDatabase>, IAsyncLifetime
 {
     private readonly TestWorker worker = new(database, TimeProvider.System);
-    private readonly List<Process> processes = [];
-    private readonly ConcurrentQueue<string> output = new();
+    private readonly WorkerProcesses workers = new(database.Folder);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in processes)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-        }
-    }
+    public async Task DisposeAsync() => await workers.DisposeAsync();
 
     [Fact]
     public async Task KilledDriversSuccessorResumesFromTheRecordedStepWithoutRepeatingOrLosingOne()
@@ -57,7 +43,7 @@ public sealed class RolloutDriverCrashTests(SqliteTestDatabase database) : IClas
         await WaitForAsync(async () => (await scenario.RolloutAsync(rollout.Id)).State != RolloutState.Running, "driver-b to finish the rollout");
 
         var done = await scenario.RolloutAsync(rollout.Id);
-        Assert.True(done.State == RolloutState.Completed, $"{done.State}: {done.Reason}\n{string.Join("\n", output)}");
+        Assert.True(done.State == RolloutState.Completed, $"{done.State}: {done.Reason}\n{workers.Output}");
         Assert.Equal([0, 1], done.Verdicts.Select(v => v.StepIndex));
         Assert.All(done.Verdicts, v => Assert.True(v.Passed));
         Assert.Equal(
@@ -77,58 +63,12 @@ public sealed class RolloutDriverCrashTests(SqliteTestDatabase database) : IClas
         return await db.AuditEntries.CountAsync(a => a.Action == AuditActions.ModelVersionTransitioned.Name && a.SubjectId == subject.Id);
     }
 
-    private Process StartWorker(string name)
+    private Process StartWorker(string name) => workers.Start(name, new Dictionary<string, string>
     {
-        var assembly = WorkerAssembly();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
-        start.ArgumentList.Add(assembly);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["Database__DataDirectory"] = database.Folder;
-        start.Environment["Database__ConnectionString"] = "";
-        start.Environment["Worker__WorkerId"] = name;
-        start.Environment["Rollouts__IntervalSeconds"] = "1";
-        start.Environment["Rollouts__LeaseSeconds"] = "3";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => output.Enqueue($"{name}: {e.Data}");
-        process.ErrorDataReceived += (_, e) => output.Enqueue($"{name} !: {e.Data}");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        processes.Add(process);
-        return process;
-    }
+        ["Rollouts__IntervalSeconds"] = "1",
+        ["Rollouts__LeaseSeconds"] = "3",
+        ["Monitoring__Enabled"] = "false",
+    });
 
-    /// <summary>The standalone worker built beside this test run (same configuration).</summary>
-    private static string WorkerAssembly()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var assembly = Path.Combine(directory!.FullName, "src", "Portal.Worker", "bin", configuration, "net10.0", "Portal.Worker.dll");
-        return File.Exists(assembly) ? assembly : throw new InvalidOperationException($"{assembly} is missing: build Portal.sln first.");
-    }
-
-    private async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited too long for {what}:\n{string.Join("\n", output)}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForAsync(Func<Task<bool>> condition, string what) => workers.WaitForAsync(condition, what);
 }
