@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
+using Portal.Application.Monitoring;
 using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 
@@ -23,6 +24,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<PromotionWorkflow>();
         builder.Services.AddSingleton<RolloutControl>();
         builder.Services.AddSingleton<RolloutDriver>();
+        builder.Services.AddSingleton<AlertHandling>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();
