@@ -24,6 +24,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<PromotionWorkflow>();
         builder.Services.AddSingleton<RolloutControl>();
         builder.Services.AddSingleton<RolloutDriver>();
+        builder.Services.AddSingleton<AlertHandling>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();

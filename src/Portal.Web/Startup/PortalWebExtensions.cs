@@ -6,6 +6,7 @@ using Portal.Data.Postgres;
 using Portal.Domain.Security;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
@@ -90,6 +91,7 @@ public static class PortalWebExtensions
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
         services.AddSingleton<RolloutPageQueries>();
+        services.AddSingleton<AlertQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -163,6 +165,7 @@ public static class PortalWebExtensions
         api.MapRunsApi();
         api.MapRegistryApi();
         api.MapRolloutsApi();
+        api.MapAlertsApi();
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();

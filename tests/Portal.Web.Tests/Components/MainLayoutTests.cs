@@ -18,6 +18,8 @@ public sealed class MainLayoutTests : ComponentTestContext, IClassFixture<Portal
         // The navigation's Inbox item carries a live badge: the registry's counts and the live-event bus of a running app.
         Services.AddSingleton(factory.Services.GetRequiredService<RegistryQueries>());
         Services.AddSingleton(factory.Services.GetRequiredService<LiveEventBus>());
+        // The app bar's alert badge: the open alerts' count.
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Web.Features.Alerts.AlertQueries>());
     }
 
     [Fact]

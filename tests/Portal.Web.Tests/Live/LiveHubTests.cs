@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Live;
 using Portal.Domain.Live;
+using Portal.Domain.Registry;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.Web.Features.Live;
@@ -62,6 +63,22 @@ public sealed class LiveHubTests(PortalAppFactory factory) : IClassFixture<Porta
 
         Assert.Contains("is not a topic", unknown.Message);
         Assert.Contains("may not follow", forbidden.Message);
+    }
+
+    [Fact]
+    public async Task AMonitoringReaderMayFollowTheAlertsTopicAndAModelsMonitoringTopic()
+    {
+        var dpo = await TokenFactory.CreateAsync(factory.Services, DemoAccounts.Dpo, ApiScopes.Read);
+        await using var connection = RunsHubSubscriber.Connection(factory, dpo.Token, "/hubs/live");
+        await connection.StartAsync();
+
+        var alerts = await connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Alerts);
+        var monitoring = await connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), LiveTopics.Monitoring(new RegisteredModelId(Guid.NewGuid())));
+        var malformed = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<long>(nameof(LiveHub.Subscribe), "monitoring:not-an-id"));
+
+        Assert.True(alerts >= 0);
+        Assert.True(monitoring >= 0);
+        Assert.Contains("is not a topic", malformed.Message);
     }
 
     private async Task<Guid> SubmitRunAsync()

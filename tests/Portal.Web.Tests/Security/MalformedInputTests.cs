@@ -229,6 +229,8 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         ["POST /api/rollouts/{id:guid}/resume"] = _ => new JsonObject { ["reason"] = "resumed by the fuzz test" },
         ["POST /api/rollouts/{id:guid}/abort"] = _ => new JsonObject { ["reason"] = "aborted by the fuzz test" },
         ["POST /api/rollouts/{id:guid}/rollback"] = _ => new JsonObject { ["reason"] = "rolled back by the fuzz test" },
+        ["POST /api/alerts/{id:guid}/acknowledge"] = _ => new JsonObject { ["comment"] = "acknowledged by the fuzz test" },
+        ["POST /api/alerts/{id:guid}/resolve"] = _ => new JsonObject { ["comment"] = "resolved by the fuzz test" },
         ["PUT /api/models/{name}/rollout-policy"] = _ => new JsonObject
         {
             ["steps"] = new JsonArray(10, 50, 100), ["minimumSamplesPerArm"] = 200, ["minimumStepSeconds"] = 300, ["maximumStepSeconds"] = 86_400,
@@ -542,6 +544,24 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             return rollout.Id.Value;
         }
 
+        /// <summary>An open drift alert on a fresh model, written with its window as the monitoring loop writes them.</summary>
+        private async Task<Guid> AlertAsync(HttpClient scientist)
+        {
+            var name = await ModelWithVersionAsync(scientist);
+            await using var db = RemoteDb();
+            var model = await db.RegisteredModels.Include(m => m.Versions).FirstAsync(m => m.Name == name);
+            var now = DateTimeOffset.UtcNow;
+            var window = Portal.Domain.Monitoring.MonitoringWindow.Record(Portal.Domain.Monitoring.MonitoringWindowId.New(now), model.Id, model.FindVersion(1)!.Id, 1,
+                Portal.Domain.Monitoring.WindowKind.Count, now.AddMinutes(-1), now, 100, 0, [], Portal.Domain.Monitoring.DriftReport.Empty,
+                Portal.Domain.Monitoring.WindowQuality.Empty, "fuzz window", now);
+            var alert = Portal.Domain.Monitoring.MonitoringAlert.Raise(Portal.Domain.Monitoring.MonitoringAlertId.New(now), model.Id, model.FindVersion(1)!.Id, 1,
+                Portal.Domain.Monitoring.AlertRule.Drift, "a", Portal.Domain.Monitoring.AlertSeverity.Warning, "fuzz drift", window.Id, now);
+            db.MonitoringWindows.Add(window);
+            db.MonitoringAlerts.Add(alert);
+            await db.SaveChangesAsync();
+            return alert.Id.Value;
+        }
+
         /// <summary>The route with its parameters filled for the variant: a valid id, an unknown GUID or a non-GUID.</summary>
         public async Task<string> FillAsync(string route, ApiEndpoint endpoint, string variant)
         {
@@ -628,6 +648,9 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                     break;
                 case "rollouts":
                     id = (await RolloutAsync(await ClientForAsync(Roles.DataScientist))).ToString();
+                    break;
+                case "alerts":
+                    id = (await AlertAsync(await ClientForAsync(Roles.DataScientist))).ToString();
                     break;
                 case "tokens":
                     id = (await TokenFactory.CreateAsync(Services, DemoAccounts.ByRole[role], ApiScopes.Read)).Id.ToString();

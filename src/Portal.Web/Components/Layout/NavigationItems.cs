@@ -1,4 +1,5 @@
 using MudBlazor;
+using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
@@ -23,6 +24,7 @@ public static class NavigationItems
         new("Models", Icons.Material.Filled.Inventory2, typeof(ModelsPage)),
         new("Inbox", Icons.Material.Filled.Inbox, typeof(PromotionsPage), typeof(InboxBadge)),
         new("Rollouts", Icons.Material.Filled.Timeline, typeof(RolloutsPage)),
+        new("Alerts", Icons.Material.Filled.NotificationsActive, typeof(AlertsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),
         new("Webhooks", Icons.Material.Filled.Webhook, typeof(WebhooksPage)),
