@@ -10,6 +10,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
+using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
@@ -88,6 +89,7 @@ public static class PortalWebExtensions
         services.AddSingleton<WebhookService>();
         services.AddSingleton<RegistryPageQueries>();
         services.AddSingleton<RolloutPageQueries>();
+        services.AddSingleton<MonitoringQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -161,6 +163,7 @@ public static class PortalWebExtensions
         api.MapRunsApi();
         api.MapRegistryApi();
         api.MapRolloutsApi();
+        api.MapMonitoringApi();
         api.MapWebhooksApi();
         api.MapServingApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
