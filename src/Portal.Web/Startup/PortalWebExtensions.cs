@@ -92,6 +92,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RegistryPageQueries>();
         services.AddSingleton<RolloutPageQueries>();
         services.AddSingleton<AlertQueries>();
+        services.AddSingleton<MonitoringQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -166,6 +167,7 @@ public static class PortalWebExtensions
         api.MapRegistryApi();
         api.MapRolloutsApi();
         api.MapAlertsApi();
+        api.MapMonitoringApi();
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();

@@ -18,6 +18,8 @@ public sealed class HomePageTests : ComponentTestContext, IClassFixture<PortalAp
     {
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<AuditQueryService>());
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Web.Features.Monitoring.MonitoringQueries>());
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Data.Live.LiveEventBus>());
     }
 
     [Fact]
