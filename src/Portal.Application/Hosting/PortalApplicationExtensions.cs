@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
+using Portal.Application.Monitoring;
 using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 
@@ -24,6 +25,9 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<RolloutControl>();
         builder.Services.AddSingleton<RolloutDriver>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
+        builder.Services.AddSingleton<DatasetIngestion>();
+        builder.Services.AddSingleton<MonitoringPolicies>();
+        builder.Services.AddSingleton<RetrainingLoop>();
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();
 

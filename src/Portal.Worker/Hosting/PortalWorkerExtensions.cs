@@ -6,6 +6,7 @@ using Portal.Application.Hosting;
 using Portal.Application.Runs;
 using Portal.Ml.Training;
 using Portal.Worker.Heartbeats;
+using Portal.Worker.Monitoring;
 using Portal.Worker.Promotions;
 using Portal.Worker.Rollouts;
 using Portal.Worker.Training;
@@ -46,6 +47,11 @@ public static class PortalWorkerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RolloutLeases>();
         builder.Services.AddHostedService<RolloutDriverService>();
+        builder.Services.AddOptions<RetrainingOptions>()
+            .BindConfiguration(RetrainingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RetrainingService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }
