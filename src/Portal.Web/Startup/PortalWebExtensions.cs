@@ -11,6 +11,7 @@ using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Registry;
+using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Serving.Simulation;
@@ -80,6 +81,7 @@ public static class PortalWebExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<DatasetService>();
+        services.AddSingleton<RetrainingQueries>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
@@ -161,6 +163,7 @@ public static class PortalWebExtensions
         api.MapRunsApi();
         api.MapRegistryApi();
         api.MapRolloutsApi();
+        api.MapMonitoringPoliciesApi();
         api.MapWebhooksApi();
         api.MapServingApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
