@@ -92,6 +92,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<MonitoringAlert> MonitoringAlerts => Set<MonitoringAlert>();
 
+    /// <summary>The retraining loop's jobs: one per alert (or schedule) it acted on.</summary>
+    public DbSet<Retraining> Retrainings => Set<Retraining>();
+
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
 
@@ -172,6 +175,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<PredictionId>().HaveConversion<StronglyTypedIdConverter<PredictionId>>();
         configurationBuilder.Properties<MonitoringWindowId>().HaveConversion<StronglyTypedIdConverter<MonitoringWindowId>>();
         configurationBuilder.Properties<MonitoringAlertId>().HaveConversion<StronglyTypedIdConverter<MonitoringAlertId>>();
+        configurationBuilder.Properties<RetrainingId>().HaveConversion<StronglyTypedIdConverter<RetrainingId>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

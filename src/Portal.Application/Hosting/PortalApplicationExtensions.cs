@@ -26,6 +26,9 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<RolloutDriver>();
         builder.Services.AddSingleton<AlertHandling>();
         builder.Services.AddModelCards<RegistryModelCardSubjects>();
+        builder.Services.AddSingleton<DatasetIngestion>();
+        builder.Services.AddSingleton<MonitoringPolicies>();
+        builder.Services.AddSingleton<RetrainingLoop>();
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();
         builder.Services.AddSingleton<DriftReferences>();

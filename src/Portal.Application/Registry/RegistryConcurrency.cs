@@ -26,6 +26,8 @@ public static class RegistryConcurrency
 
     public static void Touch(PortalDbContext db, MonitoringCursor cursor) => Bump(db.Entry(cursor).Property<int>(Revision));
 
+    public static void Touch(PortalDbContext db, Retraining retraining) => Bump(db.Entry(retraining).Property<int>(Revision));
+
     /// <summary>
     /// Runs <paramref name="attempt"/> (read, decide, save, on a fresh context each time) until it commits without a conflict,
     /// up to 5 times; the last attempt's conflict surfaces as a 409 saying to retry.

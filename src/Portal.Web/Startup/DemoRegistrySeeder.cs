@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Application;
+using Portal.Application.Monitoring;
 using Portal.Application.Registry;
 using Portal.Application.Rollouts;
 using Portal.Application.Runs;
@@ -10,6 +11,7 @@ using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
@@ -40,6 +42,7 @@ public sealed class DemoRegistrySeeder(
     ModelRegistry registry,
     PromotionWorkflow workflow,
     RolloutControl rollouts,
+    MonitoringPolicies monitoring,
     IOptions<DemoOptions> demo,
     IHostEnvironment environment,
     ILogger<DemoRegistrySeeder> logger) : BackgroundService
@@ -58,6 +61,21 @@ public sealed class DemoRegistrySeeder(
     /// 90 % one-sided confidence; a step not shown non-inferior within 10 minutes fails.
     /// </summary>
     public static RolloutPolicy DemoPolicy { get; } = new([10, 50, 100], 50, TimeSpan.FromSeconds(45), TimeSpan.FromMinutes(10), 0.08, 0.02, 0.9);
+
+    /// <summary>
+    /// Demo monitoring: one-minute windows (about 600 predictions at the simulator's default rate), judged by the statistical tests,
+    /// accuracy judged on 50 labels and alerting 5 points below validation, a 5-minute cool-down.
+    /// </summary>
+    public static MonitoringPolicy DemoMonitoringPolicy { get; } = MonitoringPolicy.Default with
+    {
+        WindowMinutes = 1, WindowRows = 300, MinimumLabels = 50, AccuracyDrop = 0.05, CooldownMinutes = 5,
+    };
+
+    /// <summary>
+    /// Demo retraining: on a drift or an accuracy alert, once 600 labelled rows have been predicted since the alert's window began
+    /// (about a minute of demo traffic plus the feedback delay), at most every 15 minutes.
+    /// </summary>
+    public static RetrainingPolicy DemoRetrainingPolicy { get; } = new(OnDrift: true, OnAccuracyDrop: true, ScheduleHours: null, MinimumRows: 600, MinimumHoursBetween: 0.25);
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(20);
@@ -158,6 +176,7 @@ public sealed class DemoRegistrySeeder(
             cancellationToken), "request version 2");
         var secondEvaluated = await WaitForEvaluationAsync(second.Id, cancellationToken);
         await SetDemoPolicyAsync(created.Value!.Id, manager2, cancellationToken);
+        await SetDemoMonitoringAsync(manager2, cancellationToken);
         await SignOffAsync(secondEvaluated, officer, cancellationToken);
         var third = Expect(await workflow.RequestAsync(new RequestPromotion(ModelName, 3, ModelStage.Production,
             $"A simpler model without {DroppedColumn}, which the branch offices find hard to collect."), scientist.Actor, scientist.Roles, cancellationToken),
@@ -221,6 +240,24 @@ public sealed class DemoRegistrySeeder(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Demo rollout policy not set.");
+        }
+    }
+
+    /// <summary>Gives "loan-default" the demo's short monitoring windows and its retraining policy. A refusal is logged and the demo goes on.</summary>
+    private async Task SetDemoMonitoringAsync(Person manager, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var monitored = await monitoring.SetMonitoringAsync(ModelName, DemoMonitoringPolicy, manager.Actor, manager.Roles, cancellationToken);
+            var retrained = await monitoring.SetRetrainingAsync(ModelName, DemoRetrainingPolicy, manager.Actor, manager.Roles, cancellationToken);
+            if (!monitored.Succeeded || !retrained.Succeeded)
+            {
+                logger.LogWarning("Demo monitoring policies not set: {Error}", monitored.Error ?? retrained.Error);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Demo monitoring policies not set.");
         }
     }
 

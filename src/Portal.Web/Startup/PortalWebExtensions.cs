@@ -13,6 +13,7 @@ using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
+using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Serving.Simulation;
@@ -82,6 +83,7 @@ public static class PortalWebExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<DatasetService>();
+        services.AddSingleton<RetrainingQueries>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
@@ -168,6 +170,7 @@ public static class PortalWebExtensions
         api.MapRolloutsApi();
         api.MapAlertsApi();
         api.MapMonitoringApi();
+        api.MapMonitoringPoliciesApi();
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();

@@ -58,6 +58,11 @@ public static class PortalWorkerExtensions
         builder.Services.TryAddSingleton<ModelMonitor>();
         builder.Services.AddSingleton<MonitoringLeases>();
         builder.Services.AddHostedService<MonitoringService>();
+        builder.Services.AddOptions<RetrainingOptions>()
+            .BindConfiguration(RetrainingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RetrainingService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }

@@ -236,6 +236,16 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             ["steps"] = new JsonArray(10, 50, 100), ["minimumSamplesPerArm"] = 200, ["minimumStepSeconds"] = 300, ["maximumStepSeconds"] = 86_400,
             ["taskMetricMargin"] = 0.02, ["errorRateMargin"] = 0.01, ["confidence"] = 0.95, ["clear"] = false,
         },
+        ["PUT /api/models/{name}/monitoring-policy"] = _ => new JsonObject
+        {
+            ["windowMinutes"] = 5, ["windowRows"] = 500, ["accuracyDrop"] = 0.05, ["minimumLabels"] = 50, ["psiThreshold"] = 0.2, ["pValueThreshold"] = 0.05,
+            ["statisticalTestMaxRows"] = 1000, ["missingRateThreshold"] = 0.1, ["outOfRangeRateThreshold"] = 0.1, ["unseenRateThreshold"] = 0.1,
+            ["schemaViolationRateThreshold"] = 0.05, ["cooldownMinutes"] = 30,
+        },
+        ["PUT /api/models/{name}/retraining-policy"] = _ => new JsonObject
+        {
+            ["onDrift"] = true, ["onAccuracyDrop"] = true, ["scheduleHours"] = 24, ["minimumRows"] = 500, ["minimumHoursBetween"] = 1,
+        },
         ["POST /api/models/{name}/predict"] = _ => new JsonObject
         {
             ["rows"] = new JsonArray(new JsonObject { ["income"] = 5.5, ["debt"] = 1.25, ["age"] = 4 }), ["routingKey"] = "customer-1",

@@ -20,9 +20,7 @@ namespace Portal.Web.Features.Datasets;
 /// </summary>
 public sealed class DatasetService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    ContentAddressedStore store,
-    AuditTrail audit,
-    TimeProvider time,
+    DatasetIngestion ingestion,
     IOptions<DatasetOptions> options)
 {
 
@@ -56,41 +54,12 @@ public sealed class DatasetService(
     /// </summary>
     public async Task<OperationResult<StagedDataset>> StageAsync(Stream content, CancellationToken cancellationToken)
     {
-        StagedBlob staged;
-        try
-        {
-            staged = await store.StageAsync(content, MaxUploadBytes, cancellationToken);
-        }
-        catch (BlobRejectedException ex)
-        {
-            return ex.Reason == BlobRejectionReason.Empty
-                ? OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, "The file is empty.")
-                : OperationResult<StagedDataset>.Fail(OperationStatus.TooLarge, $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB.");
-        }
-
-        try
-        {
-            await using var stored = staged.OpenRead();
-            var analysis = await new DatasetAnalyzer().AnalyzeAsync(stored, cancellationToken);
-            if (analysis.Rows == 0)
-            {
-                throw new CsvFormatException(2, "the file has a header but no data rows");
-            }
-
-            return OperationResult<StagedDataset>.Ok(new StagedDataset(staged, analysis));
-        }
-        catch (CsvFormatException ex)
-        {
-            staged.Dispose();
-            return OperationResult<StagedDataset>.Fail(OperationStatus.Invalid, ex.LineNumber > 0
-                ? $"The CSV is malformed at line {ex.LineNumber}: {ex.Reason}"
-                : ex.Reason);
-        }
-        catch
-        {
-            staged.Dispose();
-            throw;
-        }
+        var staged = await ingestion.StageAsync(content, MaxUploadBytes, cancellationToken);
+        return staged.Succeeded
+            ? OperationResult<StagedDataset>.Ok(new StagedDataset(staged.Value!))
+            : OperationResult<StagedDataset>.Fail(staged.Status, staged.Status == OperationStatus.TooLarge
+                ? $"The file is larger than the limit of {options.Value.MaxUploadMegabytes} MB."
+                : staged.Error!);
     }
 
     /// <summary>Commits a staged upload as the next version of <paramref name="name"/> (or returns the version with the same content).</summary>
@@ -102,18 +71,8 @@ public sealed class DatasetService(
             return Invalid(nameError);
         }
 
-        var blob = upload.Blob.Commit();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return OperationResult<DatasetVersionDto>.Ok(await SaveVersionAsync(name!.Trim(), fileName, blob, upload.Analysis, actor, cancellationToken));
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Another upload of the same name took the version number (or created the dataset) first: read again.
-            }
-        }
+        var saved = await ingestion.SaveAsync(name!.Trim(), fileName, upload.Staged, actor, cancellationToken);
+        return OperationResult<DatasetVersionDto>.Ok(ToDto(saved.Dataset, saved.Version, saved.Created));
     }
 
     public async Task<PagedResult<DatasetRow>> ListAsync(string? search, int page, int pageSize, CancellationToken cancellationToken)
@@ -189,45 +148,6 @@ public sealed class DatasetService(
         return before is null || after is null
             ? OperationResult<SchemaDiff>.Fail(OperationStatus.NotFound, $"Version {(before is null ? from : to)} of this dataset does not exist.")
             : OperationResult<SchemaDiff>.Ok(SchemaDiff.Compare(before.Schema, after.Schema));
-    }
-
-    private async Task<DatasetVersionDto> SaveVersionAsync(string name, string fileName, StoredBlob blob, DatasetAnalysis analysis,
-        AuditActor actor, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Name == name, cancellationToken);
-        if (dataset is not null)
-        {
-            var existing = await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
-                .FirstOrDefaultAsync(v => v.DatasetId == dataset.Id && v.Sha256 == blob.Sha256, cancellationToken);
-            if (existing is not null)
-            {
-                return ToDto(dataset, existing, created: false);
-            }
-        }
-        else
-        {
-            dataset = Dataset.Create(name, actor.Id, now);
-            db.Datasets.Add(dataset);
-        }
-
-        var columns = analysis.Columns.Select(c => DatasetColumn.Create(c.Schema.Ordinal, c.Name, c.Type, c.Suspicion is not null,
-            c.Suspicion is null ? null : string.Join("; ", c.Suspicion.Evidence.Select(e => e.Reason))));
-        var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, analysis.Rows,
-            Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, DatasetProfiles.Json), columns, actor.Id, now);
-        db.DatasetVersions.Add(version);
-        audit.Record(db, actor, AuditActions.DatasetUploaded, AuditSubject.DatasetVersion(version.Id), new
-        {
-            dataset = name,
-            version = version.Version,
-            sha256 = blob.Sha256,
-            rows = analysis.Rows,
-            columns = version.ColumnCount,
-            suspectedPersonalData = version.Columns.Where(c => c.PersonalDataSuspected).Select(c => c.Name).ToList(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return ToDto(dataset, version, created: true);
     }
 
     private static DatasetVersionDto ToDto(Dataset dataset, DatasetVersion version, bool created) => new(

@@ -1,14 +1,11 @@
-using Portal.Data.Artifacts;
-using Portal.Domain.Datasets;
+using Portal.Application.Datasets;
 
 namespace Portal.Web.Features.Datasets;
 
 /// <summary>An analysed upload in the store's staging area; disposing it without saving discards the file.</summary>
-public sealed class StagedDataset(StagedBlob blob, DatasetAnalysis analysis) : IDisposable
+public sealed class StagedDataset(StagedCsv staged) : IDisposable
 {
-    internal StagedBlob Blob { get; } = blob;
+    internal StagedCsv Staged { get; } = staged;
 
-    internal DatasetAnalysis Analysis { get; } = analysis;
-
-    public void Dispose() => Blob.Dispose();
+    public void Dispose() => Staged.Dispose();
 }

@@ -51,6 +51,34 @@ public sealed class DemoTrafficOptions : IValidatableObject
     /// <summary>Seed of the generated rows (the demo models were trained on seeds 2025 and 2026: these are new applicants).</summary>
     public int Seed { get; set; } = 2027;
 
+    /// <summary>
+    /// Seconds after the simulator starts sending before the drift model's applicants begin to change (incomes fall, debt ratios,
+    /// amounts rise, credit scores fall) and the outcome comes to depend more on debt than on credit score; negative: never.
+    /// </summary>
+    [Range(-1, 86_400)]
+    public double DriftAfterSeconds { get; set; } = 180;
+
+    /// <summary>Seconds over which the drift grows from none to its full strength.</summary>
+    [Range(0, 86_400)]
+    public double DriftRampSeconds { get; set; } = 30;
+
+    /// <summary>Strength of the shift of the inputs at full drift (0 none, 1 the generator's full covariate drift).</summary>
+    [Range(0, 1)]
+    public double CovariateDrift { get; set; } = 1;
+
+    /// <summary>Strength of the change in how the outcome depends on the inputs at full drift (0 none, 1 full concept drift).</summary>
+    [Range(0, 1)]
+    public double ConceptDrift { get; set; } = 1;
+
+    /// <summary>The model whose traffic drifts (blank: none).</summary>
+    public string DriftModel { get; set; } = Startup.DemoRegistrySeeder.ModelName;
+
+    /// <summary>The drift's strength (0 to 1) after <paramref name="sending"/> of traffic.</summary>
+    public double DriftAt(TimeSpan sending) =>
+        DriftAfterSeconds < 0 || sending.TotalSeconds < DriftAfterSeconds ? 0
+        : DriftRampSeconds <= 0 ? 1
+        : Math.Min(1, (sending.TotalSeconds - DriftAfterSeconds) / DriftRampSeconds);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Models.Any(string.IsNullOrWhiteSpace))

@@ -12,20 +12,21 @@ public sealed record DemoTrafficRow(JsonObject Inputs, bool Defaulted);
 /// <summary>
 /// Endless loan applications from <see cref="LoanDefaultGenerator"/> — the generator the demo models were trained on — shaped
 /// to a model's input signature: only the fields it reads, numbers as JSON numbers, booleans as JSON booleans, the rest as text.
-/// Not thread-safe: one instance per sending loop.
+/// Rows are generated in small chunks, each with the drift asked for when it is drawn (<see cref="LoanDefaultGenerator"/>'s covariate
+/// and concept drift), so a drift shows in the traffic within a chunk. Not thread-safe: one instance per sending loop.
 /// </summary>
 public sealed class DemoTrafficRows(int seed)
 {
-    private const int Chunk = 1000;
+    private const int Chunk = 100;
     private readonly Queue<(Dictionary<string, string> Values, bool Defaulted)> buffered = new();
     private int chunks;
 
-    public DemoTrafficRow Next(IReadOnlyList<InputFeature> signature)
+    public DemoTrafficRow Next(IReadOnlyList<InputFeature> signature, double covariateDrift = 0, double conceptDrift = 0)
     {
         ArgumentNullException.ThrowIfNull(signature);
         if (buffered.Count == 0)
         {
-            Refill();
+            Refill(covariateDrift, conceptDrift);
         }
 
         var (values, defaulted) = buffered.Dequeue();
@@ -49,10 +50,10 @@ public sealed class DemoTrafficRows(int seed)
         _ => JsonValue.Create(text),
     };
 
-    private void Refill()
+    private void Refill(double covariateDrift, double conceptDrift)
     {
         using var csv = new MemoryStream();
-        new LoanDefaultGenerator(seed + chunks++).Write(csv, Chunk);
+        new LoanDefaultGenerator(seed + chunks++).Write(csv, Chunk, covariateDrift, conceptDrift);
         var lines = Encoding.UTF8.GetString(csv.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var header = lines[0].Split(',');
         foreach (var line in lines.Skip(1))

@@ -146,6 +146,9 @@ public sealed class DemoTrafficSimulator(
         IReadOnlyList<InputFeature>? signature = null;
         var signatureRead = DateTimeOffset.MinValue;
         string? lastProblem = null;
+        var drifts = string.Equals(model, settings.DriftModel, StringComparison.OrdinalIgnoreCase);
+        DateTimeOffset? sendingSince = null; // the drift clock starts with the first request the model can answer
+        var driftLogged = false;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / settings.RequestsPerSecond), time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
@@ -158,9 +161,22 @@ public sealed class DemoTrafficSimulator(
                     signatureRead = time.GetUtcNow();
                 }
 
+                if (signature is not null)
+                {
+                    sendingSince ??= time.GetUtcNow();
+                }
+
+                var drift = drifts && sendingSince is { } since ? settings.DriftAt(time.GetUtcNow() - since) : 0;
+                if (drift > 0 && !driftLogged)
+                {
+                    driftLogged = true;
+                    logger.LogInformation("Demo traffic to {Model} starts drifting: full strength in {Ramp} s.", model, settings.DriftRampSeconds);
+                }
+
                 problem = signature is null
                     ? $"model {model} has no champion yet"
-                    : await SendOnceAsync(client, model, signature, rows, $"customer-{random.Next(settings.Customers)}", settings, cancellationToken);
+                    : await SendOnceAsync(client, model, signature, rows, $"customer-{random.Next(settings.Customers)}", settings,
+                        (settings.CovariateDrift * drift, settings.ConceptDrift * drift), cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -192,9 +208,9 @@ public sealed class DemoTrafficSimulator(
 
     /// <summary>One predict request; null when answered, else what went wrong in words.</summary>
     private async Task<string?> SendOnceAsync(HttpClient client, string model, IReadOnlyList<InputFeature> signature, DemoTrafficRows rows, string routingKey,
-        DemoTrafficOptions settings, CancellationToken cancellationToken)
+        DemoTrafficOptions settings, (double Covariate, double Concept) drift, CancellationToken cancellationToken)
     {
-        var batch = Enumerable.Range(0, settings.RowsPerRequest).Select(_ => rows.Next(signature)).ToList();
+        var batch = Enumerable.Range(0, settings.RowsPerRequest).Select(_ => rows.Next(signature, drift.Covariate, drift.Concept)).ToList();
         var body = new JsonObject
         {
             ["rows"] = new JsonArray([.. batch.Select(r => (JsonNode)r.Inputs)]),
