@@ -142,5 +142,18 @@ public sealed class AlertApiTests(PortalAppFactory factory) : IClassFixture<Port
         Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.SubjectId == alert.Id.ToString()));
     }
 
+    [Fact]
+    public async Task TheAlertEndpointsAreInTheOpenApiDocument()
+    {
+        var manager = await driver.ManagerAsync();
+
+        var document = await manager.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("\"/api/alerts\"", document);
+        Assert.Contains("\"/api/alerts/{id}\"", document);
+        Assert.Contains("\"/api/alerts/{id}/acknowledge\"", document);
+        Assert.Contains("\"/api/alerts/{id}/resolve\"", document);
+    }
+
     private static string[] Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
 }
