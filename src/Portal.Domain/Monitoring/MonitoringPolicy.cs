@@ -8,7 +8,7 @@ namespace Portal.Domain.Monitoring;
 /// <param name="AccuracyDrop">Alert when live accuracy falls this far below the champion's validation accuracy (0.05 = 5 points); for regression, when the live MAE exceeds the validation MAE by this fraction.</param>
 /// <param name="MinimumLabels">Labels a window needs before its accuracy is judged.</param>
 /// <param name="PsiThreshold">A feature drifted when its PSI reaches this (large windows). 0.1 is a moderate shift, 0.2 a significant one.</param>
-/// <param name="PValueThreshold">A feature drifted when its test's p-value falls below this (small windows).</param>
+/// <param name="PValueThreshold">A feature drifted when its test's p-value falls below this divided by the number of features compared (small windows; Bonferroni, so a window of unshifted features is a false alarm at most this often). 0.01 by default: windows come every minute.</param>
 /// <param name="StatisticalTestMaxRows">Windows up to this many rows are judged by the statistical test; larger ones by PSI.</param>
 /// <param name="MissingRateThreshold">Alert when a feature's missing share exceeds this.</param>
 /// <param name="OutOfRangeRateThreshold">Alert when a numeric feature's share outside the training range exceeds this.</param>
@@ -30,7 +30,7 @@ public sealed record MonitoringPolicy(
     int CooldownMinutes)
 {
     public static MonitoringPolicy Default { get; } = new(
-        WindowMinutes: 1, WindowRows: 1000, AccuracyDrop: 0.05, MinimumLabels: 50, PsiThreshold: 0.2, PValueThreshold: 0.05,
+        WindowMinutes: 1, WindowRows: 1000, AccuracyDrop: 0.05, MinimumLabels: 50, PsiThreshold: 0.2, PValueThreshold: 0.01,
         StatisticalTestMaxRows: 1000, MissingRateThreshold: 0.1, OutOfRangeRateThreshold: 0.1, UnseenRateThreshold: 0.1,
         SchemaViolationRateThreshold: 0.05, CooldownMinutes: 30);
 

@@ -13,7 +13,6 @@ using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
-using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs;
 using Portal.Web.Features.Serving.Simulation;

@@ -5,7 +5,8 @@ namespace Portal.Domain.Monitoring.Drift;
 /// for numeric features and Pearson's chi-square for categorical ones, both exactly as SciPy computes them, and the PSI
 /// (<see cref="PopulationStability"/>) for both. A feature drifted when the test's p-value is below
 /// <see cref="MonitoringPolicy.PValueThreshold"/> on a small window (at most <see cref="MonitoringPolicy.StatisticalTestMaxRows"/>
-/// values compared), and when its PSI reaches <see cref="MonitoringPolicy.PsiThreshold"/> on a larger one: on large samples
+/// values compared; the threshold is divided by the number of features compared, Bonferroni's correction, so a window of
+/// unshifted features is called drifted with a chance of at most the threshold), and when its PSI reaches <see cref="MonitoringPolicy.PsiThreshold"/> on a larger one: on large samples
 /// every test finds a negligible difference significant, a distance does not (Evidently's rule).
 /// <para>Missing values (NaN, null) are left out on both sides: they are data quality, not drift. Categorical values the
 /// reference never had are left out of the chi-square test (they are "unseen" data quality, and their expected count
@@ -41,8 +42,11 @@ public static class DriftDetector
             }
         }
 
+        // Bonferroni: the p-value threshold is shared among the features tested, so that a window of many unshifted
+        // features raises a false drift finding with a chance of at most the threshold, not the threshold per feature.
+        var perFeature = pairs.Length > 1 ? policy with { PValueThreshold = policy.PValueThreshold / pairs.Length } : policy;
         var results = new FeatureDrift[pairs.Length];
-        Parallel.For(0, pairs.Length, i => results[i] = CompareFeature(pairs[i].Reference, pairs[i].Current, policy));
+        Parallel.For(0, pairs.Length, i => results[i] = CompareFeature(pairs[i].Reference, pairs[i].Current, perFeature));
         var rows = current.Count == 0 ? 0 : current.Max(c => c.Rows);
         return new DriftReport(reference.Rows, rows, results);
     }
