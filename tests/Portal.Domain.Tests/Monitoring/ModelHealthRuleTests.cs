@@ -26,7 +26,7 @@ public sealed class ModelHealthRuleTests
         var (health, reason) = ModelHealthRule.Judge(Inputs(live: 0.80), Policy);
 
         Assert.Equal(ModelHealth.Alert, health);
-        Assert.Contains("live accuracy 0.8 is 6 points below validation 0.86", reason);
+        Assert.Equal("Live accuracy 0.8 is 6 points below validation 0.86.", reason);
     }
 
     [Fact]
