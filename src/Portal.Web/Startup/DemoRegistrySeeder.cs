@@ -72,10 +72,10 @@ public sealed class DemoRegistrySeeder(
     };
 
     /// <summary>
-    /// Demo retraining: on a drift or an accuracy alert, once 600 labelled rows have been predicted since the alert's window began
+    /// Demo retraining: on an accuracy alert (drift alone may be harmless; a drop in live accuracy is what hurts), once 600 labelled rows have been predicted since the alert's window began
     /// (about a minute of demo traffic plus the feedback delay), at most every 15 minutes.
     /// </summary>
-    public static RetrainingPolicy DemoRetrainingPolicy { get; } = new(OnDrift: true, OnAccuracyDrop: true, ScheduleHours: null, MinimumRows: 600, MinimumHoursBetween: 0.25);
+    public static RetrainingPolicy DemoRetrainingPolicy { get; } = new(OnDrift: false, OnAccuracyDrop: true, ScheduleHours: null, MinimumRows: 600, MinimumHoursBetween: 0.25);
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(20);

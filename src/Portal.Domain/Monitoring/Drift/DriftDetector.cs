@@ -18,7 +18,10 @@ namespace Portal.Domain.Monitoring.Drift;
 /// </summary>
 public static class DriftDetector
 {
-    /// <summary>The drift of every reference feature that the window has a column for, in the reference's order.</summary>
+    /// <summary>
+    /// The drift of every reference feature that the window has a column for, in the reference's order; identifier-like
+    /// categorical features (<see cref="ReferenceFeature.IsIdentifierLike"/>) are left out.
+    /// </summary>
     public static DriftReport Compare(DriftReference reference, IReadOnlyList<FeatureColumn> current, MonitoringPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(reference);
@@ -31,7 +34,7 @@ public static class DriftDetector
         }
 
         var pairs = reference.Features
-            .Where(f => byName.ContainsKey(f.Name))
+            .Where(f => byName.ContainsKey(f.Name) && !f.IsIdentifierLike)
             .Select(f => (Reference: f, Current: byName[f.Name]))
             .ToArray();
         foreach (var (r, c) in pairs)

@@ -113,6 +113,12 @@ public sealed class ReferenceFeature
     public double Maximum => DistinctValues.Count == 0 ? double.NaN : DistinctValues[^1];
 
     /// <summary>Categorical: the index of a category seen in training, or −1.</summary>
+    /// <summary>
+    /// A categorical feature whose values are mostly distinct in the reference (an e-mail address, a customer number): an
+    /// identifier, not a distribution. Every live value is new, so a drift test would always fire; it is not compared.
+    /// </summary>
+    public bool IsIdentifierLike => Kind == FeatureKind.Categorical && Categories.Count > 50 && Categories.Count > Count / 2;
+
     public int CategoryIndex(string category) => categoryIndex.GetValueOrDefault(category, -1);
 
     public bool IsKnownCategory(string category) => categoryIndex.ContainsKey(category);
