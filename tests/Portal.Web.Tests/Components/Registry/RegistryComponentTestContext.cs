@@ -15,7 +15,7 @@ public abstract class RegistryComponentTestContext : ComponentTestContext
     {
         Factory = factory;
         Seed = new RegistrySeed(factory);
-        foreach (var type in new[] { typeof(RegistryQueries), typeof(RegistryPageQueries), typeof(Portal.Web.Features.Rollouts.RolloutPageQueries), typeof(Portal.Application.Rollouts.RolloutControl), typeof(ModelRegistry), typeof(PromotionWorkflow), typeof(LiveEventBus), typeof(DatasetService) })
+        foreach (var type in new[] { typeof(RegistryQueries), typeof(RegistryPageQueries), typeof(Portal.Web.Features.Rollouts.RolloutPageQueries), typeof(Portal.Application.Rollouts.RolloutControl), typeof(ModelRegistry), typeof(PromotionWorkflow), typeof(LiveEventBus), typeof(DatasetService), typeof(Portal.Web.Features.Monitoring.RetrainingQueries), typeof(Portal.Application.Monitoring.MonitoringPolicies) })
         {
             Services.AddSingleton(type, factory.Services.GetRequiredService(type));
         }
