@@ -9,6 +9,26 @@ public sealed class DriftDetectorTests
     private static readonly MonitoringPolicy Policy = MonitoringPolicy.Default with { StatisticalTestMaxRows = 1000, PValueThreshold = 0.05, PsiThreshold = 0.2 };
 
     [Fact]
+    public void AnIdentifierLikeCategoricalFeatureIsLeftOutWhileALowCardinalityOneIsCompared()
+    {
+        // Arrange: every reference row has its own e-mail address; the plan column has three values
+        var emails = Enumerable.Range(0, 1000).Select(i => (string?)$"user{i}@example.org").ToArray();
+        var plans = Enumerable.Range(0, 1000).Select(i => (string?)(i % 3 == 0 ? "basic" : i % 3 == 1 ? "plus" : "pro")).ToArray();
+        var reference = DriftReference.Build([FeatureColumn.Categorical("email", emails), FeatureColumn.Categorical("plan", plans)]);
+        var liveEmails = Enumerable.Range(0, 300).Select(i => (string?)$"new{i}@example.org").ToArray();
+        var livePlans = Enumerable.Range(0, 300).Select(i => (string?)(i % 3 == 0 ? "basic" : i % 3 == 1 ? "plus" : "pro")).ToArray();
+
+        // Act
+        var report = DriftDetector.Compare(reference, [FeatureColumn.Categorical("email", liveEmails), FeatureColumn.Categorical("plan", livePlans)], Policy);
+
+        // Assert: every live address is new, which says nothing about drift; the plan's unchanged mix is not drifted
+        Assert.True(reference.Find("email")!.IsIdentifierLike);
+        var plan = Assert.Single(report.Features);
+        Assert.Equal("plan", plan.Name);
+        Assert.False(plan.Drifted);
+    }
+
+    [Fact]
     public void SmallShiftedWindowIsJudgedDriftedByItsPValue()
     {
         var reference = DriftReference.Build([FeatureColumn.Numeric("x", Normal(1, 20_000, 0))]);
