@@ -10,8 +10,10 @@ using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Experiments;
 using Portal.Domain.Operations;
-using Portal.Domain.Registry;
+using Portal.Domain.Lineage;
 using Portal.Domain.Monitoring;
+using Portal.Domain.Privacy;
+using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
@@ -95,6 +97,21 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     /// <summary>The retraining loop's jobs: one per alert (or schedule) it acted on.</summary>
     public DbSet<Retraining> Retrainings => Set<Retraining>();
 
+    /// <summary>The lineage graph's stored edges (issue 13, docs/decisions/0012-lineage-and-data-protection.md).</summary>
+    public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
+
+    /// <summary>Jobs and datasets other systems reported through OpenLineage.</summary>
+    public DbSet<ExternalLineageNode> ExternalLineageNodes => Set<ExternalLineageNode>();
+
+    public DbSet<OpenLineageEvent> OpenLineageEvents => Set<OpenLineageEvent>();
+
+    public DbSet<ErasureRequest> ErasureRequests => Set<ErasureRequest>();
+
+    /// <summary>Which dataset version columns have an erasure index file, under which key.</summary>
+    public DbSet<DatasetSubjectIndex> DatasetSubjectIndexes => Set<DatasetSubjectIndex>();
+
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
     /// <summary>Set when a save wrote live events, until the transaction that holds them commits (<see cref="LiveEventSignal"/>).</summary>
     internal bool LiveEventsWritten { get; set; }
 
@@ -171,6 +188,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         configurationBuilder.Properties<WebhookSubscriptionId>().HaveConversion<StronglyTypedIdConverter<WebhookSubscriptionId>>();
         configurationBuilder.Properties<WebhookDeliveryId>().HaveConversion<StronglyTypedIdConverter<WebhookDeliveryId>>();
         configurationBuilder.Properties<RolloutId>().HaveConversion<StronglyTypedIdConverter<RolloutId>>();
+        configurationBuilder.Properties<ErasureRequestId>().HaveConversion<StronglyTypedIdConverter<ErasureRequestId>>();
         configurationBuilder.Properties<PredictionBatchId>().HaveConversion<StronglyTypedIdConverter<PredictionBatchId>>();
         configurationBuilder.Properties<PredictionId>().HaveConversion<StronglyTypedIdConverter<PredictionId>>();
         configurationBuilder.Properties<MonitoringWindowId>().HaveConversion<StronglyTypedIdConverter<MonitoringWindowId>>();

@@ -260,6 +260,47 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("LiveEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence");
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -372,6 +413,14 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("CarriedFromVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ChangeSincePrevious")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Classification")
                         .IsConcurrencyToken()
                         .IsRequired()
@@ -389,6 +438,11 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime?>("ClassifiedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -396,6 +450,13 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<bool>("PersonalDataSuspected")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("Sensitive")
                         .IsConcurrencyToken()
@@ -429,6 +490,12 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ErasureMarkedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ErasureRequestId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -437,6 +504,20 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("ProfileJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("PurgeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("PurgedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("PurgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RetentionExpiredUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("RowCount")
                         .HasColumnType("bigint");
@@ -459,6 +540,8 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ErasureRequestId");
 
                     b.HasIndex("DatasetId", "Sha256");
 
@@ -504,6 +587,147 @@ namespace Portal.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.ExternalLineageNode", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime>("FirstSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastEventType")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(199)
+                        .HasColumnType("character varying(199)");
+
+                    b.Property<string>("Namespace")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SchemaJson")
+                        .HasColumnType("text");
+
+                    b.HasKey("Kind", "Id");
+
+                    b.ToTable("ExternalLineageNodes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.LineageEdge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FromId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("FromKind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("ToId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("ToKind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToKind", "ToId");
+
+                    b.HasIndex("FromKind", "FromId", "ToKind", "ToId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("LineageEdges", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.OpenLineageEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("EventTimeUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(199)
+                        .HasColumnType("character varying(199)");
+
+                    b.Property<string>("JobNamespace")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Producer")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("ReceivedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("JobNamespace", "JobName");
+
+                    b.ToTable("OpenLineageEvents", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
@@ -728,6 +952,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid?>("DatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ErasureRequestId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -781,6 +1008,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("AlertId");
 
+                    b.HasIndex("ErasureRequestId");
+
                     b.HasIndex("RequestId");
 
                     b.HasIndex("ModelId", "State");
@@ -814,6 +1043,90 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("WorkerId");
 
                     b.ToTable("WorkerHeartbeats", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.DatasetSubjectIndex", b =>
+                {
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("BuiltUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ColumnName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("DistinctValues")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RelativePath")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.HasKey("DatasetVersionId", "Ordinal");
+
+                    b.HasIndex("ColumnName");
+
+                    b.ToTable("DatasetSubjectIndexes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.ErasureRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AffectedModelVersionIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("AffectedModelVersionIdsJson");
+
+                    b.Property<string>("DatasetVersionIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("DatasetVersionIdsJson");
+
+                    b.Property<string>("KeyColumn")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("KeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("RequestedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestedUtc");
+
+                    b.ToTable("ErasureRequests", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
@@ -1941,6 +2254,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.DatasetSubjectIndex", b =>
+                {
+                    b.HasOne("Portal.Domain.Datasets.DatasetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -249,6 +249,45 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("LiveEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence");
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -359,6 +398,14 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("Ordinal")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CarriedFromVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangeSincePrevious")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Classification")
                         .IsConcurrencyToken()
                         .IsRequired()
@@ -376,12 +423,24 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime?>("ClassifiedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("PersonalDataSuspected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetentionDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Sensitive")
@@ -416,6 +475,12 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ErasureMarkedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ErasureRequestId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -423,6 +488,20 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<string>("ProfileJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PurgeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PurgedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PurgedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetentionExpiredUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RowCount")
@@ -446,6 +525,8 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ErasureRequestId");
 
                     b.HasIndex("DatasetId", "Sha256");
 
@@ -491,6 +572,143 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.ExternalLineageNode", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastEventType")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(199)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Namespace")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SchemaJson")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Kind", "Id");
+
+                    b.ToTable("ExternalLineageNodes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.LineageEdge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromKind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToKind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToKind", "ToId");
+
+                    b.HasIndex("FromKind", "FromId", "ToKind", "ToId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("LineageEdges", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Lineage.OpenLineageEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("EventTimeUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(199)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobNamespace")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Producer")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("JobNamespace", "JobName");
+
+                    b.ToTable("OpenLineageEvents", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringAlert", b =>
@@ -715,6 +933,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid?>("DatasetVersionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ErasureRequestId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("FinishedUtc")
                         .HasColumnType("TEXT");
 
@@ -768,6 +989,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("AlertId");
 
+                    b.HasIndex("ErasureRequestId");
+
                     b.HasIndex("RequestId");
 
                     b.HasIndex("ModelId", "State");
@@ -801,6 +1024,90 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasKey("WorkerId");
 
                     b.ToTable("WorkerHeartbeats", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.DatasetSubjectIndex", b =>
+                {
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BuiltUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ColumnName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DistinctValues")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RelativePath")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DatasetVersionId", "Ordinal");
+
+                    b.HasIndex("ColumnName");
+
+                    b.ToTable("DatasetSubjectIndexes", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.ErasureRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AffectedModelVersionIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("AffectedModelVersionIdsJson");
+
+                    b.Property<string>("DatasetVersionIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("DatasetVersionIdsJson");
+
+                    b.Property<string>("KeyColumn")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestedUtc");
+
+                    b.ToTable("ErasureRequests", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Registry.ModelCardSection", b =>
@@ -1922,6 +2229,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasOne("Portal.Domain.Registry.RegisteredModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Privacy.DatasetSubjectIndex", b =>
+                {
+                    b.HasOne("Portal.Domain.Datasets.DatasetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -18,5 +18,8 @@ internal sealed class DatasetColumnConfiguration : IEntityTypeConfiguration<Data
         builder.Property(c => c.SuspicionReason).HasMaxLength(512);
         builder.Property(c => c.ClassifiedBy).HasMaxLength(450);
         builder.Property(c => c.ClassifiedByName).HasMaxLength(256);
+        builder.Property(c => c.Purpose).HasMaxLength(1000);
+        builder.Property(c => c.LegalBasis).HasConversion<string>().HasMaxLength(40);
+        builder.Property(c => c.ChangeSincePrevious).HasConversion<string>().HasMaxLength(16);
     }
 }

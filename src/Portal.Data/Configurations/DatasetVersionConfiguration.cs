@@ -18,5 +18,9 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
         builder.HasOne<Dataset>().WithMany().HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(v => v.Columns).WithOne().HasForeignKey(c => c.DatasetVersionId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(v => v.Schema);
+        builder.Ignore(v => v.IsPurged);
+        builder.Property(v => v.PurgedBy).HasMaxLength(450);
+        builder.Property(v => v.PurgeReason).HasMaxLength(2000);
+        builder.HasIndex(v => v.ErasureRequestId);
     }
 }

@@ -24,5 +24,6 @@ internal sealed class RetrainingConfiguration : IEntityTypeConfiguration<Retrain
         builder.HasIndex(r => new { r.ModelId, r.State });
         builder.HasIndex(r => r.AlertId);
         builder.HasIndex(r => r.RequestId);
+        builder.HasIndex(r => r.ErasureRequestId);
     }
 }

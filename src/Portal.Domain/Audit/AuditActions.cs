@@ -66,6 +66,15 @@ public static class AuditActions
     public static readonly AuditAction RetrainingStarted = new("retraining.started", "Retraining started by the monitoring loop");
     public static readonly AuditAction RetrainingFailed = new("retraining.failed", "Retraining did not produce a candidate");
 
+    public static readonly AuditAction DatasetClassificationCarried = new("dataset.classification.carried", "Column classifications carried to a new dataset version");
+    public static readonly AuditAction DatasetRetentionExpired = new("dataset.retention.expired", "Dataset version passed its retention period");
+    public static readonly AuditAction DatasetVersionPurged = new("dataset.version.purged", "Dataset version content purged by the data protection officer");
+    public static readonly AuditAction ErasureReportExported = new("erasure.report.exported", "Erasure impact report exported");
+    public static readonly AuditAction ErasureRequested = new("erasure.requested", "Dataset versions marked for erasure");
+    public static readonly AuditAction RetrainingRequired = new("retraining.required", "Retraining required: training data marked for erasure");
+    public static readonly AuditAction AuditCheckpointSigned = new("audit.checkpoint.signed", "Audit chain checkpoint signed");
+    public static readonly AuditAction LineageEventReceived = new("lineage.event.received", "External OpenLineage event accepted");
+
     public static readonly AuditAction WebhookCreated = new("webhook.created", "Webhook created");
     public static readonly AuditAction WebhookDeactivated = new("webhook.deactivated", "Webhook deactivated");
     public static readonly AuditAction WebhookRetried = new("webhook.retried", "Webhook delivery retried");
@@ -84,6 +93,8 @@ public static class AuditActions
         PromotionOverridden, PromotionStale, PromotionReevaluationRequested,
         RolloutPolicySet, RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutPaused, RolloutResumed, RolloutAborted,
         MonitoringPolicySet, RetrainingPolicySet, AlertRaised, AlertAcknowledged, AlertResolved, AlertCleared, RetrainingStarted, RetrainingFailed,
+        DatasetClassificationCarried, DatasetRetentionExpired, DatasetVersionPurged, ErasureReportExported, ErasureRequested, RetrainingRequired,
+        AuditCheckpointSigned, LineageEventReceived,
         WebhookCreated, WebhookDeactivated, WebhookRetried,
     ];
 

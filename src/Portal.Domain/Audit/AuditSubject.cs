@@ -47,4 +47,10 @@ public sealed record AuditSubject
     public static AuditSubject PromotionRequest(PromotionRequestId requestId) => new(AuditSubjectKinds.PromotionRequest, requestId.ToString());
 
     public static AuditSubject Rollout(RolloutId rolloutId) => new(AuditSubjectKinds.Rollout, rolloutId.ToString());
+
+    public static AuditSubject ErasureRequest(Privacy.ErasureRequestId requestId) => new(AuditSubjectKinds.ErasureRequest, requestId.ToString());
+
+    public static AuditSubject AuditCheckpoint(long checkpointId) => new(AuditSubjectKinds.AuditCheckpoint, checkpointId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static AuditSubject LineageEvent(long eventId) => new(AuditSubjectKinds.LineageEvent, eventId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

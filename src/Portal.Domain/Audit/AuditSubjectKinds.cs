@@ -13,11 +13,14 @@ public static class AuditSubjectKinds
     public static readonly AuditSubjectKind PromotionRequest = new("PromotionRequest", "Promotion request");
     public static readonly AuditSubjectKind Rollout = new("Rollout", "Staged rollout");
     public static readonly AuditSubjectKind MonitoringAlert = new("MonitoringAlert", "Monitoring alert");
+    public static readonly AuditSubjectKind ErasureRequest = new("ErasureRequest", "Erasure request");
+    public static readonly AuditSubjectKind AuditCheckpoint = new("AuditCheckpoint", "Audit checkpoint");
+    public static readonly AuditSubjectKind LineageEvent = new("LineageEvent", "OpenLineage event");
     public static readonly AuditSubjectKind WebhookSubscription = new("WebhookSubscription", "Webhook");
     public static readonly AuditSubjectKind WebhookDelivery = new("WebhookDelivery", "Webhook delivery");
 
     /// <summary>The catalogue, in the order above.</summary>
-    public static readonly IReadOnlyList<AuditSubjectKind> All = [User, ApiToken, DatasetVersion, Experiment, Run, RegisteredModel, ModelVersion, PromotionRequest, Rollout, MonitoringAlert, WebhookSubscription, WebhookDelivery];
+    public static readonly IReadOnlyList<AuditSubjectKind> All = [User, ApiToken, DatasetVersion, Experiment, Run, RegisteredModel, ModelVersion, PromotionRequest, Rollout, MonitoringAlert, ErasureRequest, AuditCheckpoint, LineageEvent, WebhookSubscription, WebhookDelivery];
 
     private static readonly Dictionary<string, AuditSubjectKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
 

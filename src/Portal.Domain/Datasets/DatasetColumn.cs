@@ -1,7 +1,7 @@
 namespace Portal.Domain.Datasets;
 
 /// <summary>A column of a dataset version, with the automatic personal-data flag and the DPO's classification.</summary>
-public sealed class DatasetColumn
+public sealed partial class DatasetColumn
 {
     private DatasetColumn()
     {
@@ -35,6 +35,21 @@ public sealed class DatasetColumn
     public string? ClassifiedByName { get; private set; }
 
     public DateTime? ClassifiedUtc { get; private set; }
+
+    /// <summary>Why the column is processed (the DPO's words); null until recorded.</summary>
+    public string? Purpose { get; private set; }
+
+    /// <summary>The lawful basis (Art. 6, and for special categories Art. 9) the DPO recorded.</summary>
+    public Privacy.LegalBasis LegalBasis { get; private set; }
+
+    /// <summary>How many days the data may be kept after the version's upload; null: no limit recorded.</summary>
+    public int? RetentionDays { get; private set; }
+
+    /// <summary>The version number this column's classification was carried from at upload; null when set on this version.</summary>
+    public int? CarriedFromVersion { get; private set; }
+
+    /// <summary>How the column differs from the same-named column of the previous version (added, retyped, or not at all).</summary>
+    public ColumnChangeSincePrevious ChangeSincePrevious { get; private set; }
 
     public static DatasetColumn Create(int ordinal, string name, ColumnType type, bool personalDataSuspected, string? suspicionReason) => new()
     {

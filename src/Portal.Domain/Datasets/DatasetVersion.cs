@@ -4,7 +4,7 @@ namespace Portal.Domain.Datasets;
 /// One immutable version of a dataset: content hash (SHA-256 of the CSV bytes, also its address in the
 /// artifact store), shape, schema and profile (JSON).
 /// </summary>
-public sealed class DatasetVersion
+public sealed partial class DatasetVersion
 {
     private DatasetVersion()
     {
@@ -34,6 +34,23 @@ public sealed class DatasetVersion
     public DateTime CreatedUtc { get; private set; }
 
     public List<DatasetColumn> Columns { get; private set; } = [];
+
+    /// <summary>When the DPO purged the content (artifact deleted; metadata, hashes and lineage kept); null while it is there.</summary>
+    public DateTime? PurgedUtc { get; private set; }
+
+    public string? PurgedBy { get; private set; }
+
+    public string? PurgeReason { get; private set; }
+
+    /// <summary>When the retention alert was raised for this version (its retention period passed); null before.</summary>
+    public DateTime? RetentionExpiredUtc { get; private set; }
+
+    /// <summary>When the DPO marked the version for erasure, and by which request; null when not marked.</summary>
+    public DateTime? ErasureMarkedUtc { get; private set; }
+
+    public Privacy.ErasureRequestId? ErasureRequestId { get; private set; }
+
+    public bool IsPurged => PurgedUtc is not null;
 
     public static DatasetVersion Create(DatasetId datasetId, int version, string sha256, long sizeBytes, long rowCount,
         string originalFileName, string profileJson, IEnumerable<DatasetColumn> columns, string uploadedBy, DateTimeOffset now)

@@ -19,6 +19,7 @@ public static class LiveEventTypes
         ("rollout.changed", typeof(RolloutChanged)),
         ("monitoring.changed", typeof(MonitoringChanged)),
         ("alert.changed", typeof(AlertChanged)),
+        ("dataprotection.changed", typeof(Privacy.DataProtectionChanged)),
     ];
 
     private static readonly Dictionary<string, Type> ByName = All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);

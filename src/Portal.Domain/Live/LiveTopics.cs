@@ -31,6 +31,9 @@ public static class LiveTopics
     /// <summary>Every alert of every model: the alert badge and the alerts page.</summary>
     public const string Alerts = "alerts";
 
+    /// <summary>The DPO's workspace: columns to classify, retention expiries, erasure marks and purges.</summary>
+    public const string DataProtection = "dataprotection";
+
     public static string Run(RunId runId) => $"{RunPrefix}{runId}";
 
     /// <summary>One promotion request: its evaluation's progress and every decision on it.</summary>

@@ -10,6 +10,9 @@ public enum RetrainingTrigger
     Drift,
     AccuracyDrop,
     Schedule,
+
+    /// <summary>The DPO marked training data of the champion for erasure: retrain without it.</summary>
+    Erasure,
 }
 
 /// <summary>
@@ -51,6 +54,9 @@ public sealed class Retraining
     public MonitoringAlertId? AlertId { get; private set; }
 
     public RetrainingState State { get; private set; }
+
+    /// <summary>The erasure request that set it off (<see cref="RetrainingTrigger.Erasure"/>); null otherwise.</summary>
+    public Privacy.ErasureRequestId? ErasureRequestId { get; private set; }
 
     /// <summary>The training data: a new version of the champion's dataset built from the log, or a newer upload.</summary>
     public DatasetVersionId? DatasetVersionId { get; private set; }

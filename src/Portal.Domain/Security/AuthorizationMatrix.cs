@@ -54,6 +54,16 @@ public static class AuthorizationMatrix
             [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
         new(Policies.ManageMonitoring, "Set a model's monitoring thresholds and its retraining policy",
             [Roles.DataScientist, Roles.BusinessManager, Roles.Administrator], ApiScopes.Write),
+        new(Policies.ReadLineage, "See the lineage graph from datasets to runs, models, promotions and deployments",
+            [Roles.DataScientist, Roles.BusinessManager, Roles.DataProtectionOfficer, Roles.Administrator], ApiScopes.Read),
+        new(Policies.IngestLineage, "Post OpenLineage events from other systems",
+            [Roles.DataScientist, Roles.Administrator], ApiScopes.Write),
+        new(Policies.AssessErasure, "Find every dataset version, run, model and deployment holding a data subject; export the erasure report; see the personal-data map",
+            [Roles.DataProtectionOfficer], ApiScopes.Read),
+        new(Policies.ManageDataProtection, "Mark dataset versions for erasure; purge a dataset version's content",
+            [Roles.DataProtectionOfficer], ApiScopes.Write),
+        new(Policies.SignAuditCheckpoints, "Sign a checkpoint of the audit chain now",
+            [Roles.Administrator, Roles.DataProtectionOfficer], ApiScopes.Write),
     ];
 
     private static readonly Dictionary<string, Capability> ByName =

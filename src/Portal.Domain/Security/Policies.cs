@@ -74,4 +74,19 @@ public static class Policies
 
     /// <summary>Set a model's monitoring thresholds and retraining policy.</summary>
     public const string ManageMonitoring = "ManageMonitoring";
+
+    /// <summary>See the lineage graph (datasets to runs, models, promotions and deployments, and external OpenLineage jobs).</summary>
+    public const string ReadLineage = "ReadLineage";
+
+    /// <summary>Post OpenLineage events from other systems (<c>POST /api/v1/lineage</c>, write scope).</summary>
+    public const string IngestLineage = "IngestLineage";
+
+    /// <summary>The DPO's investigations: erasure impact of a data subject or dataset version, its report, the personal-data map.</summary>
+    public const string AssessErasure = "AssessErasure";
+
+    /// <summary>The DPO's acts on personal data: mark dataset versions for erasure, purge a version's content.</summary>
+    public const string ManageDataProtection = "ManageDataProtection";
+
+    /// <summary>Sign a checkpoint of the audit chain's head now (they are also signed on a schedule).</summary>
+    public const string SignAuditCheckpoints = "SignAuditCheckpoints";
 }

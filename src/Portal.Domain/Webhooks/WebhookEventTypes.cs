@@ -23,12 +23,14 @@ public static class WebhookEventTypes
     public const string AlertAcknowledged = "alert.acknowledged";
     public const string AlertResolved = "alert.resolved";
     public const string RetrainingStarted = "retraining.started";
+    public const string RetentionExpired = "dataset.retention_expired";
+    public const string ErasureRequested = "erasure.requested";
 
     /// <summary>Every event type a subscription may name, in the order the admin page lists them.</summary>
     public static readonly IReadOnlyList<string> Known =
         [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged,
             RolloutStarted, RolloutStepAdvanced, RolloutCompleted, RolloutRolledBack, RolloutAborted,
-            AlertRaised, AlertAcknowledged, AlertResolved, RetrainingStarted];
+            AlertRaised, AlertAcknowledged, AlertResolved, RetrainingStarted, RetentionExpired, ErasureRequested];
 
     public static bool IsKnown(string eventType) => Known.Contains(eventType, StringComparer.Ordinal);
 
@@ -49,6 +51,8 @@ public static class WebhookEventTypes
         AlertAcknowledged => "A monitoring alert was acknowledged",
         AlertResolved => "A monitoring alert was resolved (by a person, or its cause cleared)",
         RetrainingStarted => "The monitoring loop started retraining a model",
+        RetentionExpired => "A dataset version passed the retention period of its personal columns",
+        ErasureRequested => "The data protection officer marked dataset versions for erasure (affected models need retraining)",
         _ => eventType,
     };
 }

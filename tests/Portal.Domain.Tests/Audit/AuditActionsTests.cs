@@ -28,6 +28,8 @@ public sealed class AuditActionsTests
             "rollout.aborted",
             "monitoring.policy.set", "retraining.policy.set", "alert.raised", "alert.acknowledged", "alert.resolved", "alert.cleared",
             "retraining.started", "retraining.failed",
+            "dataset.classification.carried", "dataset.retention.expired", "dataset.version.purged", "erasure.report.exported", "erasure.requested",
+            "retraining.required", "audit.checkpoint.signed", "lineage.event.received",
             "webhook.created", "webhook.deactivated", "webhook.retried",
         ], AuditActions.All.Select(a => a.Name));
     }

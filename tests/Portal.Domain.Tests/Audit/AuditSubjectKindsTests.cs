@@ -13,7 +13,7 @@ public sealed class AuditSubjectKindsTests
 
     [Fact]
     public void StoredTypeNamesStayExactlyAsExistingEntriesWereHashedWith() =>
-        Assert.Equal(["User", "ApiToken", "DatasetVersion", "Experiment", "Run", "RegisteredModel", "ModelVersion", "PromotionRequest", "Rollout", "MonitoringAlert", "WebhookSubscription", "WebhookDelivery"], AuditSubjectKinds.All.Select(k => k.Name));
+        Assert.Equal(["User", "ApiToken", "DatasetVersion", "Experiment", "Run", "RegisteredModel", "ModelVersion", "PromotionRequest", "Rollout", "MonitoringAlert", "ErasureRequest", "AuditCheckpoint", "LineageEvent", "WebhookSubscription", "WebhookDelivery"], AuditSubjectKinds.All.Select(k => k.Name));
 
     [Fact]
     public void CatalogueHoldsEveryDeclaredKindOnceWithUniqueNamesAndTexts()

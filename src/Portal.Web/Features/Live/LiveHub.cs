@@ -47,5 +47,6 @@ public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions ses
         LiveTopics.TryParseRun(topic, out _) ? Policies.ReadExperiments
         : LiveTopics.IsRegistryTopic(topic) ? Policies.ReadRegistry
         : LiveTopics.IsMonitoringTopic(topic) ? Policies.ReadMonitoring
+        : topic == LiveTopics.DataProtection ? Policies.ClassifyData
         : null;
 }
