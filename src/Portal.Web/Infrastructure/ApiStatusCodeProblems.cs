@@ -40,6 +40,8 @@ internal static class ApiStatusCodeProblems
                 : $"{path} does not take {request.Method}.",
             StatusCodes.Status415UnsupportedMediaType =>
                 $"{path} does not take a body of type '{request.ContentType ?? "(none)"}'; send {AcceptedContentTypes(context, path)}.",
+            StatusCodes.Status414UriTooLong =>
+                $"The address is longer than {RequestUriLength.MaxUriLength} characters; send long input in the request body.",
             StatusCodes.Status413PayloadTooLarge => ApiExceptionHandler.TooLarge(context.GetEndpoint()).Detail!,
             StatusCodes.Status400BadRequest => "The request could not be read: check the body's JSON, its field types and the query parameters.",
             StatusCodes.Status401Unauthorized => "Send a valid personal API token as 'Authorization: Bearer <token>'.",

@@ -108,6 +108,7 @@ public static class PortalWebExtensions
         services.AddDemoTraffic();
         services.AddHostedService<IdentitySeedHostedService>();
         builder.AddPortalServing();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(RequestUriLength.Configure);
         return builder;
     }
 
@@ -129,6 +130,7 @@ public static class PortalWebExtensions
                 StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
             });
             api.UseStatusCodePages(ApiStatusCodeProblems.WriteAsync);
+            api.UseRequestUriLimit();
         });
         app.UseWhen(c => !ApiPaths.IsApi(c), pages =>
         {

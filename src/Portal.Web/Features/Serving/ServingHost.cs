@@ -44,6 +44,7 @@ public static class ServingHost
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(RequestUriLength.Configure);
         builder.AddPortalServing();
         return builder;
     }
@@ -56,6 +57,7 @@ public static class ServingHost
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(ApiStatusCodeProblems.WriteAsync);
+        app.UseRequestUriLimit();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
