@@ -73,7 +73,7 @@ public sealed class LineagePageTests : ComponentTestContext
         var graph = new LineageGraph(Data, [new(Data, "customers v3", false, null, null, 0), new(Run, "FastTree in churn", false, null, null, 1)], [], false);
         var cut = Render<LineageTable>(p => p.Add(t => t.Graph, graph));
 
-        cut.Find("[data-testid=lineage-search] input").Input("fasttree");
+        cut.Find("input[data-testid=lineage-search]").Input("fasttree");
 
         cut.WaitForAssertion(() =>
         {
