@@ -34,7 +34,7 @@ internal static class LineageBench
             try
             {
                 var connection = SqliteDatabase.DefaultConnectionString(folder);
-                var factory = new Contexts(o => SqliteDatabase.Configure(o, connection));
+                IDbContextFactory<PortalDbContext> factory = new Contexts(o => SqliteDatabase.Configure(o, connection));
                 await using (var db = await factory.CreateDbContextAsync())
                 {
                     await SqliteDatabase.PrepareAsync(db, CancellationToken.None);
@@ -54,7 +54,7 @@ internal static class LineageBench
         {
             await using var server = await PostgresServer.StartAsync();
             var connection = (await server.CreateDatabaseAsync("lineage_bench")).Replace("Pooling=false", "Pooling=true", StringComparison.Ordinal);
-            var factory = new Contexts(o => PostgresDatabase.Configure(o, connection));
+            IDbContextFactory<PortalDbContext> factory = new Contexts(o => PostgresDatabase.Configure(o, connection));
             await using (var db = await factory.CreateDbContextAsync())
             {
                 await db.Database.MigrateAsync();
@@ -66,7 +66,7 @@ internal static class LineageBench
         Console.WriteLine($"Machine load after: {Machine.Load()}");
     }
 
-    private static async Task RunAsync(string provider, Contexts factory, int families, int queries)
+    private static async Task RunAsync(string provider, IDbContextFactory<PortalDbContext> factory, int families, int queries)
     {
         var seeding = Stopwatch.StartNew();
         var seeded = await LineageSeeder.SeedAsync(factory, families);
