@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Portal.Data.Conventions;
 using Portal.Data.Identity;
+using Portal.Data.Lineage;
 using Portal.Data.Live;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
@@ -120,6 +121,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // The lineage edges of what this save records join the same transaction (Lineage/LineageRecorder).
+        await LineageRecorder.AddDerivedEdgesAsync(this, cancellationToken);
         var pending = ChangeTracker.Entries<AuditEntry>()
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)

@@ -10,10 +10,10 @@ public sealed partial class SignInJourneyTests(PortalBrowserFixture fixture) : B
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-        { DemoAccounts.Scientist, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-alerts", "nav-api-tokens"] },
-        { DemoAccounts.Manager, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-alerts", "nav-api-tokens"] },
-        { DemoAccounts.DataProtectionOfficer, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
-        { DemoAccounts.Administrator, ["nav-home", "nav-models", "nav-inbox", "nav-rollouts", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
+        { DemoAccounts.Scientist, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
+        { DemoAccounts.Manager, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
+        { DemoAccounts.DataProtectionOfficer, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
+        { DemoAccounts.Administrator, ["nav-home", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Sqlite;
 
@@ -32,6 +33,11 @@ public sealed class DatabaseMigrator(
 
         // EF Core takes a database-wide migration lock, so several nodes starting together is safe.
         await db.Database.MigrateAsync(cancellationToken);
+        if (await LineageBackfill.RunAsync(dbFactory, cancellationToken) is > 0 and var edges)
+        {
+            logger.LogInformation("Lineage: added {Edges} edges for records saved before the graph existed.", edges);
+        }
+
         logger.LogInformation("Database ready ({Provider}).", database.Provider);
     }
 }

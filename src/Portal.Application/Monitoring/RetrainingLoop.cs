@@ -6,9 +6,11 @@ using Portal.Application.Registry;
 using Portal.Application.Runs;
 using Portal.Data;
 using Portal.Data.Audit;
+using Portal.Data.Lineage;
 using Portal.Data.Webhooks;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
+using Portal.Domain.Lineage;
 using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Runs;
@@ -330,6 +332,7 @@ public sealed class RetrainingLoop(
 
         DatasetVersion? data;
         string source;
+        var fromPredictionLog = false;
         var (csv, rows) = await RetrainingData.BuildCsvAsync(db, model.Id, champion.InputSignature, label, from, settings.MaxRows, cancellationToken);
         if (rows >= policy.MinimumRows)
         {
@@ -344,6 +347,7 @@ public sealed class RetrainingLoop(
             var fileName = string.Create(CultureInfo.InvariantCulture, $"{model.Name}-prediction-log-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv");
             data = (await ingestion.SaveAsync(trainedOn.Name, fileName, upload, Actor, cancellationToken)).Version;
             source = string.Create(CultureInfo.InvariantCulture, $"{rows:N0} labelled rows of the prediction log (dataset {trainedOn.Name} v{data.Version})");
+            fromPredictionLog = true;
         }
         else if (await NewerUploadAsync(db, model, champion, cancellationToken) is { } newer)
         {
@@ -366,6 +370,12 @@ public sealed class RetrainingLoop(
 
         var now = time.GetUtcNow();
         retraining.Prepared(data.Id, rows, submitted.Value, now);
+        if (fromPredictionLog && model.ProductionHistory.LastOrDefault(p => p.VersionId == champion.Id) is { } deployment)
+        {
+            // The champion's deployment logged the predictions this dataset version was built from.
+            LineageRecorder.Record(db, LineageDerivation.Deployment(deployment.RequestId), LineageDerivation.Node(data.Id), LineageEdgeKind.Produced, now);
+        }
+
         retraining.StillWaiting(source, now); // what it trains on, for the justification
         retraining.Claim(settings.WorkerId, now, settings.Lease);
         RegistryConcurrency.Touch(db, retraining);

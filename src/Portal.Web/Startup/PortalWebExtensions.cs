@@ -10,6 +10,7 @@ using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
+using Portal.Web.Features.Lineage;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
@@ -175,6 +176,7 @@ public static class PortalWebExtensions
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();
+        api.MapLineageApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

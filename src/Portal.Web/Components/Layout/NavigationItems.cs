@@ -4,6 +4,7 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Home;
+using Portal.Web.Features.Lineage;
 using Portal.Web.Features.Registry;
 using Portal.Web.Features.Rollouts;
 using Portal.Web.Features.Runs.Queries;
@@ -24,6 +25,7 @@ public static class NavigationItems
         new("Models", Icons.Material.Filled.Inventory2, typeof(ModelsPage)),
         new("Inbox", Icons.Material.Filled.Inbox, typeof(PromotionsPage), typeof(InboxBadge)),
         new("Rollouts", Icons.Material.Filled.Timeline, typeof(RolloutsPage)),
+        new("Lineage", Icons.Material.Filled.AccountTree, typeof(LineagePage)),
         new("Alerts", Icons.Material.Filled.NotificationsActive, typeof(AlertsPage)),
         new("Users", Icons.Material.Filled.People, typeof(UsersPage)),
         new("Audit trail", Icons.Material.Filled.Policy, typeof(AuditPage)),

@@ -152,7 +152,7 @@ public sealed class RolloutPageQueries(IDbContextFactory<PortalDbContext> dbFact
 
     private static RolloutRow Row(Rollout r, Dictionary<RegisteredModelId, string> names) =>
         new(r.Id, r.ModelId, names.GetValueOrDefault(r.ModelId, r.ModelId.ToString()), r.BaselineVersionNumber, r.CanaryVersionNumber, r.State, r.StepIndex,
-            r.Policy.Steps.Count, r.CanaryPercent, r.StartedUtc, r.StepStartedUtc, r.EndedUtc, r.Reason);
+            r.Policy.Steps.Count, r.CanaryPercent, r.StartedUtc, r.StepStartedUtc, r.EndedUtc, r.Reason, r.Transition.RequestId);
 
     private static async Task<Dictionary<RegisteredModelId, string>> ModelNamesAsync(PortalDbContext db, IEnumerable<RegisteredModelId> ids,
         CancellationToken cancellationToken)

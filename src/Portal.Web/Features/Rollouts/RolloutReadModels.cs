@@ -18,7 +18,8 @@ public sealed record RolloutRow(
     DateTime StartedUtc,
     DateTime StepStartedUtc,
     DateTime? EndedUtc,
-    string? Reason)
+    string? Reason,
+    PromotionRequestId RequestId = default)
 {
     public bool IsActive => State is RolloutState.Running or RolloutState.Paused;
 
