@@ -8,6 +8,7 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
+using Portal.Web.Features.Lineage;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
@@ -173,6 +174,7 @@ public static class PortalWebExtensions
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();
+        api.MapOpenLineageApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
