@@ -62,7 +62,9 @@ public sealed class OpenLineageRunEvents(
     /// <summary>The RunEvent for <paramref name="run"/> as it is now.</summary>
     public static async Task<JsonObject> BuildAsync(PortalDbContext db, Run run, string eventType, string @namespace, CancellationToken cancellationToken)
     {
-        var experiment = await db.Experiments.AsNoTracking().Where(e => e.Id == run.ExperimentId).Select(e => e.Name).FirstAsync(cancellationToken);
+        // The experiment may be new, made with this very run and not saved yet: the context knows it before the database does.
+        var experiment = db.Experiments.Local.FirstOrDefault(e => e.Id == run.ExperimentId)?.Name
+                         ?? await db.Experiments.AsNoTracking().Where(e => e.Id == run.ExperimentId).Select(e => e.Name).FirstAsync(cancellationToken);
         var eventTime = (eventType == OpenLineageSpec.Start ? run.StartedUtc : run.FinishedUtc) ?? run.SubmittedUtc;
         var inputs = new JsonArray();
         if (run.DatasetVersionId is { } versionId)

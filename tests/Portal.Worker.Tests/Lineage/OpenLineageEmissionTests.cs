@@ -106,7 +106,7 @@ public sealed class OpenLineageEmissionTests(SqliteTestDatabase database) : ICla
         Assert.All(events, e => Assert.Null(schema.Problem(e)));
         Assert.StartsWith("Stopped early (", events[1].GetProperty("run").GetProperty("facets").GetProperty("errorMessage").GetProperty("message").GetString());
         Assert.Empty(events[1].GetProperty("outputs").EnumerateArray());
-        Assert.False(receiver.Requests.Any(r => r.Header("Authorization").Length > 0));
+        Assert.DoesNotContain(receiver.Requests, r => r.Header("Authorization").Length > 0);
     }
 
     [Fact]
