@@ -34,6 +34,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<DatasetClassificationQuery>();
         builder.Services.AddSingleton<DriftReferences>();
         builder.Services.AddSingleton<LineageQuery>();
+        builder.Services.AddOpenLineage();
 
         // A changed classification changes the evidence of open promotion requests on that data: they go stale.
         builder.Services.TryAddSingleton<IClassificationChangeListener, RegistryClassificationListener>();

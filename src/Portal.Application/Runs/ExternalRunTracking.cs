@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
@@ -19,9 +20,10 @@ public sealed class ExternalRunTracking(
     MetricBatchWriter metricRows,
     ContentAddressedStore store,
     AuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    OpenLineageRunEvents? lineage = null)
 {
-    private readonly NewRuns newRuns = new(dbFactory, audit, time);
+    private readonly NewRuns newRuns = new(dbFactory, audit, time, lineage);
 
     public Task<OperationResult<RunId>> StartAsync(StartExternalRun command, AuditActor owner, CancellationToken cancellationToken) =>
         newRuns.AddAsync(command.Experiment, command.DatasetId, command.DatasetVersion, owner,
@@ -212,6 +214,11 @@ public sealed class ExternalRunTracking(
         }
 
         db.PublishRunChanged(run, time.GetUtcNow());
+        if (lineage is not null)
+        {
+            await lineage.EnqueueAsync(db, run, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return OperationResult<RunStatus>.Ok(run.Status);
     }

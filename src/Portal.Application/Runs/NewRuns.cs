@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Experiments;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Domain.Audit;
@@ -15,7 +16,7 @@ namespace Portal.Application.Runs;
 /// What every new run shares, managed or external: the experiment named by its submitter (created with the run when
 /// absent), the dataset version it names, the audit entry, and one save for all of them.
 /// </summary>
-internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time, OpenLineageRunEvents? lineage = null)
 {
     /// <summary>Builds the run from the resolved experiment and dataset version; a failure is returned as the submission's answer.</summary>
     public delegate OperationResult<Run> Build(Experiment experiment, DatasetVersion? version, DateTimeOffset now);
@@ -80,6 +81,12 @@ internal sealed class NewRuns(IDbContextFactory<PortalDbContext> dbFactory, Audi
             run.ValidationFraction,
             run.Seed,
         });
+        // An external run starts Running: its OpenLineage START goes out with it (a managed run's, when a worker claims it).
+        if (run.Status == RunStatus.Running && lineage is not null)
+        {
+            await lineage.EnqueueAsync(db, run, cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

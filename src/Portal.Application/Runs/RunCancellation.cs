@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Live;
@@ -12,7 +13,8 @@ namespace Portal.Application.Runs;
 /// Cancels a run: a queued (or external) one at once, a running managed one by asking its worker to stop. Its submitter
 /// may, and an Administrator may cancel anyone's (<see cref="RunOwnership"/>); the audit entry then says whose run it was.
 /// </summary>
-public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time,
+    OpenLineageRunEvents? lineage = null)
 {
     /// <summary>
     /// Whether <paramref name="userId"/> with <paramref name="roles"/> may cancel the run (the capability and the run's
@@ -67,6 +69,11 @@ public sealed class RunCancellation(IDbContextFactory<PortalDbContext> dbFactory
                 cancelledAs = decision.ByAdministrator ? "Administrator" : "submitter",
             });
         db.PublishRunChanged(run, time.GetUtcNow(), "Cancellation requested.");
+        // A run that started and is now cancelled ends its OpenLineage run (ABORT); a queued one never started one.
+        if (before == RunStatus.Running && run.Status == RunStatus.Cancelled && lineage is not null)
+        {
+            await lineage.EnqueueAsync(db, run, cancellationToken);
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -85,6 +85,26 @@ public sealed class WebhookDelivery
         };
     }
 
+    /// <summary>
+    /// A pending delivery of an OpenLineage RunEvent to the lineage endpoint's system subscription, due at once: the body
+    /// is the event itself (an OpenLineage receiver such as Marquez takes no envelope), fixed here like every payload.
+    /// </summary>
+    public static WebhookDelivery CreateOpenLineage(WebhookSubscriptionId subscriptionId, string runEventJson, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runEventJson);
+        return new WebhookDelivery
+        {
+            Id = WebhookDeliveryId.New(now),
+            SubscriptionId = subscriptionId,
+            EventType = WebhookEventTypes.OpenLineageRunEvent,
+            Payload = runEventJson,
+            Status = WebhookDeliveryStatus.Pending,
+            MaxAttempts = WebhookRetrySchedule.MaxAttempts,
+            CreatedUtc = now.UtcDateTime,
+            NextAttemptUtc = now.UtcDateTime,
+        };
+    }
+
     public bool IsDue(DateTimeOffset now) => Status == WebhookDeliveryStatus.Pending && NextAttemptUtc <= now.UtcDateTime;
 
     /// <summary>The receiver took it (a 2xx).</summary>

@@ -26,6 +26,13 @@ public static class WebhookEventTypes
     public const string RetentionExpired = "dataset.retention_expired";
     public const string ErasureRequested = "erasure.requested";
 
+    /// <summary>
+    /// Not a subscribable event: the kind of the deliveries of Portal's own OpenLineage RunEvents, posted as they are (no
+    /// envelope) to the configured lineage endpoint's system webhook. Kept out of <see cref="Known"/>, so no administrator's
+    /// webhook (not even one wanting <see cref="All"/>) receives them.
+    /// </summary>
+    public const string OpenLineageRunEvent = "openlineage.run_event";
+
     /// <summary>Every event type a subscription may name, in the order the admin page lists them.</summary>
     public static readonly IReadOnlyList<string> Known =
         [PromotionRequested, PromotionEvaluated, PromotionApproved, PromotionRejected, ModelStageChanged,
@@ -53,6 +60,7 @@ public static class WebhookEventTypes
         RetrainingStarted => "The monitoring loop started retraining a model",
         RetentionExpired => "A dataset version passed the retention period of its personal columns",
         ErasureRequested => "The data protection officer marked dataset versions for erasure (affected models need retraining)",
+        OpenLineageRunEvent => "OpenLineage RunEvents of training runs (START, COMPLETE, FAIL, ABORT), sent to the configured lineage endpoint",
         _ => eventType,
     };
 }

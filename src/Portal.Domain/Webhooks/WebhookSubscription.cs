@@ -138,6 +138,43 @@ public sealed class WebhookSubscription
         return (subscription, secret);
     }
 
+    /// <summary>
+    /// The system subscription of an OpenLineage endpoint (from configuration, not made by a person): its id is derived
+    /// from the URL, so every process that ensures it finds or makes the same row. It wants no webhook event; only
+    /// OpenLineage RunEvent deliveries are queued to it. An administrator sees it, and its deliveries, on the webhooks
+    /// page, and may deactivate it to stop sending to that endpoint.
+    /// </summary>
+    public static WebhookSubscription CreateOpenLineage(string url, DateTimeOffset now)
+    {
+        if (UrlProblem(url) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(url));
+        }
+
+        return new WebhookSubscription
+        {
+            Id = OpenLineageIdFor(url),
+            Name = "OpenLineage (system)",
+            Url = url.Trim(),
+            EventTypes = WebhookEventTypes.OpenLineageRunEvent,
+            Secret = SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            IsActive = true,
+            CreatedById = SystemCreator,
+            CreatedByName = "Portal (OpenLineage configuration)",
+            CreatedUtc = now.UtcDateTime,
+        };
+    }
+
+    /// <summary>Who "created" a system subscription.</summary>
+    public const string SystemCreator = "system";
+
+    /// <summary>The id of the OpenLineage system subscription of <paramref name="url"/>: the same in every process.</summary>
+    public static WebhookSubscriptionId OpenLineageIdFor(string url)
+    {
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("openlineage:" + url.Trim()));
+        return new WebhookSubscriptionId(new Guid(hash.AsSpan(0, 16)));
+    }
+
     /// <summary>Whether this subscription, while active, wants events of <paramref name="eventType"/>.</summary>
     public bool Wants(string eventType) =>
         IsActive && (WantsAll || EventTypes.Split(',').Contains(eventType, StringComparer.Ordinal));

@@ -177,6 +177,7 @@ public static class PortalWebExtensions
         api.MapServingApi();
         api.MapDriftApi();
         api.MapLineageApi();
+        api.MapOpenLineageApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

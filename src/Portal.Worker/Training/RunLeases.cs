@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Live;
 using Portal.Domain.Runs;
@@ -10,7 +11,8 @@ namespace Portal.Worker.Training;
 /// Claims queued runs and recovers runs whose worker vanished. Both are optimistic: the run's status is a
 /// concurrency token, so of two workers racing for one run exactly one wins.
 /// </summary>
-public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<RunLeases> logger)
+public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<RunLeases> logger,
+    OpenLineageRunEvents? lineage = null)
 {
     public async Task<RunId?> TryClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -22,8 +24,15 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
             .ToListAsync(cancellationToken);
         foreach (var run in candidates)
         {
+            var firstStart = run.StartedUtc is null;
             run.Claimed(workerId, time.GetUtcNow(), lease);
             db.PublishRunChanged(run, time.GetUtcNow());
+            // One OpenLineage START per run: a retry or a run handed back by a stopping worker continues the same run.
+            if (firstStart && lineage is not null)
+            {
+                await lineage.EnqueueAsync(db, run, cancellationToken);
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -58,6 +67,11 @@ public sealed class RunLeases(IDbContextFactory<PortalDbContext> dbFactory, Time
                 RunStatus.Cancelled => $"Worker {worker} stopped renewing its lease; the run was to be cancelled, so it ends cancelled.",
                 _ => run.FailureReason ?? "Lease expired.",
             });
+            if (run.IsTerminal && lineage is not null)
+            {
+                await lineage.EnqueueAsync(db, run, cancellationToken);
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Live;
@@ -17,7 +18,8 @@ public sealed class RunTrainingJob(
     ModelTrainer trainer,
     TimeProvider time,
     IOptions<TrainingOptions> options,
-    ILogger<RunTrainingJob> logger)
+    ILogger<RunTrainingJob> logger,
+    OpenLineageRunEvents? lineage = null)
 {
     public async Task RunAsync(RunId runId, string workerId, CancellationToken stoppingToken)
     {
@@ -136,6 +138,7 @@ public sealed class RunTrainingJob(
         db.PublishRunChanged(run, now, result.StoppedEarly
             ? $"Stopped early after {result.Duration.TotalSeconds:0.0} s: {result.StopReason}"
             : $"Finished in {result.Duration.TotalSeconds:0.0} s; model {model?.Sha256[..12]}…, {result.Diagnostics.Count} diagnostic finding(s).");
+        await EmitLineageAsync(db, run);
         await db.SaveChangesAsync();
     }
 
@@ -174,6 +177,7 @@ public sealed class RunTrainingJob(
         }
 
         db.PublishRunChanged(run, now, message);
+        await EmitLineageAsync(db, run);
         await db.SaveChangesAsync();
     }
 
@@ -189,6 +193,16 @@ public sealed class RunTrainingJob(
         var now = time.GetUtcNow();
         run.Fail(now, reason);
         db.PublishRunChanged(run, now, reason);
+        await EmitLineageAsync(db, run);
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>The run's OpenLineage COMPLETE, FAIL or ABORT, in the transaction of the outcome (nothing for a requeued run).</summary>
+    private async Task EmitLineageAsync(PortalDbContext db, Run run)
+    {
+        if (run.IsTerminal && lineage is not null)
+        {
+            await lineage.EnqueueAsync(db, run, CancellationToken.None);
+        }
     }
 }

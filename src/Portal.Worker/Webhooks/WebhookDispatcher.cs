@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Domain.Webhooks;
 
@@ -20,7 +21,8 @@ public sealed class WebhookDispatcher(
     IOptions<WebhookOptions> options,
     TimeProvider time,
     string dispatcherName,
-    ILogger<WebhookDispatcher> logger)
+    ILogger<WebhookDispatcher> logger,
+    IOptions<OpenLineageOptions>? openLineage = null)
 {
     private const int BatchSize = 50;
 
@@ -64,7 +66,7 @@ public sealed class WebhookDispatcher(
     public async Task<Guid?> TryClaimAsync(WebhookDeliveryId id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var until = now + options.Value.Lease;
+        var until = now + Lease;
         var token = Guid.NewGuid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var claimed = await db.WebhookDeliveries
@@ -129,10 +131,17 @@ public sealed class WebhookDispatcher(
         request.Headers.TryAddWithoutValidation(WebhookSignature.EventHeader, delivery.EventType);
         request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, delivery.Id.ToString());
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Portal-Webhooks", "1"));
+        var isLineage = delivery.EventType == WebhookEventTypes.OpenLineageRunEvent;
+        if (isLineage && openLineage?.Value.ApiKey is { Length: > 0 } apiKey)
+        {
+            // Marquez and most OpenLineage receivers authenticate with a bearer key (OpenLineage:ApiKey, from secrets).
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
 
         var client = httpClients.CreateClient(WebhookOptions.HttpClientName);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.Timeout);
+        var allowed = isLineage && openLineage is not null ? openLineage.Value.Timeout : options.Value.Timeout;
+        timeout.CancelAfter(allowed);
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -148,13 +157,18 @@ public sealed class WebhookDispatcher(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"No answer within {options.Value.TimeoutSeconds} s (Webhooks:TimeoutSeconds).");
+            return (null, $"No answer within {allowed.TotalSeconds:0} s ({(isLineage ? "OpenLineage" : "Webhooks")}:TimeoutSeconds).");
         }
         catch (HttpRequestException ex)
         {
             return (null, $"Could not reach the receiver: {ex.Message}");
         }
     }
+
+    /// <summary>How long a claim lasts: it must outlive the longest post, a webhook's or an OpenLineage event's.</summary>
+    private TimeSpan Lease => openLineage is null
+        ? options.Value.Lease
+        : TimeSpan.FromTicks(Math.Max(options.Value.Lease.Ticks, ((2 * openLineage.Value.Timeout) + TimeSpan.FromSeconds(15)).Ticks));
 
     private async Task<bool> SaveOutcomeAsync(PortalDbContext db, WebhookDelivery delivery, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Application.Lineage;
 using Portal.Data;
 using Portal.Worker.Training;
 
@@ -38,7 +39,8 @@ public static class WebhookDispatcherExtensions
             sp.GetRequiredService<IOptions<WebhookOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WorkerName>().Value,
-            sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+            sp.GetRequiredService<ILogger<WebhookDispatcher>>(),
+            sp.GetRequiredService<IOptions<OpenLineageOptions>>()));
         services.AddHostedService<WebhookDispatchService>();
         return services;
     }

@@ -254,6 +254,7 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         {
             ["items"] = new JsonArray(new JsonObject { ["predictionId"] = UnknownId, ["actualLabel"] = "true" }),
         },
+        ["POST /api/v1/lineage"] = f => Lineage.OpenLineageIngestionTests.Event("START", Guid.NewGuid(), $"fuzz.job-{f.NextNumber()}", "fuzz-output"),
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
