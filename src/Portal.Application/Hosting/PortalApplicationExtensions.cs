@@ -5,6 +5,7 @@ using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
 using Portal.Application.Monitoring;
+using Portal.Application.Privacy;
 using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 
@@ -32,6 +33,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<ColumnClassification>();
         builder.Services.AddSingleton<DatasetClassificationQuery>();
         builder.Services.AddSingleton<DriftReferences>();
+        builder.Services.AddPortalPrivacy();
 
         // A changed classification changes the evidence of open promotion requests on that data: they go stale.
         builder.Services.TryAddSingleton<IClassificationChangeListener, RegistryClassificationListener>();

@@ -9,6 +9,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Erasure;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Live;
 using Portal.Web.Features.Monitoring;
@@ -93,6 +94,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RegistryPageQueries>();
         services.AddSingleton<RolloutPageQueries>();
         services.AddSingleton<AlertQueries>();
+        services.AddSingleton<ErasureReportAudit>();
         services.AddSingleton<MonitoringQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
@@ -173,6 +175,7 @@ public static class PortalWebExtensions
         api.MapWebhooksApi();
         api.MapServingApi();
         api.MapDriftApi();
+        api.MapErasureApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();
