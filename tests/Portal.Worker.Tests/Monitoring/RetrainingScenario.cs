@@ -81,9 +81,10 @@ public sealed class RetrainingScenario
     public DateTimeOffset Now => Worker.Time.GetUtcNow();
 
     /// <summary>A registered model "{name}" whose version 1, trained with FastTree (5 trees, seed 7, 25 % validation) on dataset "{name}-data", is champion.</summary>
-    public async Task<(RegisteredModel Model, ModelVersion Champion, RunId ChampionRun)> ModelWithChampionAsync(string name, RetrainingPolicy? policy)
+    public async Task<(RegisteredModel Model, ModelVersion Champion, RunId ChampionRun)> ModelWithChampionAsync(string name, RetrainingPolicy? policy,
+        string? csv = null)
     {
-        var dataset = await UploadAsync($"{name}-data", Csv(new Random(1), 300, drifted: false));
+        var dataset = await UploadAsync($"{name}-data", csv ?? Csv(new Random(1), 300, drifted: false));
         var submitted = await Runs.SubmitAsync(new SubmitRun("retraining-tests", dataset.Dataset.Id, dataset.Version.Version, Label, MlTask.Binary, "FastTree",
             new Dictionary<string, double> { ["numberOfTrees"] = 5 }, 0.25, 7), Scientist, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Error);
@@ -186,7 +187,7 @@ public sealed class RetrainingScenario
             .Select(a => a.Action).ToListAsync();
     }
 
-    private async Task<IngestedVersion> UploadAsync(string name, string csv)
+    public async Task<IngestedVersion> UploadAsync(string name, string csv)
     {
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(csv));
         var staged = await Ingestion.StageAsync(content, 10_000_000, CancellationToken.None);
