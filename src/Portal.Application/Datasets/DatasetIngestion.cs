@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Portal.Application.Privacy;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
@@ -22,7 +23,8 @@ public sealed record IngestedVersion(Dataset Dataset, DatasetVersion Version, bo
 /// content-addressed store (hashing as it goes), analysed from the stored file (schema, profile, personal-data flags), and saved
 /// as the next version of its name with its audit entry — or the existing version when the content is identical.
 /// </summary>
-public sealed class DatasetIngestion(IDbContextFactory<PortalDbContext> dbFactory, ContentAddressedStore store, AuditTrail audit, TimeProvider time)
+public sealed class DatasetIngestion(IDbContextFactory<PortalDbContext> dbFactory, ContentAddressedStore store, AuditTrail audit, TimeProvider time,
+    SubjectIndexer subjectIndexer)
 {
     /// <summary>Stages and analyses a CSV without committing anything; refuses an empty, oversized or malformed file.</summary>
     public async Task<OperationResult<StagedCsv>> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
@@ -108,6 +110,7 @@ public sealed class DatasetIngestion(IDbContextFactory<PortalDbContext> dbFactor
         var version = DatasetVersion.Create(dataset.Id, dataset.NextVersion(), blob.Sha256, blob.Size, analysis.Rows,
             Path.GetFileName(fileName), JsonSerializer.Serialize(analysis.Columns, DatasetProfiles.Json), columns, actor.Id, now);
         db.DatasetVersions.Add(version);
+        await subjectIndexer.AddAsync(db, version, cancellationToken);
         audit.Record(db, actor, AuditActions.DatasetUploaded, AuditSubject.DatasetVersion(version.Id), new
         {
             dataset = name,

@@ -6,6 +6,7 @@ using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
 using Portal.Application.Lineage;
 using Portal.Application.Monitoring;
+using Portal.Application.Privacy;
 using Portal.Application.Rollouts;
 using Portal.Application.Runs;
 
@@ -35,6 +36,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<DriftReferences>();
         builder.Services.AddSingleton<LineageQuery>();
         builder.Services.AddOpenLineage();
+        builder.Services.AddPortalPrivacy();
 
         // A changed classification changes the evidence of open promotion requests on that data: they go stale.
         builder.Services.TryAddSingleton<IClassificationChangeListener, RegistryClassificationListener>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Application.Datasets;
+using Portal.Application.Privacy;
 using Portal.Application.Registry;
 using Portal.Application.Runs;
 using Portal.Data;
@@ -37,7 +38,8 @@ public sealed class RetrainingLoop(
     ModelRegistry registry,
     PromotionWorkflow workflow,
     AuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    ErasureRetrainingData erasureData)
 {
     /// <summary>The system actor that submits, registers and requests: never a person, so never one who may not decide.</summary>
     public static readonly AuditActor Actor = AuditActor.Service("retraining");
@@ -58,6 +60,10 @@ public sealed class RetrainingLoop(
             // The policy is a JSON column: read the few models and filter here.
             candidates = (await db.RegisteredModels.AsNoTracking().Select(m => new { m.Id, m.RetrainingPolicy }).ToListAsync(cancellationToken))
                 .Where(m => m.RetrainingPolicy is not null).Select(m => m.Id).ToList();
+            // An erasure's "retrain required" task is due whatever the model's policy says.
+            candidates = [.. candidates.Union(await db.Retrainings.AsNoTracking()
+                .Where(r => r.State == RetrainingState.Waiting && r.Trigger == RetrainingTrigger.Erasure).Select(r => r.ModelId).Distinct()
+                .ToListAsync(cancellationToken))];
         }
 
         var started = new List<RetrainingId>();
@@ -160,18 +166,25 @@ public sealed class RetrainingLoop(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await db.RegisteredModels.Include(m => m.Versions).FirstAsync(m => m.Id == modelId, cancellationToken);
-        if (model.RetrainingPolicy is not { } policy || model.Champion is not { } champion)
-        {
-            return null;
-        }
-
         var mine = await db.Retrainings.Where(r => r.ModelId == modelId).ToListAsync(cancellationToken);
-        if (mine.Any(r => r.IsRunning))
+        if (model.Champion is not { } champion || mine.Any(r => r.IsRunning))
         {
             return null;
         }
 
         var now = time.GetUtcNow();
+        // Retraining without erased data is a duty, not an optimisation: neither the policy nor its least interval holds it back.
+        if (mine.Where(r => r.State == RetrainingState.Waiting && r.Trigger == RetrainingTrigger.Erasure).MinBy(r => r.CreatedUtc) is { } erasure)
+        {
+            RegistryConcurrency.Touch(db, erasure);
+            return await StartAsync(db, model, champion, erasure, null, settings, now, cancellationToken);
+        }
+
+        if (model.RetrainingPolicy is not { } policy)
+        {
+            return null;
+        }
+
         var lastStart = mine.Max(r => r.StartedUtc);
         if (lastStart is { } last && last + TimeSpan.FromHours(policy.MinimumHoursBetween) > now.UtcDateTime)
         {
@@ -217,16 +230,24 @@ public sealed class RetrainingLoop(
             RegistryConcurrency.Touch(db, retraining);
         }
 
+        return await StartAsync(db, model, champion, retraining, alert, settings, now, cancellationToken);
+    }
+
+    private async Task<RetrainingId> StartAsync(PortalDbContext db, RegisteredModel model, ModelVersion champion, Retraining retraining, MonitoringAlert? alert,
+        RetrainingSettings settings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var trigger = retraining.Trigger;
         retraining.Start(champion.Id, settings.WorkerId, now, settings.Lease);
         // The model's revision decides between two workers starting a retraining of it at once.
         RegistryConcurrency.Touch(db, model);
-        var why = Cause(trigger.Value, alert);
+        var why = Cause(trigger, alert);
         audit.Record(db, Actor, AuditActions.RetrainingStarted, AuditSubject.RegisteredModel(model.Id), new
         {
             model = model.Name,
             retrainingId = retraining.Id.ToString(),
-            trigger = trigger.Value.ToString(),
+            trigger = trigger.ToString(),
             alertId = alert?.Id.ToString(),
+            erasureRequestId = retraining.ErasureRequestId?.ToString(),
             why,
             champion = champion.Number,
         });
@@ -234,7 +255,7 @@ public sealed class RetrainingLoop(
         {
             retrainingId = retraining.Id.ToString(),
             model = model.Name,
-            trigger = trigger.Value.ToString(),
+            trigger = trigger.ToString(),
             alertId = alert?.Id.ToString(),
             why,
             champion = champion.Number,
@@ -333,8 +354,22 @@ public sealed class RetrainingLoop(
         DatasetVersion? data;
         string source;
         var fromPredictionLog = false;
-        var (csv, rows) = await RetrainingData.BuildCsvAsync(db, model.Id, champion.InputSignature, label, from, settings.MaxRows, cancellationToken);
-        if (rows >= policy.MinimumRows)
+        var (csv, rows) = retraining.Trigger == RetrainingTrigger.Erasure
+            ? ("", 0)
+            : await RetrainingData.BuildCsvAsync(db, model.Id, champion.InputSignature, label, from, settings.MaxRows, cancellationToken);
+        if (retraining.Trigger == RetrainingTrigger.Erasure)
+        {
+            var erased = await erasureData.BuildAsync(retraining, champion, Actor, cancellationToken);
+            if (!erased.Succeeded)
+            {
+                return await FailAsync(db, retraining, model, erased.Error!, cancellationToken);
+            }
+
+            data = erased.Value!.Version;
+            rows = (int)Math.Min(int.MaxValue, erased.Value.Rows);
+            source = erased.Value.Source;
+        }
+        else if (rows >= policy.MinimumRows)
         {
             using var content = new MemoryStream(Encoding.UTF8.GetBytes(csv));
             var staged = await ingestion.StageAsync(content, MaxCsvBytes, cancellationToken);
@@ -466,7 +501,12 @@ public sealed class RetrainingLoop(
     {
         if (alert is null)
         {
-            return trigger == RetrainingTrigger.Schedule ? "the retraining schedule" : $"a {Words(trigger)} alert";
+            return trigger switch
+            {
+                RetrainingTrigger.Schedule => "the retraining schedule",
+                RetrainingTrigger.Erasure => "an erasure request of the data protection officer",
+                _ => $"a {Words(trigger)} alert",
+            };
         }
 
         var on = alert.Feature.Length > 0 ? $" on {alert.Feature}" : "";
@@ -488,6 +528,11 @@ public sealed class RetrainingLoop(
         if (retraining.AlertId is { } alertId)
         {
             text.Append(CultureInfo.InvariantCulture, $" Alert {alertId}.");
+        }
+
+        if (retraining.ErasureRequestId is { } erasureId)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Erasure request {erasureId}.");
         }
 
         return text.Length > PromotionRequest.MaxTextLength ? text.ToString(0, PromotionRequest.MaxTextLength - 1) + "…" : text.ToString();

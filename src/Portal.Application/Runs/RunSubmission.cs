@@ -60,6 +60,12 @@ public sealed class RunSubmission(IDbContextFactory<PortalDbContext> dbFactory, 
                     return Fail("datasetId (and datasetVersion, default latest) is required for a managed run.");
                 }
 
+                if (version.IsPurged)
+                {
+                    return OperationResult<Run>.Fail(OperationStatus.Conflict,
+                        $"Version {version.Version} of this dataset was purged by the data protection officer on {version.PurgedUtc:yyyy-MM-dd} UTC: its content is gone, so nothing can train on it. Choose another version.");
+                }
+
                 if (command.Task is not { } task)
                 {
                     return Fail("task is required: binary, multiclass or regression.");

@@ -104,6 +104,18 @@ public sealed class Retraining
         UpdatedUtc = now.UtcDateTime,
     };
 
+    /// <summary>
+    /// A "retrain required" task: the DPO marked training data of the champion for erasure (<paramref name="erasureRequestId"/>), so the
+    /// model must be retrained without it. Waits for the retraining loop, which starts it whatever the model's retraining policy.
+    /// </summary>
+    public static Retraining ForErasure(RetrainingId id, RegisteredModelId modelId, ModelVersionId championId, Privacy.ErasureRequestId erasureRequestId,
+        string reason, DateTimeOffset now)
+    {
+        var retraining = Wait(id, modelId, championId, RetrainingTrigger.Erasure, null, reason, now);
+        retraining.ErasureRequestId = erasureRequestId;
+        return retraining;
+    }
+
     /// <summary>Still not enough data: says so with the latest figures.</summary>
     public void StillWaiting(string reason, DateTimeOffset now)
     {

@@ -9,6 +9,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
 using Portal.Web.Features.Datasets;
+using Portal.Web.Features.Erasure;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Lineage;
 using Portal.Web.Features.Live;
@@ -94,6 +95,7 @@ public static class PortalWebExtensions
         services.AddSingleton<RegistryPageQueries>();
         services.AddSingleton<RolloutPageQueries>();
         services.AddSingleton<AlertQueries>();
+        services.AddSingleton<ErasureReportAudit>();
         services.AddSingleton<MonitoringQueries>();
         // Curve points may be Infinity or NaN (a diverging loss): hub clients receive them by name, as the outbox stores them.
         services.AddSignalR().AddJsonProtocol(json =>
@@ -178,6 +180,7 @@ public static class PortalWebExtensions
         api.MapDriftApi();
         api.MapLineageApi();
         api.MapOpenLineageApi();
+        api.MapErasureApi();
         app.MapHub<RunsHub>("/hubs/runs").RequireAuthorization(Policies.ReadExperiments);
         app.MapHub<LiveHub>("/hubs/live").RequireAuthorization(Policies.SignedIn);
         app.MapAccountEndpoints();

@@ -118,6 +118,9 @@ public sealed class CsvExportTests(PortalAppFactory factory) : IClassFixture<Por
             // A failed sign-in of a known user records the email as the actor's name: the cell starts with = + or -.
             await BrowserSession.PostLoginAsync(BrowserSession.NewClient(factory), email, "not-the-password");
         }
+
+        // The erasure register lists the runs on marked data with who submitted them.
+        await Erasure.ErasureSeeding.RunsOnAMarkedVersionAsync(factory, HostileEmails);
     }
 
     private static List<string> ReadCells(Stream csv)

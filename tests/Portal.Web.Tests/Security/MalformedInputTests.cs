@@ -255,6 +255,9 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
             ["items"] = new JsonArray(new JsonObject { ["predictionId"] = UnknownId, ["actualLabel"] = "true" }),
         },
         ["POST /api/v1/lineage"] = f => Lineage.OpenLineageIngestionTests.Event("START", Guid.NewGuid(), $"fuzz.job-{f.NextNumber()}", "fuzz-output"),
+        ["POST /api/erasure/impact"] = _ => new JsonObject { ["column"] = "a", ["value"] = "fuzz-subject" },
+        ["POST /api/erasure/requests"] = _ => new JsonObject { ["column"] = "a", ["value"] = "fuzz-subject-nobody-has", ["reason"] = "marked by the fuzz test" },
+        ["POST /api/dataset-versions/{versionId:guid}/purge"] = _ => new JsonObject { ["confirm"] = true, ["reason"] = "purged by the fuzz test" },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
@@ -676,6 +679,20 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                         await db.EnqueueWebhooksAsync(Portal.Domain.Webhooks.WebhookEventTypes.PromotionApproved, new { fuzz = true }, DateTimeOffset.UtcNow);
                         await db.SaveChangesAsync();
                         id = (await db.WebhookDeliveries.OrderByDescending(d => d.CreatedUtc).Select(d => d.Id).FirstAsync()).ToString();
+                    }
+
+                    break;
+                case "dataset-versions":
+                    // A version of its own (no stored content): a purge reaching the handler must not take the shared dataset's content.
+                    await using (var db = RemoteDb())
+                    {
+                        var now = DateTimeOffset.UtcNow;
+                        var dataset = Portal.Domain.Datasets.Dataset.Create($"fuzz-purge-{NextNumber()}", "fuzz", now);
+                        var version = Portal.Domain.Datasets.DatasetVersion.Create(dataset.Id, dataset.NextVersion(), new string('0', 64), 1, 1, "fuzz.csv", "[]", [], "fuzz", now);
+                        db.Datasets.Add(dataset);
+                        db.DatasetVersions.Add(version);
+                        await db.SaveChangesAsync();
+                        id = version.Id.ToString();
                     }
 
                     break;

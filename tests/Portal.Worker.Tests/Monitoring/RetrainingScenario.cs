@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Application.Datasets;
 using Portal.Application.Monitoring;
+using Portal.Application.Privacy;
 using Portal.Application.Registry;
 using Portal.Application.Runs;
 using Portal.Data;
@@ -38,15 +39,28 @@ public sealed class RetrainingScenario
         this.database = database;
         Worker = new TestWorker(database);
         audit = new AuditTrail(database.Factory, Worker.Time);
-        Ingestion = new DatasetIngestion(database.Factory, Worker.Store, audit, Worker.Time);
+        Keys = new SubjectKeyProvider(new SubjectKey(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+        Indexer = new SubjectIndexer(database.Factory, Worker.Store, new SubjectIndexStore(Path.Combine(database.Folder, "artifacts")), Keys, Worker.Time);
+        Ingestion = new DatasetIngestion(database.Factory, Worker.Store, audit, Worker.Time, Indexer);
         Runs = new RunSubmission(database.Factory, audit, new TrainingQueueSignal(), Worker.Time);
         Registry = new ModelRegistry(database.Factory, Worker.Store, audit, Worker.Time);
         Workflow = new PromotionWorkflow(database.Factory, audit, Options.Create(new RegistryOptions()), Worker.Time);
         Policies = new MonitoringPolicies(database.Factory, audit, Worker.Time);
-        Loop = new RetrainingLoop(database.Factory, Ingestion, Runs, Registry, Workflow, audit, Worker.Time);
+        Impact = new ErasureImpact(database.Factory, new SubjectIndexStore(Path.Combine(database.Folder, "artifacts")), Keys);
+        Erasure = new ErasureMarking(database.Factory, Impact, audit, Worker.Time);
+        Loop = new RetrainingLoop(database.Factory, Ingestion, Runs, Registry, Workflow, audit, Worker.Time,
+            new ErasureRetrainingData(database.Factory, Worker.Store, Ingestion, Keys));
     }
 
     public TestWorker Worker { get; }
+
+    public SubjectKeyProvider Keys { get; }
+
+    public SubjectIndexer Indexer { get; }
+
+    public ErasureImpact Impact { get; }
+
+    public ErasureMarking Erasure { get; }
 
     public DatasetIngestion Ingestion { get; }
 
@@ -67,9 +81,10 @@ public sealed class RetrainingScenario
     public DateTimeOffset Now => Worker.Time.GetUtcNow();
 
     /// <summary>A registered model "{name}" whose version 1, trained with FastTree (5 trees, seed 7, 25 % validation) on dataset "{name}-data", is champion.</summary>
-    public async Task<(RegisteredModel Model, ModelVersion Champion, RunId ChampionRun)> ModelWithChampionAsync(string name, RetrainingPolicy? policy)
+    public async Task<(RegisteredModel Model, ModelVersion Champion, RunId ChampionRun)> ModelWithChampionAsync(string name, RetrainingPolicy? policy,
+        string? csv = null)
     {
-        var dataset = await UploadAsync($"{name}-data", Csv(new Random(1), 300, drifted: false));
+        var dataset = await UploadAsync($"{name}-data", csv ?? Csv(new Random(1), 300, drifted: false));
         var submitted = await Runs.SubmitAsync(new SubmitRun("retraining-tests", dataset.Dataset.Id, dataset.Version.Version, Label, MlTask.Binary, "FastTree",
             new Dictionary<string, double> { ["numberOfTrees"] = 5 }, 0.25, 7), Scientist, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Error);
@@ -172,7 +187,7 @@ public sealed class RetrainingScenario
             .Select(a => a.Action).ToListAsync();
     }
 
-    private async Task<IngestedVersion> UploadAsync(string name, string csv)
+    public async Task<IngestedVersion> UploadAsync(string name, string csv)
     {
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(csv));
         var staged = await Ingestion.StageAsync(content, 10_000_000, CancellationToken.None);

@@ -29,4 +29,6 @@ public sealed record DatasetVersionDto(DatasetId DatasetId, DatasetVersionId Ver
 
 public sealed record DatasetRow(DatasetId Id, string Name, int LatestVersion, long Rows, int Columns, int SuspectedPersonalColumns, DateTime UpdatedUtc);
 
-public sealed record DatasetVersionSummary(DatasetVersionId VersionId, int Version, string Sha256, long Rows, int Columns, long SizeBytes, string UploadedBy, DateTime CreatedUtc);
+/// <summary>A version in the dataset's list; <see cref="PurgedUtc"/> is set once the DPO purged its content (metadata and hashes stay).</summary>
+public sealed record DatasetVersionSummary(DatasetVersionId VersionId, int Version, string Sha256, long Rows, int Columns, long SizeBytes, string UploadedBy, DateTime CreatedUtc,
+    DateTime? PurgedUtc = null, string? PurgedBy = null, string? PurgeReason = null);

@@ -99,7 +99,8 @@ public sealed class DatasetService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version)
-            .Select(v => new DatasetVersionSummary(v.Id, v.Version, v.Sha256, v.RowCount, v.ColumnCount, v.SizeBytes, v.UploadedBy, v.CreatedUtc))
+            .Select(v => new DatasetVersionSummary(v.Id, v.Version, v.Sha256, v.RowCount, v.ColumnCount, v.SizeBytes, v.UploadedBy, v.CreatedUtc,
+                v.PurgedUtc, v.PurgedBy, v.PurgeReason))
             .ToListAsync(cancellationToken);
     }
 
