@@ -6,6 +6,7 @@ using Portal.Application.Hosting;
 using Portal.Application.Monitoring;
 using Portal.Application.Runs;
 using Portal.Ml.Training;
+using Portal.Worker.Audit;
 using Portal.Worker.Heartbeats;
 using Portal.Worker.Monitoring;
 using Portal.Worker.Promotions;
@@ -63,6 +64,7 @@ public static class PortalWorkerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<RetrainingService>();
+        builder.Services.AddHostedService<AuditCheckpointService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }
