@@ -254,6 +254,11 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         {
             ["items"] = new JsonArray(new JsonObject { ["predictionId"] = UnknownId, ["actualLabel"] = "true" }),
         },
+        ["POST /api/audit/checkpoints/verify"] = _ => new JsonObject
+        {
+            ["id"] = 1, ["sequence"] = 1, ["headHash"] = new string('a', 64), ["createdUtc"] = "2026-12-01T10:00:00.000000Z",
+            ["keyId"] = new string('b', 64), ["algorithm"] = "ECDSA-P256-SHA256", ["signature"] = "MEUCIQDfuzz",
+        },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
