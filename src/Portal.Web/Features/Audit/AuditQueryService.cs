@@ -118,7 +118,8 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         if (checkpoints is not null)
         {
             json.WritePropertyName("checkpoints");
-            System.Text.Json.JsonSerializer.Serialize(json, checkpoints.Latest, ExportJson);
+            // Written into the open writer without its synchronous flush (the response body only takes asynchronous writes).
+            System.Text.Json.JsonSerializer.SerializeToElement(checkpoints.Latest, ExportJson).WriteTo(json);
             json.WriteString("publicKeyPem", checkpoints.PublicKeyPem);
         }
 
