@@ -47,7 +47,7 @@ internal static class AuditApi
                     : (await checkpoints.VerifySubmittedAsync(checkpoint, ct)).ToHttpResult())
             .WithSummary("Checks an auditor's checkpoint: 200 with valid true/false (history rewritten or cut), 400 when malformed or its signature fails.");
 
-        group.MapGet("/entries/{sequence:long}/proof", async (long sequence, long? checkpoint, AuditCheckpoints checkpoints, CancellationToken ct) =>
+        group.MapGet("/entries/{sequence}/proof", async (long sequence, long? checkpoint, AuditCheckpoints checkpoints, CancellationToken ct) =>
                 (await checkpoints.ProofAsync(sequence, checkpoint, ct)).ToHttpResult())
             .WithSummary("Inclusion proof of an entry up to a signed checkpoint: every entry from it to the checkpoint's with canonical form and hash (docs/audit-proofs.md).");
 
