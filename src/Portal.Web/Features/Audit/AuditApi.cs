@@ -34,8 +34,8 @@ internal static class AuditApi
         group.MapGet("/checkpoints", (AuditCheckpoints checkpoints, CancellationToken ct) => checkpoints.OverviewAsync(100, ct))
             .WithSummary("Signed checkpoints (latest 100), the signing key's id and public key, and where checkpoints are published.");
 
-        group.MapPost("/checkpoints", async (HttpContext http, AuditCheckpoints checkpoints, CancellationToken ct) =>
-                (await checkpoints.SignAsync(http.User.ToAuditActor(), onlyIfHeadMoved: false, ct)).ToHttpResult(signed => signed is null
+        group.MapPost("/checkpoints", async (System.Security.Claims.ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
+                (await checkpoints.SignAsync(user.ToAuditActor(), onlyIfHeadMoved: false, ct)).ToHttpResult(signed => signed is null
                     ? Results.Problem("The chain head is already signed: nothing was added since the last checkpoint.", statusCode: StatusCodes.Status409Conflict, title: "Conflict")
                     : Results.Created($"/api/audit/checkpoints/{signed.Id}", signed)))
             .RequireAuthorization(Policies.SignAuditCheckpoints)
