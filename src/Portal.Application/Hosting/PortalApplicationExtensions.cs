@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Portal.Application.Audit;
 using Portal.Application.Registry;
 using Portal.Application.Registry.Cards;
 using Portal.Application.Datasets;
@@ -37,6 +38,7 @@ public static class PortalApplicationExtensions
         builder.Services.AddSingleton<LineageQuery>();
         builder.Services.AddOpenLineage();
         builder.Services.AddPortalPrivacy();
+        builder.Services.AddAuditCheckpoints();
 
         // A changed classification changes the evidence of open promotion requests on that data: they go stale.
         builder.Services.TryAddSingleton<IClassificationChangeListener, RegistryClassificationListener>();

@@ -79,6 +79,7 @@ public static class PortalWebExtensions
         services.AddSingleton<TokenAuthenticationCache>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<AuditQueryService>();
+        services.AddSingleton<AuditSubjectLinks>();
         services.AddOptions<DatasetOptions>()
             .BindConfiguration(DatasetOptions.SectionName)
             .ValidateDataAnnotations()

@@ -6,6 +6,7 @@ using Portal.Application.Hosting;
 using Portal.Application.Monitoring;
 using Portal.Application.Runs;
 using Portal.Ml.Training;
+using Portal.Worker.Audit;
 using Portal.Worker.DataProtection;
 using Portal.Worker.Heartbeats;
 using Portal.Worker.Monitoring;
@@ -65,6 +66,7 @@ public static class PortalWorkerExtensions
             .ValidateOnStart();
         builder.Services.AddHostedService<RetrainingService>();
         builder.Services.AddHostedService<DataProtectionSweepService>();
+        builder.Services.AddHostedService<AuditCheckpointService>();
         builder.Services.AddWebhookDispatcher();
         return builder;
     }

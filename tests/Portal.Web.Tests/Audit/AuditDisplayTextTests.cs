@@ -26,6 +26,22 @@ public sealed class AuditDisplayTextTests : ComponentTestContext, IClassFixture<
         this.factory = factory;
         Services.AddSingleton(factory.Services.GetRequiredService<AuditQueryService>());
         Services.AddSingleton(factory.Services.GetRequiredService<AuditTrail>());
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Application.Audit.AuditCheckpoints>());
+        Services.AddSingleton(factory.Services.GetRequiredService<AuditSubjectLinks>());
+        SignIn(DemoAccounts.Dpo, Portal.Domain.Security.Roles.DataProtectionOfficer);
+    }
+
+    [Fact]
+    public async Task SubjectsLinkToTheirPages()
+    {
+        var trail = factory.Services.GetRequiredService<AuditTrail>();
+        var run = new RunId(Guid.NewGuid());
+        await trail.WriteAsync(AuditActor.Service("links-" + Guid.NewGuid().ToString("N")[..8]), AuditActions.RunSubmitted, AuditSubject.Run(run));
+        await DisposeComponentsAsync();
+
+        var page = RenderPage<AuditPage>();
+
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("[data-testid=subject-link]"), a => a.GetAttribute("href") == $"/runs/{run}"), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -258,6 +258,11 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
         ["POST /api/erasure/impact"] = _ => new JsonObject { ["column"] = "a", ["value"] = "fuzz-subject" },
         ["POST /api/erasure/requests"] = _ => new JsonObject { ["column"] = "a", ["value"] = "fuzz-subject-nobody-has", ["reason"] = "marked by the fuzz test" },
         ["POST /api/dataset-versions/{versionId:guid}/purge"] = _ => new JsonObject { ["confirm"] = true, ["reason"] = "purged by the fuzz test" },
+        ["POST /api/audit/checkpoints/verify"] = _ => new JsonObject
+        {
+            ["id"] = 1, ["sequence"] = 1, ["headHash"] = new string('a', 64), ["createdUtc"] = "2026-12-01T10:00:00.000000Z",
+            ["keyId"] = new string('b', 64), ["algorithm"] = "ECDSA-P256-SHA256", ["signature"] = "MEUCIQDfuzz",
+        },
         ["POST /api/webhooks/"] = f => new JsonObject
         {
             ["name"] = $"fuzz-hook-{f.NextNumber()}", ["url"] = "https://hooks.example.com/portal", ["events"] = new JsonArray("promotion.approved"),
@@ -695,6 +700,10 @@ public sealed class MalformedInputTests(MalformedInputTests.Fixture fixture) : I
                         id = version.Id.ToString();
                     }
 
+                    break;
+                case "audit":
+                    // Audit entry 1 always exists (the first seeded user); its proof may be refused (no checkpoint), never a 5xx.
+                    id = "1";
                     break;
                 default:
                     throw new InvalidOperationException($"Teach the fuzz test a valid id for /api/{area}/{{id}}.");

@@ -62,6 +62,72 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         }
     }
 
+    /// <summary>
+    /// Streams the matching entries, oldest first, as JSON for auditors: every stored field, the previous hash and hash, and the
+    /// exact canonical form whose SHA-256 is the hash; then the signed checkpoints and the public key that verifies them.
+    /// </summary>
+    public async Task WriteJsonAsync(AuditQuery query, System.Text.Json.Utf8JsonWriter json, Application.Audit.AuditCheckpointOverview? checkpoints,
+        CancellationToken cancellationToken)
+    {
+        json.WriteStartObject();
+        json.WriteString("format", "portal-audit-export/v1");
+        json.WriteString("exportedUtc", time.GetUtcNow().UtcDateTime);
+        json.WriteStartArray("entries");
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            using var hasher = new AuditEntryHasher();
+            var written = 0;
+            await foreach (var row in Project(Filter(db.AuditEntries.AsNoTracking(), query).OrderBy(e => e.Sequence))
+                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                var timestamp = DateTime.SpecifyKind(row.TimestampUtc, DateTimeKind.Utc);
+                string? canonical;
+                try
+                {
+                    canonical = hasher.Canonical(row.Sequence, timestamp, row.ActorKind, row.ActorId, row.ActorName, row.Action,
+                        row.SubjectType, row.SubjectId, row.DetailsJson, row.PreviousHash);
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+                {
+                    canonical = null;
+                }
+
+                json.WriteStartObject();
+                json.WriteNumber("sequence", row.Sequence);
+                json.WriteString("timestampUtc", timestamp);
+                json.WriteString("actorKind", row.ActorKind);
+                json.WriteString("actorId", row.ActorId);
+                json.WriteString("actorName", row.ActorName);
+                json.WriteString("action", row.Action);
+                json.WriteString("actionText", AuditActions.Describe(row.Action));
+                json.WriteString("subjectType", row.SubjectType);
+                json.WriteString("subjectId", row.SubjectId);
+                json.WriteString("details", row.DetailsJson);
+                json.WriteString("previousHash", row.PreviousHash);
+                json.WriteString("hash", row.Hash);
+                json.WriteString("canonical", canonical);
+                json.WriteEndObject();
+                if (++written % 500 == 0)
+                {
+                    await json.FlushAsync(cancellationToken);
+                }
+            }
+        }
+
+        json.WriteEndArray();
+        if (checkpoints is not null)
+        {
+            json.WritePropertyName("checkpoints");
+            // Written into the open writer without its synchronous flush (the response body only takes asynchronous writes).
+            System.Text.Json.JsonSerializer.SerializeToElement(checkpoints.Latest, ExportJson).WriteTo(json);
+            json.WriteString("publicKeyPem", checkpoints.PublicKeyPem);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ExportJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, AuditQuery query)
     {
         if (!string.IsNullOrWhiteSpace(query.Action))
