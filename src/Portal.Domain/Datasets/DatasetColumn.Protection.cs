@@ -32,7 +32,10 @@ public sealed partial class DatasetColumn
         }
 
         var after = protection is null ? Protection : protection with { Purpose = string.IsNullOrWhiteSpace(protection.Purpose) ? null : protection.Purpose.Trim() };
-        if (LegalBasisRules.Problem(classification, after) is { } protectionProblem)
+        // Without protection (a classification alone, as before legal bases were recorded) a column with no legal basis yet
+        // may take any category; one that records a legal basis must keep it fitting.
+        var check = protection is not null || after.LegalBasis != LegalBasis.None;
+        if (check && LegalBasisRules.Problem(classification, after) is { } protectionProblem)
         {
             return ColumnDecisionResult.Refused(ClassificationRefusalReason.InvalidInput, protection is null
                 ? $"{Name} records the legal basis {LegalBasis}, which does not fit {classification}: give the legal basis with the classification. {protectionProblem}"

@@ -117,6 +117,8 @@ public sealed class ColumnProtectionApiTests(PortalAppFactory factory) : IClassF
             email,age,plan,postcode
             ann@example.com,thirty,basic,1010
             bob@example.org,forty,premium,2020
+            cy@example.net,twenty,basic,3030
+            dee@example.com,fifty,premium,4040
             """;
 
         var (_, v2) = await UploadAsync(next, name);

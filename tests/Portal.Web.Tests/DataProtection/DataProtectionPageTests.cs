@@ -54,10 +54,11 @@ public sealed class DataProtectionPageTests : ComponentTestContext, IClassFixtur
         var dpo = await ApiAsync(DemoAccounts.Dpo);
         await dpo.PutAsJsonAsync($"/api/datasets/{id}/versions/1/columns/email/classification",
             new { classification = "Personal", protection = new { purpose = "billing", legalBasis = "Contract", retentionDays = 90 } });
-        await UploadAsync(name, "email,age,plan,postcode\nann@example.com,thirty,basic,1010\nbob@example.org,forty,premium,2020");
+        await UploadAsync(name, "email,age,plan,postcode\nann@example.com,thirty,basic,1010\nbob@example.org,forty,premium,2020\ncy@example.net,twenty,basic,3030");
         await SignInAsync(DemoAccounts.Dpo, Roles.DataProtectionOfficer);
 
-        var cut = RenderPage<DatasetPage>(("DatasetId", id), ("Version", "2"));
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"datasets/{id}?version=2");
+        var cut = RenderPage<DatasetPage>(("DatasetId", id));
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=columns-table] tbody tr")), TimeSpan.FromSeconds(5));
         Assert.Contains("column-added", Row(cut, "postcode").ClassName);

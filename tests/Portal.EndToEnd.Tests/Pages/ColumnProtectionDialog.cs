@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.EndToEnd.Tests.Pages;
+
+/// <summary>The DPO's dialog for one column of a dataset version: category, purpose, legal basis, retention.</summary>
+public sealed class ColumnProtectionDialog(IPage page)
+{
+    private const string SaveSelector = "[data-testid=protection-save]";
+
+    public ILocator Problem => page.GetByTestId("protection-problem");
+
+    public ILocator Error => page.GetByTestId("dialog-error");
+
+    public Task ChooseCategoryAsync(string label) => MudControls.SelectAsync(page, "protection-category", label);
+
+    public Task ChooseLegalBasisAsync(string label) => MudControls.SelectAsync(page, "protection-legal-basis", label);
+
+    public Task FillPurposeAsync(string purpose) => MudControls.FillAsync(page, "protection-purpose", purpose);
+
+    public Task FillRetentionAsync(int days) => MudControls.FillAsync(page, "protection-retention", days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Saves with the keyboard's Enter in the retention field, and waits for the dialog to close; says what it showed when it does not.</summary>
+    public async Task SaveAsync()
+    {
+        await MudControls.Input(page, "protection-retention").PressAsync("Enter");
+        try
+        {
+            await Expect(page.Locator(SaveSelector)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException failure)
+        {
+            throw new InvalidOperationException($"The dialog did not close after saving. {await DescribeAsync()}", failure);
+        }
+    }
+
+    /// <summary>What the dialog shows now, read without waiting for any element.</summary>
+    private async Task<string> DescribeAsync()
+    {
+        var problem = await Problem.CountAsync() > 0 ? await Problem.First.InnerTextAsync() : "none";
+        var error = await Error.CountAsync() > 0 ? await Error.First.InnerTextAsync() : "none";
+        var button = page.Locator(SaveSelector);
+        var buttonText = await button.CountAsync() > 0 ? $"{await button.First.InnerTextAsync()} (disabled: {await button.First.IsDisabledAsync()})" : "absent";
+        var reconnecting = await page.Locator("#components-reconnect-modal:visible, .components-reconnect-show").CountAsync() > 0;
+        var body = await page.EvaluateAsync<string>("() => (document.querySelector('.mud-dialog')?.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 400)");
+        return $"URL {page.Url}; problem: {problem}; error: {error}; button: {buttonText}; reconnecting: {reconnecting}; dialog text: {body}";
+    }
+}
