@@ -4,7 +4,7 @@ using Portal.Domain.Security;
 using Portal.EndToEnd.Tests.Infrastructure;
 using Portal.EndToEnd.Tests.Pages;
 using Portal.EndToEnd.Tests.TestData;
-using Portal.Web.Features.Datasets;
+using DatasetService = Portal.Web.Features.Datasets.DatasetService;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.EndToEnd.Tests;
@@ -38,7 +38,7 @@ public sealed class DataProtectionJourneyTests(TrainingBrowserFixture fixture) :
 
         // Act: the DPO records the e-mail column's purpose, legal basis and retention with the keyboard's Enter.
         var dialog = await datasetPage.EditProtectionAsync(ChurnCsvBuilder.PersonalDataColumn);
-        await Expect(page.Locator("[data-testid=protection-category][role=combobox]")).ToContainTextAsync("Personal");
+        await dialog.ChooseCategoryAsync("Personal");
         await dialog.FillPurposeAsync("To contact customers about their contract");
         await dialog.ChooseLegalBasisAsync("Contract (Art. 6(1)(b))");
         await dialog.FillRetentionAsync(365);

@@ -12,7 +12,13 @@ public sealed class ColumnProtectionDialog(IPage page)
 
     public ILocator Error => page.GetByTestId("dialog-error");
 
-    public Task ChooseCategoryAsync(string label) => MudControls.SelectAsync(page, "protection-category", label);
+    /// <summary>Chooses a category by its exact label ("Personal" is also part of "Not personal").</summary>
+    public async Task ChooseCategoryAsync(string label)
+    {
+        await page.Locator("[data-testid='protection-category'][role=combobox]:not([disabled]):visible").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item")
+            .Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{label}\\s*$") }).First.ClickAsync();
+    }
 
     public Task ChooseLegalBasisAsync(string label) => MudControls.SelectAsync(page, "protection-legal-basis", label);
 
