@@ -20,7 +20,14 @@ public sealed class ColumnProtectionDialog(IPage page)
             .Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{label}\\s*$") }).First.ClickAsync();
     }
 
-    public Task ChooseLegalBasisAsync(string label) => MudControls.SelectAsync(page, "protection-legal-basis", label);
+    /// <summary>Chooses a legal basis; in the dialog the select shows its choice as the input's value, not as text.</summary>
+    public async Task ChooseLegalBasisAsync(string label)
+    {
+        var select = page.Locator("[data-testid='protection-legal-basis'][role=combobox]:not([disabled]):visible");
+        await select.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = label }).First.ClickAsync();
+        await Expect(page.Locator("input[data-testid='protection-legal-basis'], [data-testid='protection-legal-basis'] input").First).ToHaveValueAsync(label);
+    }
 
     public Task FillPurposeAsync(string purpose) => MudControls.FillAsync(page, "protection-purpose", purpose);
 
