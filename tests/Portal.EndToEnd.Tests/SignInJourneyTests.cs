@@ -12,7 +12,7 @@ public sealed partial class SignInJourneyTests(PortalBrowserFixture fixture) : B
     {
         { DemoAccounts.Scientist, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
         { DemoAccounts.Manager, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
-        { DemoAccounts.DataProtectionOfficer, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
+        { DemoAccounts.DataProtectionOfficer, ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-data-protection", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
         { DemoAccounts.Administrator, ["nav-home", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
     };
 

@@ -1,4 +1,5 @@
 using Portal.Domain.Datasets;
+using Portal.Domain.Privacy;
 
 namespace Portal.Application.Datasets;
 
@@ -20,6 +21,19 @@ public sealed record ClassifiedColumn(
     /// <summary>Personal data (special category included) or not yet classified: a model trained on it needs the DPO's sign-off.</summary>
     public bool RequiresSignOff => ColumnClassificationRules.RequiresSignOff(Classification);
 
+    /// <summary>The purpose, legal basis and retention the DPO recorded.</summary>
+    public ColumnProtection Protection { get; init; } = ColumnProtection.None;
+
+    /// <summary>The version this column's classification was carried from at upload; null when decided on this version.</summary>
+    public int? CarriedFromVersion { get; init; }
+
+    public ColumnChangeSincePrevious ChangeSincePrevious { get; init; }
+
     public static ClassifiedColumn From(DatasetColumn column) => new(column.DatasetVersionId, column.Ordinal, column.Name, column.Type,
-        column.PersonalDataSuspected, column.Classification, column.Sensitive, column.ClassifiedByName, column.ClassifiedUtc);
+        column.PersonalDataSuspected, column.Classification, column.Sensitive, column.ClassifiedByName, column.ClassifiedUtc)
+    {
+        Protection = column.Protection,
+        CarriedFromVersion = column.CarriedFromVersion,
+        ChangeSincePrevious = column.ChangeSincePrevious,
+    };
 }

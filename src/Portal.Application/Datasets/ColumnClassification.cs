@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Domain.Audit;
+using Portal.Data.Live;
 using Portal.Domain.Datasets;
+using Portal.Domain.Live;
+using Portal.Domain.Privacy;
 
 namespace Portal.Application.Datasets;
 
@@ -19,8 +22,17 @@ public sealed class ColumnClassification(
     TimeProvider time)
 {
     /// <summary>Classifies one column, found by name (exact, else ignoring case); the column as it now is.</summary>
+    public Task<OperationResult<ClassifiedColumn>> ClassifyAsync(DatasetId datasetId, int version, string column,
+        DataClassification classification, bool sensitive, AuditActor actor, IReadOnlyCollection<string> actorRoles, CancellationToken cancellationToken) =>
+        ClassifyAsync(datasetId, version, column, classification, sensitive, null, actor, actorRoles, cancellationToken);
+
+    /// <summary>
+    /// Classifies one column, found by name (exact, else ignoring case), and when <paramref name="protection"/> is given
+    /// records its purpose, legal basis and retention too (replacing what was recorded); the column as it now is.
+    /// </summary>
     public async Task<OperationResult<ClassifiedColumn>> ClassifyAsync(DatasetId datasetId, int version, string column,
-        DataClassification classification, bool sensitive, AuditActor actor, IReadOnlyCollection<string> actorRoles, CancellationToken cancellationToken)
+        DataClassification classification, bool sensitive, ColumnProtection? protection, AuditActor actor, IReadOnlyCollection<string> actorRoles,
+        CancellationToken cancellationToken)
     {
         if (!ColumnClassificationRules.MayClassify(actorRoles))
         {
@@ -34,15 +46,17 @@ public sealed class ColumnClassification(
             return OperationResult<ClassifiedColumn>.Fail(OperationStatus.NotFound, missing!);
         }
 
-        var result = found.Classify(column, classification, sensitive, actor.Id, actor.Name, actorRoles, time.GetUtcNow());
+        var result = found.Decide(column, classification, sensitive, protection, actor.Id, actor.Name, actorRoles, time.GetUtcNow());
         if (!result.Succeeded)
         {
             return OperationResult<ClassifiedColumn>.Fail(StatusOf(result.Refusal!.Value), result.Message!);
         }
 
-        var saved = await SaveAsync(db, found, result.Changes, actor, confirmedSuggestions: false, cancellationToken);
+        var decided = found.FindColumn(column)!;
+        var saved = await SaveAsync(db, found, result.Classification is { } change ? [change] : [],
+            result.Protection is { } protectionChange ? [protectionChange] : [], actor, confirmedSuggestions: false, cancellationToken);
         return saved.Succeeded
-            ? OperationResult<ClassifiedColumn>.Ok(ClassifiedColumn.From(found.FindColumn(column)!))
+            ? OperationResult<ClassifiedColumn>.Ok(ClassifiedColumn.From(decided))
             : saved.FailAs<ClassifiedColumn>();
     }
 
@@ -68,7 +82,7 @@ public sealed class ColumnClassification(
             return OperationResult<IReadOnlyList<ColumnClassificationChange>>.Fail(StatusOf(result.Refusal!.Value), result.Message!);
         }
 
-        var saved = await SaveAsync(db, found, result.Changes, actor, confirmedSuggestions: true, cancellationToken);
+        var saved = await SaveAsync(db, found, result.Changes, [], actor, confirmedSuggestions: true, cancellationToken);
         return saved.Succeeded ? OperationResult<IReadOnlyList<ColumnClassificationChange>>.Ok(result.Changes) : saved.FailAs<IReadOnlyList<ColumnClassificationChange>>();
     }
 
@@ -90,31 +104,50 @@ public sealed class ColumnClassification(
     }
 
     private async Task<OperationResult<bool>> SaveAsync(PortalDbContext db, DatasetVersion version, IReadOnlyList<ColumnClassificationChange> changes,
-        AuditActor actor, bool confirmedSuggestions, CancellationToken cancellationToken)
+        IReadOnlyList<ColumnProtectionChange> protectionChanges, AuditActor actor, bool confirmedSuggestions, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0)
+        if (changes.Count == 0 && protectionChanges.Count == 0)
         {
             // Confirming what is already recorded changes nothing: no entry, and no evidence goes stale.
             return OperationResult<bool>.Ok(false);
         }
 
-        foreach (var change in changes)
+        // One entry per column that changed, whether its category, its purpose, legal basis or retention, or both.
+        foreach (var ordinal in changes.Select(c => c.Ordinal).Union(protectionChanges.Select(p => p.Ordinal)).Order())
         {
+            var change = changes.FirstOrDefault(c => c.Ordinal == ordinal);
+            var protectionChange = protectionChanges.FirstOrDefault(p => p.Ordinal == ordinal);
+            var column = version.Columns.First(c => c.Ordinal == ordinal);
+            var before = protectionChange?.Before ?? column.Protection;
             audit.Record(db, actor, AuditActions.DatasetColumnClassified, AuditSubject.DatasetVersion(version.Id), new
             {
-                column = change.Column,
-                ordinal = change.Ordinal,
-                before = change.Before.ToString(),
-                after = change.After.ToString(),
-                sensitiveBefore = change.SensitiveBefore,
-                sensitive = change.SensitiveAfter,
+                column = column.Name,
+                ordinal,
+                before = (change?.Before ?? column.Classification).ToString(),
+                after = column.Classification.ToString(),
+                sensitiveBefore = change?.SensitiveBefore ?? column.Sensitive,
+                sensitive = column.Sensitive,
                 confirmedSuggestion = confirmedSuggestions,
+                purposeBefore = before.Purpose,
+                purpose = column.Purpose,
+                legalBasisBefore = before.LegalBasis.ToString(),
+                legalBasis = column.LegalBasis.ToString(),
+                retentionDaysBefore = before.RetentionDays,
+                retentionDays = column.RetentionDays,
             });
         }
 
+        var names = changes.Select(c => c.Column).Union(protectionChanges.Select(p => p.Column)).ToList();
+        db.Publish(new DataProtectionChanged(LiveTopics.DataProtection, DataProtectionChange.Classified, version.DatasetId, version.Id,
+            $"v{version.Version}: {string.Join(", ", names)} classified"), time.GetUtcNow());
+
         // Open promotion requests whose version trained on this dataset version no longer match the evidence they froze:
         // the registry's listener marks them stale here, on this context, so that happens in this transaction or not at all.
-        await listener.ClassificationChangedAsync(db, version.Id, changes, actor, cancellationToken);
+        if (changes.Count > 0)
+        {
+            await listener.ClassificationChangedAsync(db, version.Id, changes, actor, cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -4,8 +4,11 @@ using Portal.Application.Privacy;
 using Portal.Data;
 using Portal.Data.Artifacts;
 using Portal.Data.Audit;
+using Portal.Data.Live;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
+using Portal.Domain.Live;
+using Portal.Domain.Privacy;
 
 namespace Portal.Application.Datasets;
 
@@ -120,7 +123,42 @@ public sealed class DatasetIngestion(IDbContextFactory<PortalDbContext> dbFactor
             columns = version.ColumnCount,
             suspectedPersonalData = version.Columns.Where(c => c.PersonalDataSuspected).Select(c => c.Name).ToList(),
         });
+        await CarryClassificationAsync(db, version, actor, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new(dataset, version, true);
+    }
+
+    /// <summary>
+    /// Carries the DPO's decisions from the previous version to <paramref name="version"/> (same name and type), flags added
+    /// and retyped columns, and records that in the audit trail and on the data-protection topic — on this context, so in
+    /// the same transaction as the version itself.
+    /// </summary>
+    private async Task CarryClassificationAsync(PortalDbContext db, DatasetVersion version, AuditActor actor, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var previous = version.Version == 1
+            ? null
+            : await db.DatasetVersions.AsNoTracking().Include(v => v.Columns)
+                .Where(v => v.DatasetId == version.DatasetId && v.Version < version.Version)
+                .OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
+        if (previous is null)
+        {
+            // A first version: every column waits for the DPO.
+            db.Publish(new DataProtectionChanged(LiveTopics.DataProtection, DataProtectionChange.VersionUploaded, version.DatasetId, version.Id,
+                $"v{version.Version}: {version.ColumnCount} column(s) to classify"), now);
+            return;
+        }
+
+        var carried = version.CarryClassificationFrom(previous);
+        audit.Record(db, actor, AuditActions.DatasetClassificationCarried, AuditSubject.DatasetVersion(version.Id), new
+        {
+            version = version.Version,
+            fromVersion = carried.FromVersion,
+            carried = carried.Carried,
+            added = carried.Added,
+            retyped = carried.Retyped,
+        });
+        db.Publish(new DataProtectionChanged(LiveTopics.DataProtection, DataProtectionChange.VersionUploaded, version.DatasetId, version.Id,
+            $"v{version.Version}: {carried.Carried.Count} column(s) carried from v{carried.FromVersion}, {carried.Added.Count} added, {carried.Retyped.Count} retyped"), now);
     }
 }

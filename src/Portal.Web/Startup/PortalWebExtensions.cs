@@ -89,6 +89,7 @@ public static class PortalWebExtensions
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<Features.DataProtection.DataProtectionQueries>();
         services.AddSingleton<RolloutQueries>();
         services.AddSingleton<DriftQuery>();
         services.AddSingleton<ModelCardSource>();

@@ -11,7 +11,7 @@ public sealed class AppShell(IPage page)
     private const string MenuButtonSelector = "button[aria-label='Show or hide the navigation']";
 
     /// <summary>Every navigation entry the app can show, by its data-testid.</summary>
-    public static readonly IReadOnlyList<string> AllNavigationLinks = ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"];
+    public static readonly IReadOnlyList<string> AllNavigationLinks = ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-data-protection", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"];
 
     public ILocator NavigationMenu => page.GetByTestId("nav-menu");
 

@@ -28,6 +28,17 @@ public sealed class DatasetPage(IPage page)
         return this;
     }
 
+    /// <summary>Opens the DPO's dialog for a column's purpose, legal basis and retention.</summary>
+    public async Task<ColumnProtectionDialog> EditProtectionAsync(string column)
+    {
+        await ColumnRow(column).GetByTestId("protection-edit").ClickAsync();
+        await page.GetByTestId("protection-save").WaitForAsync();
+        return new ColumnProtectionDialog(page);
+    }
+
+    /// <summary>What a column's row says about its purpose, legal basis and retention.</summary>
+    public ILocator ProtectionOf(string column) => ColumnRow(column).GetByTestId("column-protection");
+
     /// <summary>Shows a column's distribution, as a user clicking its row does.</summary>
     public Task ChooseColumnAsync(string column) => ColumnRow(column).ClickAsync();
 

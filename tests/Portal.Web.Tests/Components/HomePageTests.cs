@@ -20,6 +20,7 @@ public sealed class HomePageTests : ComponentTestContext, IClassFixture<PortalAp
         Services.AddSingleton(factory.Services.GetRequiredService<AuditQueryService>());
         Services.AddSingleton(factory.Services.GetRequiredService<Portal.Web.Features.Monitoring.MonitoringQueries>());
         Services.AddSingleton(factory.Services.GetRequiredService<Portal.Data.Live.LiveEventBus>());
+        Services.AddSingleton(factory.Services.GetRequiredService<Portal.Web.Features.DataProtection.DataProtectionQueries>());
     }
 
     [Fact]

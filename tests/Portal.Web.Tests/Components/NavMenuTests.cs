@@ -21,9 +21,9 @@ public sealed class NavMenuTests : ComponentTestContext, IClassFixture<PortalApp
     {
         { [Roles.DataScientist], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
         { [Roles.BusinessManager], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-api-tokens"] },
-        { [Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
+        { [Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-data-protection", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
         { [Roles.Administrator], ["nav-home", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-users", "nav-audit-trail", "nav-webhooks", "nav-api-tokens"] },
-        { [Roles.DataScientist, Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
+        { [Roles.DataScientist, Roles.DataProtectionOfficer], ["nav-home", "nav-datasets", "nav-experiments", "nav-runs", "nav-models", "nav-inbox", "nav-data-protection", "nav-rollouts", "nav-lineage", "nav-alerts", "nav-audit-trail", "nav-api-tokens"] },
         { [], ["nav-home", "nav-api-tokens"] },
     };
 

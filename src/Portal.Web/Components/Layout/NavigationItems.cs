@@ -1,6 +1,7 @@
 using MudBlazor;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Audit;
+using Portal.Web.Features.DataProtection;
 using Portal.Web.Features.Datasets;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Home;
@@ -24,6 +25,7 @@ public static class NavigationItems
         new("Runs", Icons.Material.Filled.ShowChart, typeof(RunsPage)),
         new("Models", Icons.Material.Filled.Inventory2, typeof(ModelsPage)),
         new("Inbox", Icons.Material.Filled.Inbox, typeof(PromotionsPage), typeof(InboxBadge)),
+        new("Data protection", Icons.Material.Filled.Shield, typeof(DpoWorkspacePage)),
         new("Rollouts", Icons.Material.Filled.Timeline, typeof(RolloutsPage)),
         new("Lineage", Icons.Material.Filled.AccountTree, typeof(LineagePage)),
         new("Alerts", Icons.Material.Filled.NotificationsActive, typeof(AlertsPage)),

@@ -106,7 +106,7 @@ public sealed class DatasetService(
 
     /// <summary>
     /// A version with its columns and profile; <paramref name="version"/> null means the latest. The values of columns
-    /// flagged as personal data are withheld unless <paramref name="viewer"/> may see them (<see cref="PersonalDataValues"/>):
+    /// holding personal data (classified so, or suspected and not yet classified) are withheld unless <paramref name="viewer"/> may see them (<see cref="PersonalDataValues"/>):
     /// decided here, so no page or endpoint can show them by forgetting to hide them.
     /// </summary>
     public async Task<(DatasetVersionDto Version, IReadOnlyList<ColumnProfile> Profile, bool PersonalValuesWithheld)?> GetAsync(
@@ -128,9 +128,9 @@ public sealed class DatasetService(
         }
 
         var profile = DatasetProfiles.Read(found);
-        var flagged = found.Columns.Where(c => c.PersonalDataSuspected).Select(c => c.Ordinal).ToHashSet();
+        var flagged = found.Columns.Where(c => c.HoldsPersonalData).Select(c => c.Ordinal).ToHashSet();
         var withheld = flagged.Count > 0
-            && !PersonalDataValues.MayView(viewer.RoleNames(), viewer.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", dataset.CreatedBy, found.UploadedBy);
+            && !PersonalDataValues.MayView(viewer.RoleNames(), viewer.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", dataset.CreatedBy);
         if (withheld)
         {
             profile = [.. profile.Select(p => flagged.Contains(p.Schema.Ordinal) ? PersonalDataValues.Withhold(p) : p)];

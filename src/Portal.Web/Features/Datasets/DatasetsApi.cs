@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Portal.Application.Datasets;
 using Portal.Domain.Datasets;
+using Portal.Domain.Privacy;
 using Portal.Domain.Security;
 
 namespace Portal.Web.Features.Datasets;
@@ -48,7 +49,7 @@ internal static class DatasetsApi
         // authorization like every other unknown thing here (a non-DPO gets 403 whatever the address).
         group.MapPut("/{id:guid}/versions/{version}/columns/{column}/classification", ClassifyAsync)
             .RequireAuthorization(Policies.ClassifyData)
-            .WithSummary("The DPO classifies a column: { classification: NotPersonal | Personal | SpecialCategory, sensitive } → the column.");
+            .WithSummary("The DPO classifies a column: { classification: NotPersonal | Personal | SpecialCategory, sensitive, protection?: { purpose, legalBasis, retentionDays } } → the column. Without protection, purpose, legal basis and retention stay as recorded.");
 
         return api;
     }
@@ -68,10 +69,22 @@ internal static class DatasetsApi
                            + (request.Classification is null ? "." : $", not '{Shorten(request.Classification)}'."));
         }
 
+        ColumnProtection? protection = null;
+        if (request.Protection is { } given)
+        {
+            if (!LegalBasisRules.TryParse(given.LegalBasis, out var basis))
+            {
+                return Invalid($"protection.legalBasis must be one of {string.Join(", ", LegalBasisRules.Article6)} (Art. 6), "
+                               + $"{string.Join(", ", LegalBasisRules.Article9)} (Art. 9) or None, not '{Shorten(given.LegalBasis!)}'.");
+            }
+
+            protection = new ColumnProtection(given.Purpose, basis, given.RetentionDays);
+        }
+
         // The router leaves an encoded slash encoded in a route value: a column named "a/b" arrives as "a%2Fb".
         var name = column.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
-        var result = await classification.ClassifyAsync(new DatasetId(id), number, name, chosen, request.Sensitive ?? false, user.ToAuditActor(),
-            user.RoleNames(), ct);
+        var result = await classification.ClassifyAsync(new DatasetId(id), number, name, chosen, request.Sensitive ?? false, protection,
+            user.ToAuditActor(), user.RoleNames(), ct);
         return result.ToHttpResult(c => Results.Ok(ShapeColumn(c)));
     }
 
@@ -86,6 +99,11 @@ internal static class DatasetsApi
         sensitive = c.Sensitive,
         classifiedBy = c.ClassifiedByName,
         classifiedUtc = c.ClassifiedUtc,
+        purpose = c.Protection.Purpose,
+        legalBasis = c.Protection.LegalBasis.ToString(),
+        retentionDays = c.Protection.RetentionDays,
+        carriedFromVersion = c.CarriedFromVersion,
+        changeSincePrevious = c.ChangeSincePrevious.ToString(),
     };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
