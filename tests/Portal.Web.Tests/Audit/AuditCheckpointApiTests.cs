@@ -236,7 +236,21 @@ public sealed class AuditCheckpointApiTests : IAsyncLifetime
         Assert.Equal("/admin/users", AuditSubjectLinksFor(AuditSubjectKinds.User, "user-1"));
         Assert.Equal("/admin/webhooks", AuditSubjectLinksFor(AuditSubjectKinds.WebhookSubscription, id.ToString()));
         Assert.Equal("/audit#checkpoints", AuditSubjectLinksFor(AuditSubjectKinds.AuditCheckpoint, "3"));
+        Assert.Equal("/dpo/erasure", AuditSubjectLinksFor(AuditSubjectKinds.ErasureRequest, id.ToString()));
+        Assert.Equal("/lineage", AuditSubjectLinksFor(AuditSubjectKinds.LineageEvent, id.ToString()));
         Assert.Null(AuditSubjectLinksFor(AuditSubjectKinds.Run, "not-a-guid"));
+    }
+
+    [Fact]
+    public void EverySubjectKindLinksSomewhere()
+    {
+        // Dataset versions, models and model versions are looked up per page of rows; every other kind links from its id alone.
+        AuditSubjectKind[] lookedUp = [AuditSubjectKinds.DatasetVersion, AuditSubjectKinds.RegisteredModel, AuditSubjectKinds.ModelVersion];
+        var id = Guid.NewGuid().ToString();
+
+        var unlinked = AuditSubjectKinds.All.Except(lookedUp).Where(k => AuditSubjectLinksFor(k, id) is null).Select(k => k.Name).ToList();
+
+        Assert.Empty(unlinked);
     }
 
     private static string? AuditSubjectLinksFor(AuditSubjectKind kind, string id) => Portal.Web.Features.Audit.AuditSubjectLinks.Direct(kind.Name, id);

@@ -26,6 +26,8 @@ public sealed class AuditSubjectLinks(IDbContextFactory<PortalDbContext> dbFacto
         _ when subjectType == AuditSubjectKinds.Experiment.Name => "/experiments",
         _ when subjectType == AuditSubjectKinds.WebhookSubscription.Name || subjectType == AuditSubjectKinds.WebhookDelivery.Name => "/admin/webhooks",
         _ when subjectType == AuditSubjectKinds.AuditCheckpoint.Name => "/audit#checkpoints",
+        _ when subjectType == AuditSubjectKinds.ErasureRequest.Name => "/dpo/erasure",
+        _ when subjectType == AuditSubjectKinds.LineageEvent.Name => "/lineage",
         _ => null,
     };
 
