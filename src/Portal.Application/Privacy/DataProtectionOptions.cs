@@ -5,7 +5,8 @@ namespace Portal.Application.Privacy;
 /// <summary>
 /// Section <c>DataProtection</c>: the key of the erasure index (kept outside the database), and the retention sweep.
 /// <see cref="SubjectKey"/> (base64, a secret from the environment or a vault) wins over <see cref="SubjectKeyFile"/>; with neither,
-/// Development generates a random key file under the data folder's <c>keys/</c>, and any other environment refuses to index.
+/// Development generates a random key file under the data folder's <c>keys/</c>; any other environment keeps uploads unindexed and
+/// answers erasure searches with 409 until a key is set. A key that is set but malformed stops the portal at start.
 /// </summary>
 public sealed class DataProtectionOptions
 {

@@ -8,6 +8,7 @@ using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Live;
 using Portal.Domain.Privacy;
+using Portal.Domain.Text;
 using Portal.Domain.Webhooks;
 
 namespace Portal.Application.Privacy;
@@ -111,6 +112,11 @@ public sealed class DatasetRetention(IDbContextFactory<PortalDbContext> dbFactor
         if (string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > DatasetVersion.MaxPurgeReasonLength)
         {
             return OperationResult<PurgedVersion>.Fail(OperationStatus.Invalid, $"reason is required (at most {DatasetVersion.MaxPurgeReasonLength} characters).");
+        }
+
+        if (TextRule.FreeTextProblem("reason", command.Reason, DatasetVersion.MaxPurgeReasonLength) is { } textProblem)
+        {
+            return OperationResult<PurgedVersion>.Fail(OperationStatus.Invalid, textProblem);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

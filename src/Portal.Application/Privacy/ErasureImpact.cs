@@ -50,7 +50,12 @@ public sealed class ErasureImpact(IDbContextFactory<PortalDbContext> dbFactory, 
             return OperationResult<ErasureImpactReport>.Fail(OperationStatus.Invalid, $"column is required: the name of the key column (at most {MaxColumnLength} characters).");
         }
 
-        if (value is null || value.Length > MaxValueLength || keys.Key.Hash(value) is not { } hash)
+        if (keys.Configured is not { } key)
+        {
+            return OperationResult<ErasureImpactReport>.Fail(OperationStatus.Conflict, SubjectKeyProvider.NotConfigured);
+        }
+
+        if (value is null || value.Length > MaxValueLength || key.Hash(value) is not { } hash)
         {
             return OperationResult<ErasureImpactReport>.Fail(OperationStatus.Invalid,
                 $"value is required: the data subject's key (not blank, at most {MaxValueLength} characters).");
@@ -73,6 +78,11 @@ public sealed class ErasureImpact(IDbContextFactory<PortalDbContext> dbFactory, 
         if (keyHash is not { Length: 16 } || !ulong.TryParse(keyHash, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var hash))
         {
             return OperationResult<ErasureImpactReport>.Fail(OperationStatus.Invalid, "keyHash must be the 16 hexadecimal digits an impact report gives.");
+        }
+
+        if (keys.Configured is null)
+        {
+            return OperationResult<ErasureImpactReport>.Fail(OperationStatus.Conflict, SubjectKeyProvider.NotConfigured);
         }
 
         return OperationResult<ErasureImpactReport>.Ok(await OfKeyHashAsync(column.Trim(), hash, cancellationToken));

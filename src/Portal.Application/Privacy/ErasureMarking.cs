@@ -9,6 +9,7 @@ using Portal.Domain.Live;
 using Portal.Domain.Monitoring;
 using Portal.Domain.Privacy;
 using Portal.Domain.Registry;
+using Portal.Domain.Text;
 using Portal.Domain.Webhooks;
 
 namespace Portal.Application.Privacy;
@@ -35,6 +36,11 @@ public sealed class ErasureMarking(IDbContextFactory<PortalDbContext> dbFactory,
         if (string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > ErasureRequest.MaxReasonLength)
         {
             return Fail(OperationStatus.Invalid, $"reason is required (at most {ErasureRequest.MaxReasonLength} characters): say which request or duty this erasure answers.");
+        }
+
+        if (TextRule.FreeTextProblem("reason", command.Reason, ErasureRequest.MaxReasonLength) is { } textProblem)
+        {
+            return Fail(OperationStatus.Invalid, textProblem);
         }
 
         var bySubject = command.DatasetVersionId is null;

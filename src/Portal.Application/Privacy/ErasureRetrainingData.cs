@@ -60,7 +60,11 @@ public sealed class ErasureRetrainingData(IDbContextFactory<PortalDbContext> dbF
         }
 
         var target = ulong.Parse(request.KeyHash, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var key = keys.Key;
+        if (keys.Configured is not { } key)
+        {
+            return Fail(SubjectKeyProvider.NotConfigured);
+        }
+
         var (csv, kept, removed) = await Task.Run(() => WithoutSubject(trainedOn.Sha256, column.Ordinal, target, key, cancellationToken), cancellationToken);
         using var content = new MemoryStream(csv);
         var staged = await ingestion.StageAsync(content, MaxCsvBytes, cancellationToken);

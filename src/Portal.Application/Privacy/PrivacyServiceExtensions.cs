@@ -12,6 +12,7 @@ public static class PrivacyServiceExtensions
     public static IServiceCollection AddPortalPrivacy(this IServiceCollection services)
     {
         services.AddOptions<DataProtectionOptions>().BindConfiguration(DataProtectionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataProtectionOptions>, DataProtectionOptionsValidator>();
         services.AddSingleton(s => new SubjectIndexStore(Path.Combine(DataDirectory(s), "artifacts")));
         services.AddSingleton(s => new SubjectKeyProvider(s.GetRequiredService<IOptions<DataProtectionOptions>>(), s.GetRequiredService<IHostEnvironment>(),
             DataDirectory(s)));

@@ -22,7 +22,11 @@ public sealed class SubjectIndexer(IDbContextFactory<PortalDbContext> dbFactory,
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(version);
-        var key = keys.Key;
+        if (keys.Configured is not { } key)
+        {
+            return; // No key outside Development: kept unindexed; the sweep's backfill indexes it once a key is set.
+        }
+
         var now = time.GetUtcNow();
         var built = await Task.Run(() => Build(version.Sha256, key, cancellationToken), cancellationToken);
         foreach (var (ordinal, name, entries) in built)
@@ -40,6 +44,11 @@ public sealed class SubjectIndexer(IDbContextFactory<PortalDbContext> dbFactory,
     /// </summary>
     public async Task<int> BackfillAsync(int max, CancellationToken cancellationToken)
     {
+        if (keys.Configured is null)
+        {
+            return 0;
+        }
+
         List<DatasetVersionId> missing;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {

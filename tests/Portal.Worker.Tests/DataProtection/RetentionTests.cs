@@ -37,6 +37,12 @@ public sealed class RetentionTests : IAsyncLifetime
         await RetainAsync(uploaded.Version.Id, ("customer", DataClassification.Personal, 30), ("city", DataClassification.Personal, 90),
             ("age", DataClassification.NotPersonal, 1));
 
+        int eventsBefore;
+        await using (var before = await scenario.Db.CreateDbContextAsync())
+        {
+            eventsBefore = await before.LiveEvents.CountAsync(); // the upload's own "to classify" event
+        }
+
         scenario.Worker.FakeTime.Advance(TimeSpan.FromDays(29));
         Assert.Equal(0, await retention.AlertDueAsync(CancellationToken.None));
         scenario.Worker.FakeTime.Advance(TimeSpan.FromDays(2));
@@ -46,9 +52,29 @@ public sealed class RetentionTests : IAsyncLifetime
         await using var db = await scenario.Db.CreateDbContextAsync();
         Assert.NotNull((await db.DatasetVersions.AsNoTracking().SingleAsync()).RetentionExpiredUtc);
         Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "dataset.retention.expired"));
-        Assert.Equal(1, await db.LiveEvents.CountAsync());
+        Assert.Equal(eventsBefore + 1, await db.LiveEvents.CountAsync());
         var due = Assert.Single(await retention.ListDueAsync(CancellationToken.None));
         Assert.Equal(uploaded.Version.CreatedUtc.AddDays(30), due.DueUtc);
+    }
+
+    [Fact]
+    public async Task APurgeOrErasureReasonWithABidiOverrideIsRefusedAndNothingChanges()
+    {
+        var uploaded = await scenario.UploadAsync("customers", ErasureTests.WithCustomers(10));
+        var path = scenario.Worker.Store.GetPath(uploaded.Version.Sha256);
+        const string Spoofed = "retention \u202Edessap";
+
+        var purge = await retention.PurgeAsync(new PurgeDatasetVersion(uploaded.Version.Id, true, Spoofed), Dpo, CancellationToken.None);
+        var mark = await scenario.Erasure.MarkAsync(new MarkForErasure(null, null, uploaded.Version.Id, Spoofed), Dpo, CancellationToken.None);
+
+        Assert.Equal((OperationStatus.Invalid, OperationStatus.Invalid), (purge.Status, mark.Status));
+        Assert.Contains("reason", purge.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(path));
+        await using var db = await scenario.Db.CreateDbContextAsync();
+        var version = await db.DatasetVersions.AsNoTracking().SingleAsync();
+        Assert.Null(version.PurgedUtc);
+        Assert.Null(version.ErasureMarkedUtc);
+        Assert.Equal(0, await db.ErasureRequests.CountAsync());
     }
 
     [Fact]

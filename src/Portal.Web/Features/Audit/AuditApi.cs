@@ -37,7 +37,7 @@ internal static class AuditApi
         group.MapPost("/checkpoints", async (System.Security.Claims.ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
                 (await checkpoints.SignAsync(user.ToAuditActor(), onlyIfHeadMoved: false, ct)).ToHttpResult(signed => signed is null
                     ? Results.Problem("The chain head is already signed: nothing was added since the last checkpoint.", statusCode: StatusCodes.Status409Conflict, title: "Conflict")
-                    : Results.Created($"/api/audit/checkpoints/{signed.Id}", signed)))
+                    : Results.Created("/api/audit/checkpoints", signed)))
             .RequireAuthorization(Policies.SignAuditCheckpoints)
             .WithSummary("Signs a checkpoint of the chain head now and publishes it.");
 

@@ -125,7 +125,7 @@ internal static class ErasureApi
         CancellationToken ct) =>
         versionId is { } id
             ? impact.OfVersionAsync(new DatasetVersionId(id), ct)
-            : value is not null
+            : value is not null || keyHash is null
                 ? impact.OfSubjectAsync(column, value, ct)
                 : impact.OfKeyHashAsync(column, keyHash, ct);
 

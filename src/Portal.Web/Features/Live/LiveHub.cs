@@ -26,7 +26,7 @@ public sealed class LiveHub(HubTopicSubscriptions subscriptions, HubSessions ses
 
     private async Task<long> SubscribeAsync(string topic, long? afterSequence)
     {
-        var policy = PolicyFor(topic) ?? throw new HubException($"'{topic}' is not a topic. Topics: run:<run id>, inbox, promotion:<request id>, model:<model id>, rollout:<rollout id>, monitoring:<model id>, alerts.");
+        var policy = PolicyFor(topic) ?? throw new HubException($"'{topic}' is not a topic. Topics: run:<run id>, inbox, promotion:<request id>, model:<model id>, rollout:<rollout id>, monitoring:<model id>, alerts, dataprotection.");
         if (!(await authorization.AuthorizeAsync(Context.User!, policy)).Succeeded)
         {
             throw new HubException($"You may not follow {topic}.");
