@@ -4,8 +4,14 @@ using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Erasure;
 
+/// <summary>The erasure and purge endpoints on SQLite.</summary>
+public sealed class ErasureApiTests(PortalAppFactory factory) : ErasureApiTestsBase(factory), IClassFixture<PortalAppFactory>;
+
+/// <summary>The erasure and purge endpoints on a private PostgreSQL server.</summary>
+public sealed class PostgresErasureApiTests(PostgresAppFactory factory) : ErasureApiTestsBase(factory), IClassFixture<PostgresAppFactory>;
+
 /// <summary>The erasure and purge endpoints as the DPO and others call them: what they find, what they refuse and why.</summary>
-public sealed class ErasureApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+public abstract class ErasureApiTestsBase(PortalAppFactory factory)
 {
     private const string Csv = "customer_id,amount,label\nK-100,5,1\nK-101,7,0\n=K-102,9,1\nK-103,3,0\n";
 

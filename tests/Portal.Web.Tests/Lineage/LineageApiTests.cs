@@ -6,11 +6,17 @@ using Portal.Web.Tests.Registry;
 
 namespace Portal.Web.Tests.Lineage;
 
+/// <summary>The lineage API on SQLite.</summary>
+public sealed class LineageApiTests(PortalAppFactory factory) : LineageApiTestsBase(factory), IClassFixture<PortalAppFactory>;
+
+/// <summary>The lineage API on a private PostgreSQL server: the same edges recorded in the saving transaction, the same walk.</summary>
+public sealed class PostgresLineageApiTests(PostgresAppFactory factory) : LineageApiTestsBase(factory), IClassFixture<PostgresAppFactory>;
+
 /// <summary>
 /// <c>GET /api/lineage</c> over records made through the API: a run registered as a model version and requested for promotion,
 /// walked up from the promotion; bad input answered 400 and an unknown node 404, each with its reason; a user without a role refused.
 /// </summary>
-public sealed class LineageApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
+public abstract class LineageApiTestsBase(PortalAppFactory factory)
 {
     private readonly RegistryDriver driver = new(factory);
 
