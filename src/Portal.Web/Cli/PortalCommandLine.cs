@@ -26,9 +26,9 @@ public static class PortalCommandLine
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var options = ParseOptions(args.Skip(2).ToArray());
         try
         {
+            var options = ParseOptions(args.Skip(2).ToArray());
             using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation.Token);
             await app.Services.GetRequiredService<IdentitySeeder>().EnsureRolesAsync(cancellation.Token);
@@ -108,6 +108,13 @@ public static class PortalCommandLine
         var pairs = new List<KeyValuePair<string, string>>();
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains(':', StringComparison.Ordinal))
+            {
+                // A configuration switch (--Database:DataDirectory=/data or --Database:DataDirectory /data): the host already read it.
+                i += args[i].Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                continue;
+            }
+
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
                 throw new ArgumentException($"Expected '--option value' but found '{args[i]}'.");

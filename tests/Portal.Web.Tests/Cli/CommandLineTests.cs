@@ -50,12 +50,16 @@ public sealed class CommandLineTests : IAsyncLifetime
         var shortPassword = await RunWithAsync(new() { ["PORTAL_PASSWORD"] = "short" }, "user", "create", "--email", "a@example.com", "--role", "Administrator");
         var badRole = await RunAsync("user", "create", "--email", "b@example.com", "--role", "Wizard");
         var badScope = await RunAsync("token", "create", "--user", "a@example.com", "--scope", "everything");
+        var stray = await RunAsync("token", "create", "--user", "a@example.com", "everything", "--Security:RevalidationSeconds=30");
 
         Assert.Equal(2, shortPassword.ExitCode);
         Assert.Contains("at least 12 characters", shortPassword.Error);
         Assert.Equal(2, badRole.ExitCode);
         Assert.Contains("Unknown role 'Wizard'", badRole.Error);
         Assert.Equal(2, badScope.ExitCode);
+        Assert.Equal(2, stray.ExitCode);
+        Assert.Contains("Expected '--option value' but found 'everything'", stray.Error);
+        Assert.DoesNotContain("Unhandled exception", stray.Error);
     }
 
     private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) =>
