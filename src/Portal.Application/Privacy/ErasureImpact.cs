@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Datasets;
+using Portal.Domain.Lineage;
 using Portal.Domain.Privacy;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
@@ -150,14 +151,26 @@ public sealed class ErasureImpact(IDbContextFactory<PortalDbContext> dbFactory, 
                 .ToListAsync(cancellationToken));
         }
 
-        // The training data of a version is a JSON list: the registry holds few versions, so they are read and matched here.
-        var affectedData = versionIds.ToHashSet();
+        // A model version learned from the data through its run: a managed run's own dataset version, or the data an external run's
+        // registration named — both stored as used-by edges of the lineage graph (one index seek per chunk, no scan of the registry).
         var affectedRuns = runs.Select(r => r.RunId).ToHashSet();
-        var modelNames = await db.RegisteredModels.AsNoTracking().Select(m => new { m.Id, m.Name }).ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
-        var modelVersions = (await db.ModelVersions.AsNoTracking().ToListAsync(cancellationToken))
-            .Where(v => affectedRuns.Contains(v.RunId) || v.DatasetVersionIds.Any(affectedData.Contains))
-            .Select(v => new ImpactedModelVersion(v.Id, v.ModelId, modelNames.GetValueOrDefault(v.ModelId, "?"), v.Number, v.Stage, v.RunId))
-            .OrderBy(v => v.Model, StringComparer.Ordinal).ThenBy(v => v.Number).ToList();
+        foreach (var chunk in versionIds.Select(id => LineageDerivation.Node(id).Id).Chunk(500))
+        {
+            var usedBy = await db.LineageEdges.AsNoTracking()
+                .Where(e => e.FromKind == LineageNodeKind.DatasetVersion && chunk.Contains(e.FromId) && e.ToKind == LineageNodeKind.Run && e.Kind == LineageEdgeKind.UsedBy)
+                .Select(e => e.ToId).ToListAsync(cancellationToken);
+            affectedRuns.UnionWith(usedBy.Select(id => new RunId(Guid.Parse(id))));
+        }
+
+        var modelVersions = new List<ImpactedModelVersion>();
+        foreach (var chunk in affectedRuns.Chunk(500))
+        {
+            modelVersions.AddRange(await db.ModelVersions.AsNoTracking().Where(v => chunk.Contains(v.RunId))
+                .Join(db.RegisteredModels, v => v.ModelId, m => m.Id, (v, m) => new ImpactedModelVersion(v.Id, v.ModelId, m.Name, v.Number, v.Stage, v.RunId))
+                .ToListAsync(cancellationToken));
+        }
+
+        modelVersions = [.. modelVersions.OrderBy(v => v.Model, StringComparer.Ordinal).ThenBy(v => v.Number)];
 
         var live = modelVersions.Where(v => v.Stage == ModelStage.Production)
             .Select(v => new LiveDeployment(v.ModelId, v.Model, v.Number, "production", null, null)).ToList();
@@ -165,6 +178,7 @@ public sealed class ErasureImpact(IDbContextFactory<PortalDbContext> dbFactory, 
         var rollouts = await db.Rollouts.AsNoTracking()
             .Where(r => (r.State == RolloutState.Running || r.State == RolloutState.Paused) && affectedVersionIds.Contains(r.CanaryVersionId))
             .Select(r => new { r.Id, r.ModelId, r.CanaryVersionNumber, r.CanaryPercent }).ToListAsync(cancellationToken);
+        var modelNames = modelVersions.GroupBy(v => v.ModelId).ToDictionary(g => g.Key, g => g.First().Model);
         live.AddRange(rollouts.Select(r => new LiveDeployment(r.ModelId, modelNames.GetValueOrDefault(r.ModelId, "?"), r.CanaryVersionNumber, "canary", r.Id,
             r.CanaryPercent)));
 
