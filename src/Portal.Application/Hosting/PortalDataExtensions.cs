@@ -9,6 +9,7 @@ using Portal.Data.Audit;
 using Portal.Data.Live;
 using Portal.Data.Metrics;
 using Portal.Data.Postgres;
+using Portal.Data.Serving;
 using Portal.Data.Sqlite;
 
 namespace Portal.Application.Hosting;
@@ -56,6 +57,11 @@ public static class PortalDataExtensions
             services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProviders.Postgres
                 ? new PostgresMetricBatchWriter()
                 : new SqliteMetricBatchWriter());
+        // ... and of appending logged predict requests (the serving path's log, issue 11).
+        builder.Services.AddSingleton<PredictionLogBatchWriter>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProviders.Postgres
+                ? new PostgresPredictionLogBatchWriter()
+                : new SqlitePredictionLogBatchWriter());
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton(services => new ContentAddressedStore(new ContentAddressedStoreOptions
         {

@@ -10,7 +10,7 @@ using Portal.Web.Tests.Registry;
 namespace Portal.Web.Tests.Serving;
 
 /// <summary>Models with a champion (real tiny ML.NET models promoted through the registry API), predict clients and rollout rows.</summary>
-public sealed class ServingDriver(ServingAppFactory factory)
+public sealed class ServingDriver(PortalAppFactory factory)
 {
     private readonly RegistryDriver registry = new(factory);
 

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Portal.Domain.Serving;
 
 namespace Portal.Web.Features.Serving;
 
@@ -11,7 +10,7 @@ namespace Portal.Web.Features.Serving;
 /// </summary>
 public sealed class PredictionLog
 {
-    private readonly Channel<PredictionBatch> channel;
+    private readonly Channel<LoggedPredictRequest> channel;
     private readonly ILogger<PredictionLog> logger;
     private long dropped;
 
@@ -19,7 +18,7 @@ public sealed class PredictionLog
     {
         this.logger = logger;
         Enabled = options.Value.LogPredictions;
-        channel = Channel.CreateBounded<PredictionBatch>(new BoundedChannelOptions(options.Value.LogQueueCapacity)
+        channel = Channel.CreateBounded<LoggedPredictRequest>(new BoundedChannelOptions(options.Value.LogQueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -31,11 +30,11 @@ public sealed class PredictionLog
     /// <summary>Requests answered but not logged because the queue was full, since this node started.</summary>
     public long Dropped => Interlocked.Read(ref dropped);
 
-    internal ChannelReader<PredictionBatch> Reader => channel.Reader;
+    internal ChannelReader<LoggedPredictRequest> Reader => channel.Reader;
 
-    public void Add(PredictionBatch batch)
+    public void Add(LoggedPredictRequest request)
     {
-        if (!Enabled || channel.Writer.TryWrite(batch))
+        if (!Enabled || channel.Writer.TryWrite(request))
         {
             return;
         }

@@ -1,28 +1,39 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Domain.Serving;
+using Portal.Data.Serving;
 
 namespace Portal.Web.Features.Serving;
 
 /// <summary>
 /// Writes logged predict requests to the database in batches (one round trip per <see cref="ServingOptions.LogWriteBatch"/>
-/// requests, or whatever has arrived), after the responses have gone out. A failed write is logged and the loop goes on.
+/// requests, or whatever has arrived), after the responses have gone out, in one transaction through the provider's bulk
+/// statement (<see cref="PredictionLogBatchWriter"/>). The outputs become JSON here, off the serving path. A failed write
+/// is logged and the loop goes on.
 /// On shutdown the queue is closed and what is in it is written before the host stops.
 /// </summary>
-public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<PortalDbContext> dbFactory, IOptions<ServingOptions> options,
-    ILogger<PredictionLogWriter> logger) : BackgroundService
+public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<PortalDbContext> dbFactory, PredictionLogBatchWriter rowWriter,
+    IOptions<ServingOptions> options, TimeProvider time, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = log.Reader;
-        var batch = new List<PredictionBatch>(options.Value.LogWriteBatch);
+        var batch = new List<LoggedPredictRequest>(options.Value.LogWriteBatch);
         try
         {
+            var gather = TimeSpan.FromMilliseconds(options.Value.LogFlushMilliseconds);
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                // Group commit: one transaction for what arrives within the interval, not one per request.
+                if (gather > TimeSpan.Zero && reader.Count < options.Value.LogWriteBatch)
+                {
+                    await Task.Delay(gather, time, stoppingToken);
+                }
+
                 await DrainAsync(batch, stoppingToken);
             }
         }
@@ -43,7 +54,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         }
     }
 
-    private async Task DrainAsync(List<PredictionBatch> batch, CancellationToken cancellationToken)
+    private async Task DrainAsync(List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
     {
         var reader = log.Reader;
         while (true)
@@ -63,14 +74,29 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         }
     }
 
-    private async Task WriteAsync(List<PredictionBatch> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
     {
         try
         {
+            var rows = new PredictionLogRow[batch.Count];
+            var outputs = new ArrayBufferWriter<byte>(4096);
+            await using (var json = new Utf8JsonWriter(outputs))
+            {
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    var request = batch[i];
+                    outputs.ResetWrittenCount();
+                    json.Reset();
+                    LoggedOutput.Write(json, request.Outputs);
+                    json.Flush();
+                    rows[i] = new PredictionLogRow(request.Id, request.ModelId, request.ModelVersionId, request.VersionNumber, request.RolloutId, request.Arm,
+                        request.Received.UtcDateTime, request.Outputs.Count, request.ErrorCount, request.DurationMicroseconds, request.RowsUtf8,
+                        outputs.WrittenSpan.ToArray());
+                }
+            }
+
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            db.PredictionBatches.AddRange(batch);
-            await db.SaveChangesAsync(cancellationToken);
+            await rowWriter.InsertAsync(db, rows, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Portal.Application;
@@ -67,9 +68,8 @@ public sealed class PredictionService(ServingRoutes routes, ScoringEngines engin
             // Refused rows are logged too: during a rollout they are the arm's error rate (a canary whose signature differs
             // refuses what the champion takes), and monitoring counts them as schema violations. Both arms carry the rollout.
             var duration = (long)time.GetElapsedTime(started).TotalMicroseconds;
-            var outputsJson = JsonSerializer.Serialize(scored.Select(p => new LoggedOutput(p.PredictedLabel, p.Score, p.Probabilities, p.Error)), LoggedOutput.Json);
-            log.Add(PredictionBatch.Record(batchId, route.ModelId, version.Id, version.Number, route.Rollout?.Id, arm,
-                received, count, errors, duration, rowsElement.GetRawText(), outputsJson));
+            log.Add(new LoggedPredictRequest(batchId, route.ModelId, version.Id, version.Number, route.Rollout?.Id, arm, received, errors, duration,
+                JsonMarshal.GetRawUtf8Value(rowsElement).ToArray(), scored));
         }
 
         if (scored.All(p => p.InputRejected))

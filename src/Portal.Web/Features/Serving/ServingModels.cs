@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Domain.Serving;
+using Portal.Ml.Serving;
 
 namespace Portal.Web.Features.Serving;
 
@@ -27,6 +28,55 @@ public sealed record LoggedOutput(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly JsonEncodedText PredictedLabelName = JsonEncodedText.Encode("predictedLabel");
+    private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText ProbabilitiesName = JsonEncodedText.Encode("probabilities");
+    private static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
+
+    /// <summary>
+    /// Writes what each row got as the JSON array <see cref="Json"/> reads back into <see cref="LoggedOutput"/>s, straight
+    /// from the scored rows (no intermediate records, no reflection).
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<RowPrediction> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(rows);
+        writer.WriteStartArray();
+        foreach (var row in rows)
+        {
+            writer.WriteStartObject();
+            if (row.PredictedLabel is not null)
+            {
+                writer.WriteString(PredictedLabelName, row.PredictedLabel);
+            }
+
+            if (row.Score is { } score)
+            {
+                writer.WriteNumber(ScoreName, score);
+            }
+
+            if (row.Probabilities is not null)
+            {
+                writer.WriteStartObject(ProbabilitiesName);
+                foreach (var (label, probability) in row.Probabilities)
+                {
+                    writer.WriteNumber(label, probability);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (row.Error is not null)
+            {
+                writer.WriteString(ErrorName, row.Error);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
 }
 
 /// <summary>The body of <c>POST /api/feedback</c>.</summary>

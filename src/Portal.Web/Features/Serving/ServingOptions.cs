@@ -35,6 +35,14 @@ public sealed class ServingOptions
     [Range(1, 10_000)]
     public int LogWriteBatch { get; set; } = 500;
 
+    /// <summary>
+    /// How long the log writer lets requests gather after the first one arrives before writing them in one transaction,
+    /// in milliseconds (a full <see cref="LogWriteBatch"/> is written at once). A prediction's feedback is accepted once
+    /// it is written, so this is also how soon after predicting ground truth can be posted. 0 writes whatever has arrived.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int LogFlushMilliseconds { get; set; } = 100;
+
     /// <summary>Most items one feedback request may carry.</summary>
     [Range(1, 100_000)]
     public int MaxFeedbackItems { get; set; } = 1000;

@@ -1,0 +1,19 @@
+namespace Portal.Data.Serving;
+
+/// <summary>
+/// Appends logged predict requests in one transaction of its own on the context's connection, outside the change tracker:
+/// EF's tracked inserts, and the UTF-16 strings of every request's rows and outputs they needed, were most of what
+/// logging cost the serving path (docs/benchmarks.md, "Serving (issue 11)"). Each provider assembly implements the
+/// statement its database runs fastest (ADR 0005); Portal.Data knows no provider's SQL.
+/// </summary>
+public abstract class PredictionLogBatchWriter
+{
+    public Task InsertAsync(PortalDbContext db, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows.Count == 0 ? Task.CompletedTask : InsertAsync(db, PredictionLogTable.Of(db), rows, cancellationToken);
+    }
+
+    protected abstract Task InsertAsync(PortalDbContext db, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken);
+}
