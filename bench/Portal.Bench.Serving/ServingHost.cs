@@ -16,6 +16,8 @@ using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Registry;
 using Portal.Domain.Security;
+using Portal.Domain.Serving;
+using Portal.Data.Serving;
 using Portal.Web.Features.Tokens;
 
 namespace Portal.Bench.Serving;
@@ -108,6 +110,34 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         return await db.PredictionBatches.CountAsync();
+    }
+
+    /// <summary>
+    /// The log writer alone: <paramref name="flushes"/> flushes of <paramref name="rowsPerFlush"/> single-row requests (the
+    /// bench's row JSON and a binary output) through the provider's bulk path, as the writer does; rows per second.
+    /// </summary>
+    public async Task<double> LogWriterRowsPerSecondAsync(byte[] rowJson, int flushes, int rowsPerFlush)
+    {
+        var dbFactory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var writer = Services.GetRequiredService<PredictionLogBatchWriter>();
+        ModelVersion version;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            version = await db.ModelVersions.AsNoTracking().FirstAsync();
+        }
+
+        var output = """[{"predictedLabel":"true","probabilities":{"true":0.8316,"false":0.1684}}]"""u8.ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var f = 0; f < flushes; f++)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var rows = Enumerable.Range(0, rowsPerFlush).Select(_ => new PredictionLogRow(PredictionBatchId.New(now), version.ModelId, version.Id, version.Number, null,
+                ServingArm.Champion, now.UtcDateTime, 1, 0, 20, rowJson, output)).ToList();
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await writer.InsertAsync(db, rows, CancellationToken.None);
+        }
+
+        return flushes * rowsPerFlush / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<JsonElement> Ok(HttpResponseMessage response)
