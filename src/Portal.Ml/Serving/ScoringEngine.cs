@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -11,9 +13,10 @@ namespace Portal.Ml.Serving;
 /// <summary>
 /// Scores rows with one model version: the ML.NET model zip loaded once, the version's input signature and task. Each
 /// request's rows (JSON objects) are checked against the signature; a row with a missing, extra or mistyped field gets its
-/// own error naming the fields and never loses the others. The valid rows are copied into typed column buffers and scored
-/// by one batch <c>Transform</c>: the loaded model is immutable and each call builds its own data view and cursor, so one
-/// engine serves any number of concurrent requests without a lock or a per-request load.
+/// own error naming the fields and never loses the others. A model that maps row to row (every model the portal trains)
+/// scores through a pool of single-row scorers, each lent to one request; any other model scores the valid rows, copied
+/// into typed column buffers, with one batch <c>Transform</c>, which builds its own data view and cursor per call. Either
+/// way one engine serves any number of concurrent requests without a lock or a per-request load.
 /// </summary>
 public sealed class ScoringEngine
 {
@@ -21,7 +24,10 @@ public sealed class ScoringEngine
     private readonly DataViewSchema inputSchema;
     private readonly FeatureType[] types;
     private readonly string[] names;
+    private const int MaxStackName = 256;
+
     private readonly Dictionary<string, int> byName;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> byNameSpan;
     private readonly string positiveClass;
     private readonly string negativeClass;
     private readonly string[]? classNames;
@@ -38,6 +44,7 @@ public sealed class ScoringEngine
         Task = task;
         names = [.. signature.Select(f => f.Name)];
         byName = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        byNameSpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
         var builder = new DataViewSchema.Builder();
         for (var i = 0; i < names.Length; i++)
         {
@@ -114,9 +121,9 @@ public sealed class ScoringEngine
     public IReadOnlyList<RowPrediction> Score(IReadOnlyList<JsonElement> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 1 && model.IsRowToRowMapper)
+        if (model.IsRowToRowMapper)
         {
-            return [ScoreSingle(rows[0])];
+            return rows.Count == 1 ? [ScoreSingle(rows[0])] : ScoreRowByRow(rows);
         }
 
         var results = new RowPrediction[rows.Count];
@@ -148,15 +155,7 @@ public sealed class ScoringEngine
     /// <summary>One row through a pooled single-row scorer: no data view, cursor or transform chain built per request.</summary>
     private RowPrediction ScoreSingle(JsonElement row)
     {
-        if (!pool.TryTake(out var scorer))
-        {
-            scorer = new SingleRowScorer(model, inputSchema, Allocate(1), Wanted, OutputReader);
-        }
-        else
-        {
-            Interlocked.Decrement(ref pooled);
-        }
-
+        var scorer = Rent();
         var error = Read(row, scorer.Buffers, 0, new bool[names.Length]);
         if (error is not null)
         {
@@ -177,6 +176,62 @@ public sealed class ScoringEngine
 
         Return(scorer);
         return prediction;
+    }
+
+    /// <summary>
+    /// A batch through one pooled single-row scorer, row after row on the calling thread. A batch <c>Transform</c> would
+    /// build a transform chain and cursor per request, and ML.NET splits such a cursor across worker threads of its own,
+    /// which on a busy node compete with the requests themselves (docs/benchmarks.md, "Serving, fourth pass").
+    /// </summary>
+    private RowPrediction[] ScoreRowByRow(IReadOnlyList<JsonElement> rows)
+    {
+        var results = new RowPrediction[rows.Count];
+        var seen = new bool[names.Length];
+        SingleRowScorer? scorer = null;
+        try
+        {
+            for (var r = 0; r < rows.Count; r++)
+            {
+                scorer ??= Rent();
+                var error = Read(rows[r], scorer.Buffers, 0, seen);
+                if (error is not null)
+                {
+                    results[r] = RowPrediction.Refused(error);
+                    continue;
+                }
+
+                try
+                {
+                    results[r] = scorer.Score();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // This row fails alone; a scorer that failed mid-row is not reused.
+                    results[r] = RowPrediction.ModelFailed($"The model could not score this row: {ex.Message}");
+                    scorer = null;
+                }
+            }
+        }
+        finally
+        {
+            if (scorer is not null)
+            {
+                Return(scorer);
+            }
+        }
+
+        return results;
+    }
+
+    private SingleRowScorer Rent()
+    {
+        if (pool.TryTake(out var scorer))
+        {
+            Interlocked.Decrement(ref pooled);
+            return scorer;
+        }
+
+        return new SingleRowScorer(model, inputSchema, Allocate(1), Wanted, OutputReader);
     }
 
     private void Return(SingleRowScorer scorer)
@@ -371,7 +426,7 @@ public sealed class ScoringEngine
         List<string>? mistyped = null;
         foreach (var property in row.EnumerateObject())
         {
-            if (!byName.TryGetValue(property.Name, out var column))
+            if (!TryColumn(property, out var column))
             {
                 (extra ??= []).Add(property.Name);
                 continue;
@@ -428,27 +483,51 @@ public sealed class ScoringEngine
         return string.Join("; ", parts);
     }
 
+    /// <summary>
+    /// The signature column a property names, looked up from the property's UTF-8 name without making a string of it (a
+    /// name written with JSON escapes, or longer than any feature name, takes the allocating path).
+    /// </summary>
+    private bool TryColumn(JsonProperty property, out int column)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Length > MaxStackName || raw.Contains((byte)'\\'))
+        {
+            return byName.TryGetValue(property.Name, out column);
+        }
+
+        Span<char> name = stackalloc char[MaxStackName];
+        return byNameSpan.TryGetValue(name[..Encoding.UTF8.GetChars(raw, name)], out column);
+    }
+
     private static bool TryWrite(JsonElement value, FeatureType type, Array buffer, int at)
     {
         switch (type.Kind)
         {
             case FeatureKind.Single:
+            {
                 // null is a missing value: NaN, which the trained featurizer replaces as it did in training.
-                if (value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out _)))
+                var number = 0d;
+                if (value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out number)))
                 {
-                    ((float[])buffer)[at] = value.ValueKind == JsonValueKind.Null ? float.NaN : (float)value.GetDouble();
+                    ((float[])buffer)[at] = value.ValueKind == JsonValueKind.Null ? float.NaN : (float)number;
                     return true;
                 }
 
                 return false;
+            }
+
             case FeatureKind.Double:
-                if (value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out _)))
+            {
+                var number = 0d;
+                if (value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out number)))
                 {
-                    ((double[])buffer)[at] = value.ValueKind == JsonValueKind.Null ? double.NaN : value.GetDouble();
+                    ((double[])buffer)[at] = value.ValueKind == JsonValueKind.Null ? double.NaN : number;
                     return true;
                 }
 
                 return false;
+            }
+
             case FeatureKind.Int32:
                 return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out ((int[])buffer)[at]);
             case FeatureKind.Int64:
