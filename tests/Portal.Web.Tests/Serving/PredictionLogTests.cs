@@ -37,7 +37,7 @@ public abstract class PredictionLogTestsBase(PortalAppFactory factory)
 
         var predictions = (await ServingDriver.OkJsonAsync(response)).GetProperty("predictions").EnumerateArray().ToList();
         var batchId = PredictionId.Parse(predictions[0].GetProperty("predictionId").GetString()!).Batch;
-        var logged = await WaitForLoggedAsync(batchId);
+        var logged = await driver.LoggedAsync(batchId);
         await using var db = await DbAsync();
         var modelId = await db.RegisteredModels.Where(m => m.Name == model).Select(m => m.Id).SingleAsync();
         Assert.Equal(modelId, logged.ModelId);
@@ -119,22 +119,4 @@ public abstract class PredictionLogTestsBase(PortalAppFactory factory)
     }
 
     private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-
-    private async Task<PredictionBatch> WaitForLoggedAsync(PredictionBatchId batch)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = await DbAsync();
-            if (await db.PredictionBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batch) is { } logged)
-            {
-                return logged;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The predict request was not logged within 10 s.");
-        return null!;
-    }
 }

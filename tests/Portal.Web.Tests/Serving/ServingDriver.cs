@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Security;
+using Portal.Domain.Serving;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Registry;
 
@@ -83,6 +87,25 @@ public sealed class ServingDriver(PortalAppFactory factory)
         insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(1, insert.ExecuteNonQuery());
         return id;
+    }
+
+    /// <summary>The logged request <paramref name="batch"/> once the prediction log writer has written it (at most 10 s).</summary>
+    public async Task<PredictionBatch> LoggedAsync(PredictionBatchId batch)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            if (await db.PredictionBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batch) is { } logged)
+            {
+                return logged;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("The predict request was not logged within 10 s.");
+        return null!;
     }
 
     public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response)
