@@ -1,16 +1,18 @@
-using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Data.Serving;
+using SQLitePCL;
 
 namespace Portal.Data.Sqlite;
 
 /// <summary>
-/// SQLite: one INSERT prepared once per flush and re-executed per request, inside one transaction (measured against
-/// multi-row INSERTs of 50 requests, which Microsoft.Data.Sqlite binds at half the rate: docs/benchmarks.md). The rows and outputs
-/// bind as the exact UTF-8 bytes of their JSON and are cast to TEXT by SQLite (a BLOB cast to TEXT is its bytes read in
-/// the database's encoding, UTF-8 here), so no UTF-16 copy is made of them on either side.
+/// SQLite: one INSERT prepared once per flush and re-executed per request, inside one transaction, bound through SQLite's
+/// statement API (<see cref="InsertRows"/>). The rows and outputs bind as the exact UTF-8 bytes of their JSON, so no
+/// UTF-16 copy is made of them on either side. (Multi-row INSERTs of 50 requests were measured and were slower:
+/// docs/benchmarks.md.)
 /// <para>
 /// The flush commits with <c>synchronous=NORMAL</c> on its connection (set back to <c>FULL</c> after): in WAL mode the
 /// commit is then not flushed to disk by itself but with the next governance commit or checkpoint, so a power cut can
@@ -21,6 +23,9 @@ namespace Portal.Data.Sqlite;
 /// </summary>
 public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
 {
+    /// <summary>The text form EF Core's SQLite provider stores and compares DateTime values in.</summary>
+    private const string SqliteDateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+
     protected override async Task InsertAsync(PortalDbContext db, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
@@ -29,7 +34,7 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await InsertRowsAsync(connection, transaction.GetDbTransaction(), table, rows, cancellationToken);
+            InsertRows((SqliteConnection)connection, table, rows);
             await transaction.CommitAsync(cancellationToken);
         }
         finally
@@ -48,42 +53,80 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
         }
     }
 
-    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows through SQLite's own statement API on the connection's handle: one statement prepared per flush, every
+    /// value bound by position from UTF-8 bytes formatted on the stack, as EF stores them (upper-case Guid text, the
+    /// provider's DateTime text, the arm's name). Microsoft.Data.Sqlite's parameters looked each one up by name and made
+    /// strings of Guids and dates per row; this was half the writer's cost (docs/benchmarks.md).
+    /// </summary>
+    private static void InsertRows(SqliteConnection connection, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table.Table} ({table.Columns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, CAST(@p10 AS TEXT), CAST(@p11 AS TEXT))";
-        var first = rows[0];
-        object?[] placeholders =
-        [
-            first.Id, first.ModelId, first.ModelVersionId, first.VersionNumber, first.RolloutId, first.Arm, first.ReceivedUtc, first.RowCount,
-            first.ErrorCount, first.DurationMicroseconds,
-        ];
-        var parameters = new DbParameter[placeholders.Length + 2];
-        for (var c = 0; c < placeholders.Length; c++)
+        var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var sql = $"INSERT INTO {table.Table} ({table.Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        using (statement)
         {
-            parameters[c] = table.Mappings[c].CreateParameter(command, FormattableString.Invariant($"@p{c}"), placeholders[c], nullable: c == 4);
+            Span<byte> text = stackalloc byte[64];
+            foreach (var row in rows)
+            {
+                BindGuid(handle, statement, 1, row.Id.Value, text);
+                BindGuid(handle, statement, 2, row.ModelId.Value, text);
+                BindGuid(handle, statement, 3, row.ModelVersionId.Value, text);
+                Check(handle, raw.sqlite3_bind_int(statement, 4, row.VersionNumber));
+                if (row.RolloutId is { } rollout)
+                {
+                    BindGuid(handle, statement, 5, rollout.Value, text);
+                }
+                else
+                {
+                    Check(handle, raw.sqlite3_bind_null(statement, 5));
+                }
+
+                var arm = (string)table.ProviderValue(5, row.Arm)!;
+                Check(handle, raw.sqlite3_bind_text(statement, 6, text[..Encoding.UTF8.GetBytes(arm, text)]));
+                if (!row.ReceivedUtc.TryFormat(text, out var written, SqliteDateTimeFormat, CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException("A DateTime did not fit its text form.");
+                }
+
+                Check(handle, raw.sqlite3_bind_text(statement, 7, text[..written]));
+                Check(handle, raw.sqlite3_bind_int(statement, 8, row.RowCount));
+                Check(handle, raw.sqlite3_bind_int(statement, 9, row.ErrorCount));
+                Check(handle, raw.sqlite3_bind_int64(statement, 10, row.DurationMicroseconds));
+                Check(handle, raw.sqlite3_bind_text(statement, 11, row.InputsUtf8));
+                Check(handle, raw.sqlite3_bind_text(statement, 12, row.OutputsUtf8));
+                var stepped = raw.sqlite3_step(statement);
+                if (stepped != raw.SQLITE_DONE)
+                {
+                    throw new SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), stepped);
+                }
+
+                Check(handle, raw.sqlite3_reset(statement));
+            }
+        }
+    }
+
+    /// <summary>A Guid as EF Core's SQLite provider stores it: the 36-character form in upper case.</summary>
+    private static void BindGuid(sqlite3 handle, sqlite3_stmt statement, int index, Guid value, Span<byte> text)
+    {
+        value.TryFormat(text, out var written, "D");
+        var guid = text[..written];
+        for (var i = 0; i < guid.Length; i++)
+        {
+            if (guid[i] is >= (byte)'a' and <= (byte)'f')
+            {
+                guid[i] -= 'a' - 'A';
+            }
         }
 
-        parameters[10] = new SqliteParameter("@p10", SqliteType.Blob);
-        parameters[11] = new SqliteParameter("@p11", SqliteType.Blob);
-        command.Parameters.AddRange(parameters);
-        foreach (var row in rows)
+        Check(handle, raw.sqlite3_bind_text(statement, index, guid));
+    }
+
+    private static void Check(sqlite3 handle, int result)
+    {
+        if (result != raw.SQLITE_OK)
         {
-            parameters[0].Value = table.ProviderValue(0, row.Id);
-            parameters[1].Value = table.ProviderValue(1, row.ModelId);
-            parameters[2].Value = table.ProviderValue(2, row.ModelVersionId);
-            parameters[3].Value = row.VersionNumber;
-            parameters[4].Value = table.ProviderValue(4, row.RolloutId) ?? DBNull.Value;
-            parameters[5].Value = table.ProviderValue(5, row.Arm);
-            parameters[6].Value = table.ProviderValue(6, row.ReceivedUtc);
-            parameters[7].Value = row.RowCount;
-            parameters[8].Value = row.ErrorCount;
-            parameters[9].Value = row.DurationMicroseconds;
-            parameters[10].Value = row.InputsUtf8;
-            parameters[11].Value = row.OutputsUtf8;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            throw new SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), result);
         }
     }
 }
