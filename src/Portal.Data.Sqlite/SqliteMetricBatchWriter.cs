@@ -18,7 +18,7 @@ namespace Portal.Data.Sqlite;
 public sealed class SqliteMetricBatchWriter : MetricBatchWriter
 {
     /// <summary>The text form EF Core's SQLite provider stores and compares DateTime values in.</summary>
-    private const string SqliteDateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+    internal const string SqliteDateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
 
     protected override async Task InsertAsync(PortalDbContext db, MetricTable table, RunId runId, IReadOnlyList<RunMetric> rows, CancellationToken cancellationToken)
     {

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Data.Serving;
+using Portal.Domain.Serving;
 using SQLitePCL;
 
 namespace Portal.Data.Sqlite;
@@ -23,9 +23,6 @@ namespace Portal.Data.Sqlite;
 /// </summary>
 public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
 {
-    /// <summary>The text form EF Core's SQLite provider stores and compares DateTime values in.</summary>
-    private const string SqliteDateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
-
     protected override async Task InsertAsync(PortalDbContext db, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
@@ -66,6 +63,8 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
         Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
         using (statement)
         {
+            // The arm's stored text (its EF converter's), once per flush rather than per row.
+            var arms = Enum.GetValues<ServingArm>().ToDictionary(a => a, a => Encoding.UTF8.GetBytes((string)table.ProviderValue(5, a)!));
             Span<byte> text = stackalloc byte[64];
             foreach (var row in rows)
             {
@@ -82,9 +81,8 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
                     Check(handle, raw.sqlite3_bind_null(statement, 5));
                 }
 
-                var arm = (string)table.ProviderValue(5, row.Arm)!;
-                Check(handle, raw.sqlite3_bind_text(statement, 6, text[..Encoding.UTF8.GetBytes(arm, text)]));
-                if (!row.ReceivedUtc.TryFormat(text, out var written, SqliteDateTimeFormat, CultureInfo.InvariantCulture))
+                Check(handle, raw.sqlite3_bind_text(statement, 6, arms[row.Arm]));
+                if (!row.ReceivedUtc.TryFormat(text, out var written, SqliteMetricBatchWriter.SqliteDateTimeFormat, CultureInfo.InvariantCulture))
                 {
                     throw new InvalidOperationException("A DateTime did not fit its text form.");
                 }

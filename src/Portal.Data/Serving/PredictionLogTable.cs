@@ -9,8 +9,8 @@ namespace Portal.Data.Serving;
 
 /// <summary>
 /// The <c>PredictionBatches</c> table as the EF model maps it: its name and column list quoted by the provider, in the
-/// order of <see cref="PredictionLogRow"/>'s members, and each column's type mapping (so ids bind through their
-/// converters as each provider stores a Guid, and the arm as its name).
+/// order of <see cref="PredictionLogRow"/>'s members, and each column's type mapping (the writers take the arm's stored
+/// text from its converter, so it stays what EF writes and compares).
 /// </summary>
 public sealed record PredictionLogTable(string Table, string Columns, IReadOnlyList<RelationalTypeMapping> Mappings)
 {

@@ -123,7 +123,7 @@ public sealed class ScoringEngine
         ArgumentNullException.ThrowIfNull(rows);
         if (model.IsRowToRowMapper)
         {
-            return rows.Count == 1 ? [ScoreSingle(rows[0])] : ScoreRowByRow(rows);
+            return ScoreRowByRow(rows);
         }
 
         var results = new RowPrediction[rows.Count];
@@ -152,34 +152,9 @@ public sealed class ScoringEngine
         return results;
     }
 
-    /// <summary>One row through a pooled single-row scorer: no data view, cursor or transform chain built per request.</summary>
-    private RowPrediction ScoreSingle(JsonElement row)
-    {
-        var scorer = Rent();
-        var error = Read(row, scorer.Buffers, 0, new bool[names.Length]);
-        if (error is not null)
-        {
-            Return(scorer);
-            return RowPrediction.Refused(error);
-        }
-
-        RowPrediction prediction;
-        try
-        {
-            prediction = scorer.Score();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // A scorer that failed mid-row is not reused.
-            return RowPrediction.ModelFailed($"The model could not score this row: {ex.Message}");
-        }
-
-        Return(scorer);
-        return prediction;
-    }
-
     /// <summary>
-    /// A batch through one pooled single-row scorer, row after row on the calling thread. A batch <c>Transform</c> would
+    /// The rows through one pooled single-row scorer (no data view, cursor or transform chain built per request), row after
+    /// row on the calling thread. A batch <c>Transform</c> would
     /// build a transform chain and cursor per request, and ML.NET splits such a cursor across worker threads of its own,
     /// which on a busy node compete with the requests themselves (docs/benchmarks.md, "Serving, fourth pass").
     /// </summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Data.Tests.Infrastructure;
 using Portal.Domain.Serving;
 using Portal.Web.Features.Serving;
 using Portal.Web.Tests.Infrastructure;
@@ -81,15 +82,13 @@ public abstract class PredictionLogTestsBase(PortalAppFactory factory)
 
         var batches = answers.Select(a => PredictionId.Parse(a.GetProperty("predictions")[0].GetProperty("predictionId").GetString()!).Batch).ToHashSet();
         Assert.Equal(130, batches.Count);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        int logged;
-        do
+        var logged = 0;
+        await Eventually.TrueAsync(async () =>
         {
-            await Task.Delay(100);
             await using var db = await DbAsync();
             logged = await db.PredictionBatches.CountAsync(b => batches.Contains(b.Id));
-        }
-        while (logged < batches.Count && DateTime.UtcNow < deadline);
+            return logged >= batches.Count;
+        }, "all 130 requests to be logged");
 
         Assert.Equal(130, logged);
     }
@@ -102,14 +101,13 @@ public abstract class PredictionLogTestsBase(PortalAppFactory factory)
         var response = await ServingDriver.PredictAsync(client, model, [new { income = "x", debt = 1, age = 1 }]);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
         PredictionBatch? refused = null;
-        while (refused is null && DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
-            await Task.Delay(100);
             await using var db = await DbAsync();
             refused = await db.PredictionBatches.AsNoTracking().SingleOrDefaultAsync(b => b.ModelId == db.RegisteredModels.Single(m => m.Name == model).Id);
-        }
+            return refused is not null;
+        }, "the refused request to be logged");
 
         Assert.NotNull(refused);
         Assert.Equal(1, refused.ErrorCount);

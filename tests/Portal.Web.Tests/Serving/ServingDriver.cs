@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Data.Tests.Infrastructure;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Security;
 using Portal.Domain.Serving;
@@ -89,23 +90,17 @@ public sealed class ServingDriver(PortalAppFactory factory)
         return id;
     }
 
-    /// <summary>The logged request <paramref name="batch"/> once the prediction log writer has written it (at most 10 s).</summary>
+    /// <summary>The logged request <paramref name="batch"/> once the prediction log writer has written it.</summary>
     public async Task<PredictionBatch> LoggedAsync(PredictionBatchId batch)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        PredictionBatch? logged = null;
+        await Eventually.TrueAsync(async () =>
         {
             await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            if (await db.PredictionBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batch) is { } logged)
-            {
-                return logged;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The predict request was not logged within 10 s.");
-        return null!;
+            logged = await db.PredictionBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batch);
+            return logged is not null;
+        }, $"predict request {batch} to be logged");
+        return logged!;
     }
 
     public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response)
