@@ -38,8 +38,8 @@ public sealed class PostgresPredictionLogBatchWriter : PredictionLogBatchWriter
             await import.WriteAsync(row.RowCount, NpgsqlDbType.Integer, cancellationToken);
             await import.WriteAsync(row.ErrorCount, NpgsqlDbType.Integer, cancellationToken);
             await import.WriteAsync(row.DurationMicroseconds, NpgsqlDbType.Bigint, cancellationToken);
-            await import.WriteAsync(Encoding.UTF8.GetString(row.InputsUtf8), NpgsqlDbType.Text, cancellationToken);
-            await import.WriteAsync(Encoding.UTF8.GetString(row.OutputsUtf8), NpgsqlDbType.Text, cancellationToken);
+            await import.WriteAsync(Encoding.UTF8.GetString(row.InputsUtf8.Span), NpgsqlDbType.Text, cancellationToken);
+            await import.WriteAsync(Encoding.UTF8.GetString(row.OutputsUtf8.Span), NpgsqlDbType.Text, cancellationToken);
         }
 
         var written = await import.CompleteAsync(cancellationToken);

@@ -91,8 +91,8 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
                 Check(handle, raw.sqlite3_bind_int(statement, 8, row.RowCount));
                 Check(handle, raw.sqlite3_bind_int(statement, 9, row.ErrorCount));
                 Check(handle, raw.sqlite3_bind_int64(statement, 10, row.DurationMicroseconds));
-                Check(handle, raw.sqlite3_bind_text(statement, 11, row.InputsUtf8));
-                Check(handle, raw.sqlite3_bind_text(statement, 12, row.OutputsUtf8));
+                Check(handle, raw.sqlite3_bind_text(statement, 11, row.InputsUtf8.Span));
+                Check(handle, raw.sqlite3_bind_text(statement, 12, row.OutputsUtf8.Span));
                 var stepped = raw.sqlite3_step(statement);
                 if (stepped != raw.SQLITE_DONE)
                 {

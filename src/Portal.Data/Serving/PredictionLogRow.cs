@@ -20,5 +20,5 @@ public sealed record PredictionLogRow(
     int RowCount,
     int ErrorCount,
     long DurationMicroseconds,
-    byte[] InputsUtf8,
-    byte[] OutputsUtf8);
+    ReadOnlyMemory<byte> InputsUtf8,
+    ReadOnlyMemory<byte> OutputsUtf8);

@@ -18,10 +18,11 @@ public class KestrelAppFactory(params (string Key, string Value)[] settings) : P
     public Uri Address => address ??= Start();
 
     /// <summary>A client of the real server sending a personal API token of <paramref name="email"/> (read, write).</summary>
-    public async Task<HttpClient> ClientAsync(string email)
+    public async Task<HttpClient> ClientAsync(string email, params string[] scopes)
     {
         var baseAddress = Address;
-        var token = await TokenFactory.CreateAsync(Services, email, Portal.Domain.Security.ApiScopes.Read, Portal.Domain.Security.ApiScopes.Write);
+        var token = await TokenFactory.CreateAsync(Services, email,
+            scopes.Length > 0 ? scopes : [Portal.Domain.Security.ApiScopes.Read, Portal.Domain.Security.ApiScopes.Write]);
         var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
         return client;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using Portal.Domain.Security;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Security;
@@ -57,6 +59,30 @@ public sealed class BodyLimitTests(BodyLimitTests.SmallLimits factory) : IClassF
         Assert.Contains("limit of 1 MB", (await response.JsonAsync()).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData(true)] // Content-Length over the limit: refused before reading
+    [InlineData(false)] // chunked: refused once the bytes read pass the limit
+    public async Task APredictBodyOverTheConfiguredLimitIsRefused413NamingTheLimit(bool declared)
+    {
+        var client = await factory.ClientAsync(DemoAccounts.Scientist, ApiScopes.Predict);
+        var rows = string.Join(",", Enumerable.Repeat("""{"income":1,"debt":2,"age":3}""", 2 * Megabyte / 30));
+        var json = Encoding.UTF8.GetBytes($$"""{"rows":[{{rows}}]}""");
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/models/any-model/predict") { Content = content };
+        if (!declared)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("limit of 1 MB", (await response.JsonAsync()).GetProperty("detail").GetString());
+    }
+
     internal static async Task<Guid> StartExternalRunAsync(HttpClient client)
     {
         var created = await client.PostAsJsonAsync("/api/runs", new { experiment = "body-limits", mode = "external" });
@@ -73,7 +99,7 @@ public sealed class BodyLimitTests(BodyLimitTests.SmallLimits factory) : IClassF
         return content;
     }
 
-    public sealed class SmallLimits() : KestrelAppFactory(("Runs:MaxArtifactMegabytes", "2"), ("Datasets:MaxUploadMegabytes", "1"));
+    public sealed class SmallLimits() : KestrelAppFactory(("Runs:MaxArtifactMegabytes", "2"), ("Datasets:MaxUploadMegabytes", "1"), ("Serving:MaxRequestKilobytes", "1024"));
 }
 
 /// <summary>An artifact above Kestrel's 30 MB default but under the configured limit is taken: the server default is not what bites.</summary>

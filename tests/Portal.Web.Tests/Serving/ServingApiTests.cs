@@ -1,12 +1,19 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Domain.Security;
 using Portal.Domain.Serving;
+using Portal.Ml.Serving;
+using Portal.Web.Features.Serving;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Registry;
 
@@ -32,6 +39,69 @@ public sealed class ServingApiTests(ServingAppFactory factory) : IClassFixture<S
         var ids = predictions.Select(p => PredictionId.Parse(p.GetProperty("predictionId").GetString()!)).ToList();
         Assert.Equal(ids[0].Batch, ids[1].Batch);
         Assert.Equal([0, 1], ids.Select(i => i.Row));
+    }
+
+    [Fact]
+    public async Task TheAnswerWrittenStraightFromTheScoredRowsIsTheDocumentedResponseAsTheApiSerializesIt()
+    {
+        var batch = PredictionBatchId.New(DateTimeOffset.UtcNow);
+        RowPrediction[] rows =
+        [
+            new("ja ✓", null, new Dictionary<string, double> { ["ja ✓"] = 0.1 + 0.2, ["<nein>"] = 0.7 }, null),
+            new(null, 1e-17, null, null),
+            RowPrediction.Refused("missing: \"age\"; 'income' must be a number"),
+            RowPrediction.ModelFailed("the model failed: ü"),
+        ];
+        var http = new DefaultHttpContext { RequestServices = factory.Services };
+        using var written = new MemoryStream();
+        http.Response.Body = written;
+
+        await new ScoredBatch(batch, 7, rows).ExecuteAsync(http);
+
+        var documented = new PredictResponse([.. rows.Select((p, r) =>
+            new PredictionOutput(PredictionId.For(batch, r), 7, p.PredictedLabel, p.Score, p.Probabilities, p.Error))]);
+        var options = factory.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        Assert.Equal(JsonSerializer.Serialize(documented, options), Encoding.UTF8.GetString(written.ToArray()));
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", http.Response.ContentType);
+    }
+
+    [Fact]
+    public async Task TheBodyIsReadAsTheBinderWouldAndWhatIsWrongWithItIsNamed()
+    {
+        var model = await driver.ModelWithChampionAsync();
+        var client = await driver.PredictClientAsync(factory);
+        var url = $"/api/models/{model}/predict";
+        Task<HttpResponseMessage> Post(byte[] body, string contentType = "application/json")
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            return client.PostAsync(url, content);
+        }
+
+        // Names in any case, unknown members ignored, a byte order mark skipped, a +json type taken.
+        var lenient = await ServingDriver.OkJsonAsync(await Post(
+            [0xEF, 0xBB, 0xBF, .. """{"ROWS":[{"income":9,"debt":9,"age":9}],"RoutingKey":"customer-1","note":"ignored"}"""u8], "application/vnd.portal+json"));
+        Assert.Equal("true", lenient.GetProperty("predictions")[0].GetProperty("predictedLabel").GetString());
+
+        (string Body, HttpStatusCode Status, string Detail)[] refused =
+        [
+            ("""{"rows":[{"income":9,"debt":9,"age":9}],"routingKey":5}""", HttpStatusCode.BadRequest, "'routingKey' must be a string"),
+            ("""[{"income":9,"debt":9,"age":9}]""", HttpStatusCode.BadRequest, "Send a JSON object"),
+            ("""{"rows":[{"income":9,"debt":9,"age":9}""", HttpStatusCode.BadRequest, "The JSON body is malformed"),
+            ("", HttpStatusCode.BadRequest, "The JSON body is malformed"),
+            ("""{"rows":null}""", HttpStatusCode.BadRequest, "Send 'rows'"),
+        ];
+        foreach (var (body, status, detail) in refused)
+        {
+            var response = await Post(Encoding.UTF8.GetBytes(body));
+            Assert.Equal(status, response.StatusCode);
+            Assert.Contains(detail, (await response.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var text = await Post("""{"rows":[{"income":9,"debt":9,"age":9}]}"""u8.ToArray(), "text/plain");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("application/problem+json", text.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

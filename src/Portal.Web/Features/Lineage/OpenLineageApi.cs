@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Portal.Application.Lineage;
 using Portal.Domain.Lineage;
 using Portal.Domain.Security;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Lineage;
 
@@ -14,7 +15,7 @@ internal static class OpenLineageApi
     {
         api.MapPost("/v1/lineage", async (HttpRequest request, ClaimsPrincipal user, OpenLineageIngestion ingestion, CancellationToken ct) =>
             {
-                if (!IsJson(request.ContentType))
+                if (!PooledJsonBody.IsJson(request.ContentType))
                 {
                     return Results.Problem("Send the event as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType,
                         title: "Unsupported media type");
@@ -43,12 +44,6 @@ internal static class OpenLineageApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
-
-    private static bool IsJson(string? contentType) =>
-        contentType is not null
-        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || media.MediaType.Value?.EndsWith("+json", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>The body, or null when it is over the limit (read no further than one byte past it, whatever Content-Length claims).</summary>
     private static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

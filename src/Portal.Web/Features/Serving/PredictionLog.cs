@@ -32,9 +32,17 @@ public sealed class PredictionLog
 
     internal ChannelReader<LoggedPredictRequest> Reader => channel.Reader;
 
+    /// <summary>Queues the request for the writer, which then owns its pooled rows; when it cannot be queued they are given back here.</summary>
     public void Add(LoggedPredictRequest request)
     {
-        if (!Enabled || channel.Writer.TryWrite(request))
+        ArgumentNullException.ThrowIfNull(request);
+        if (Enabled && channel.Writer.TryWrite(request))
+        {
+            return;
+        }
+
+        request.Rows.Dispose();
+        if (!Enabled)
         {
             return;
         }

@@ -17,7 +17,10 @@ namespace Portal.Web.Features.Serving;
 public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<PortalDbContext> dbFactory, PredictionLogBatchWriter rowWriter,
     IOptions<ServingOptions> options, TimeProvider time, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
+    private const int InitialOutputBytes = 64 * 1024;
+    private const int KeptOutputBytes = 4 * 1024 * 1024;
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+    private ArrayBufferWriter<byte> outputs = new(InitialOutputBytes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,20 +81,21 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
     {
         try
         {
+            // Every request's outputs go into one buffer, kept from flush to flush unless a flush made it large.
+            outputs.ResetWrittenCount();
             var rows = new PredictionLogRow[batch.Count];
-            var outputs = new ArrayBufferWriter<byte>(4096);
             await using (var json = new Utf8JsonWriter(outputs))
             {
                 for (var i = 0; i < rows.Length; i++)
                 {
                     var request = batch[i];
-                    outputs.ResetWrittenCount();
+                    var start = outputs.WrittenCount;
                     json.Reset();
                     LoggedOutput.Write(json, request.Outputs);
                     json.Flush();
                     rows[i] = new PredictionLogRow(request.Id, request.ModelId, request.ModelVersionId, request.VersionNumber, request.RolloutId, request.Arm,
-                        request.Received.UtcDateTime, request.Outputs.Count, request.ErrorCount, request.DurationMicroseconds, request.RowsUtf8,
-                        outputs.WrittenSpan.ToArray());
+                        request.Received.UtcDateTime, request.Outputs.Count, request.ErrorCount, request.DurationMicroseconds, request.Rows.Memory,
+                        outputs.WrittenMemory[start..]);
                 }
             }
 
@@ -101,6 +105,18 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             logger.LogError(ex, "Could not write {Count} logged predict requests; they are lost.", batch.Count);
+        }
+        finally
+        {
+            foreach (var request in batch)
+            {
+                request.Rows.Dispose();
+            }
+
+            if (outputs.Capacity > KeptOutputBytes)
+            {
+                outputs = new ArrayBufferWriter<byte>(InitialOutputBytes);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ namespace Portal.Web.Features.Serving;
 /// </summary>
 public sealed class PredictionService(ServingRoutes routes, ScoringEngines engines, PredictionLog log, TimeProvider time, IOptions<ServingOptions> options)
 {
-    public async Task<OperationResult<PredictResponse>> PredictAsync(string modelName, PredictRequest request, CancellationToken cancellationToken)
+    public async Task<OperationResult<ScoredBatch>> PredictAsync(string modelName, PredictRequest request, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxBatchRows;
         if (request.Rows is not { ValueKind: JsonValueKind.Array } rowsElement)
@@ -69,7 +69,7 @@ public sealed class PredictionService(ServingRoutes routes, ScoringEngines engin
             // refuses what the champion takes), and monitoring counts them as schema violations. Both arms carry the rollout.
             var duration = (long)time.GetElapsedTime(started).TotalMicroseconds;
             log.Add(new LoggedPredictRequest(batchId, route.ModelId, version.Id, version.Number, route.Rollout?.Id, arm, received, errors, duration,
-                JsonMarshal.GetRawUtf8Value(rowsElement).ToArray(), scored));
+                PooledBytes.Copy(JsonMarshal.GetRawUtf8Value(rowsElement)), scored));
         }
 
         if (scored.All(p => p.InputRejected))
@@ -78,15 +78,8 @@ public sealed class PredictionService(ServingRoutes routes, ScoringEngines engin
             return Fail(OperationStatus.Invalid, count == 1 ? scored[0].Error! : $"Every row was refused. {string.Join(" | ", refused)}");
         }
 
-        var outputs = new PredictionOutput[count];
-        for (var r = 0; r < count; r++)
-        {
-            var p = scored[r];
-            outputs[r] = new PredictionOutput(PredictionId.For(batchId, r), version.Number, p.PredictedLabel, p.Score, p.Probabilities, p.Error);
-        }
-
-        return OperationResult<PredictResponse>.Ok(new PredictResponse(outputs));
+        return OperationResult<ScoredBatch>.Ok(new ScoredBatch(batchId, version.Number, scored));
     }
 
-    private static OperationResult<PredictResponse> Fail(OperationStatus status, string message) => OperationResult<PredictResponse>.Fail(status, message);
+    private static OperationResult<ScoredBatch> Fail(OperationStatus status, string message) => OperationResult<ScoredBatch>.Fail(status, message);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Portal.Application;
 using Portal.Domain.Security;
@@ -15,12 +16,35 @@ internal static class ServingApi
     public static RouteGroupBuilder MapServingApi(this RouteGroupBuilder api, IOptions<ServingOptions> options)
     {
         var maxBytes = options.Value.MaxRequestKilobytes * 1024L;
-        api.MapPost("/models/{name}/predict", async (string name, PredictRequest request, PredictionService predictions, CancellationToken ct) =>
+        // The body is read into a pooled buffer and parsed in place rather than bound (PooledJsonBody says why).
+        api.MapPost("/models/{name}/predict", async (string name, HttpRequest http, PredictionService predictions, CancellationToken ct) =>
             {
+                if (!PooledJsonBody.IsJson(http.ContentType))
+                {
+                    return Results.Problem("Send the rows as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+                        title: "Unsupported media type");
+                }
+
                 try
                 {
+                    using var body = await PooledJsonBody.ReadAsync(http, ct);
+                    if (body is null)
+                    {
+                        return Results.Problem(ApiExceptionHandler.TooLarge(http.HttpContext.GetEndpoint()));
+                    }
+
+                    if (PredictRequest.From(body.Root, out var error) is not { } request)
+                    {
+                        return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+                    }
+
                     var answered = await predictions.PredictAsync(name, request, ct);
-                    return answered.ToHttpResult();
+                    return answered.ToHttpResult(scored => scored);
+                }
+                catch (JsonException malformed)
+                {
+                    return Results.Problem($"The JSON body is malformed: {malformed.Message} Send {{ \"rows\": [ {{ \"<feature>\": value, ... }} ], \"routingKey\": \"optional\" }}.",
+                        statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
                 }
                 catch (ScoringEngineUnavailableException unavailable)
                 {
@@ -28,6 +52,7 @@ internal static class ServingApi
                 }
             })
             .RequireAuthorization(Policies.Predict)
+            .Accepts<PredictRequest>("application/json")
             .WithRequestBodyLimit(maxBytes)
             .WithTags("Serving")
             .WithName("Predict")
@@ -39,6 +64,8 @@ internal static class ServingApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/feedback", async (FeedbackRequest request, FeedbackService feedback, CancellationToken ct) =>
