@@ -63,8 +63,8 @@ internal static class ServingBench
                 await OpenLoopAsync(arm.Client, arm.Url, rowJson, rate, warmUpSeconds);
             }
 
-            var rowBytes = JsonSerializer.SerializeToUtf8Bytes(new[] { Row(rows[0]) });
-            Console.WriteLine($"    (d) log writer alone, 100 flushes of 500 single-row requests into the logging host's database: {await on.LogWriterRowsPerSecondAsync(rowBytes, 100, 500):N0} rows/s");
+            Console.WriteLine($"    (d) log writer alone, 100 flushes of 500 single-row requests into the logging host's database: {await on.LogWriterRowsPerSecondAsync(rowJson[0], 100, 500, 1)}");
+            Console.WriteLine($"    (d) log writer alone, 40 flushes of 10 requests of {BatchRows:N0} rows: {await on.LogWriterRowsPerSecondAsync(batchJson[0], 40, 10, BatchRows)}");
             var latencies = new Dictionary<string, List<double>> { ["on"] = [], ["off"] = [] };
             var sendLags = new List<double>();
             var batch = new Dictionary<string, List<double>> { ["on"] = [], ["off"] = [] };

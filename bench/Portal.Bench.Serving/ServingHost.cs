@@ -113,10 +113,12 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// The log writer alone: <paramref name="flushes"/> flushes of <paramref name="rowsPerFlush"/> single-row requests (the
-    /// bench's row JSON and a binary output) through the provider's bulk path, as the writer does; rows per second.
+    /// The log writer alone: <paramref name="flushes"/> flushes of <paramref name="requestsPerFlush"/> requests of
+    /// <paramref name="rowsPerRequest"/> rows (the bench's request JSON, and a binary output per row) through the
+    /// provider's bulk path, as the writer does: requests per second, megabytes per second, and the share of one core
+    /// the process used meanwhile.
     /// </summary>
-    public async Task<double> LogWriterRowsPerSecondAsync(byte[] rowJson, int flushes, int rowsPerFlush)
+    public async Task<string> LogWriterRowsPerSecondAsync(byte[] requestJson, int flushes, int requestsPerFlush, int rowsPerRequest)
     {
         var dbFactory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var writer = Services.GetRequiredService<PredictionLogBatchWriter>();
@@ -126,18 +128,25 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
             version = await db.ModelVersions.AsNoTracking().FirstAsync();
         }
 
-        var output = """[{"predictedLabel":"true","probabilities":{"true":0.8316,"false":0.1684}}]"""u8.ToArray();
+        using var rowsOf = JsonDocument.Parse(requestJson);
+        var rows = System.Text.Encoding.UTF8.GetBytes(rowsOf.RootElement.GetProperty("rows").GetRawText());
+        var output = System.Text.Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Repeat("""{"predictedLabel":"true","probabilities":{"true":0.8316,"false":0.1684}}""", rowsPerRequest)) + "]");
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var f = 0; f < flushes; f++)
         {
             var now = DateTimeOffset.UtcNow;
-            var rows = Enumerable.Range(0, rowsPerFlush).Select(_ => new PredictionLogRow(PredictionBatchId.New(now), version.ModelId, version.Id, version.Number, null,
-                ServingArm.Champion, now.UtcDateTime, 1, 0, 20, rowJson, output)).ToList();
+            var batch = Enumerable.Range(0, requestsPerFlush).Select(_ => new PredictionLogRow(PredictionBatchId.New(now), version.ModelId, version.Id, version.Number, null,
+                ServingArm.Champion, now.UtcDateTime, rowsPerRequest, 0, 20, rows, output)).ToList();
             await using var db = await dbFactory.CreateDbContextAsync();
-            await writer.InsertAsync(db, rows, CancellationToken.None);
+            await writer.InsertAsync(db, batch, CancellationToken.None);
         }
 
-        return flushes * rowsPerFlush / clock.Elapsed.TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var core = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / seconds;
+        var requests = flushes * requestsPerFlush;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{requests / seconds:N0} requests/s, {requests * rowsPerRequest / seconds:N0} rows/s, {requests * (rows.Length + output.Length) / seconds / 1e6:F1} MB/s, {core:P0} of a core");
     }
 
     private static async Task<JsonElement> Ok(HttpResponseMessage response)
