@@ -16,14 +16,21 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "portal-e2e-" + Guid.NewGuid().ToString("N"));
     private readonly bool runsTrainingWorker;
+    private readonly bool runsDemo;
 
     /// <param name="runsTrainingWorker">
     /// Whether the app hosts its embedded training worker, polling every second and flushing curve points every
     /// 200 ms so a browser sees a run train live; off by default, for journeys that train nothing.
     /// </param>
-    public PortalAppHost(bool runsTrainingWorker = false)
+    /// <param name="runsDemo">
+    /// Whether the app runs as <c>dotnet run</c> does: the demo registry seeded through the real workflow (which trains
+    /// with the embedded worker) and the demo traffic simulator calling the real predict and feedback endpoints, here
+    /// faster (30 requests a second to each demo model, ground truth after 2 s) and without the drift demo.
+    /// </param>
+    public PortalAppHost(bool runsTrainingWorker = false, bool runsDemo = false)
     {
-        this.runsTrainingWorker = runsTrainingWorker;
+        this.runsTrainingWorker = runsTrainingWorker || runsDemo;
+        this.runsDemo = runsDemo;
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
@@ -50,7 +57,15 @@ public sealed class PortalAppHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", "");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Password", DemoAccounts.Password);
-        builder.UseSetting("Demo:SeedData", "false");
+        builder.UseSetting("Demo:SeedData", runsDemo ? "true" : "false");
+        builder.UseSetting("Demo:Traffic:Enabled", runsDemo ? "true" : "false");
+        if (runsDemo)
+        {
+            builder.UseSetting("Demo:Traffic:RequestsPerSecond", "30");
+            builder.UseSetting("Demo:Traffic:FeedbackDelaySeconds", "2");
+            builder.UseSetting("Demo:Traffic:DriftAfterSeconds", "-1");
+        }
+
         if (runsTrainingWorker)
         {
             builder.UseSetting("Worker:Embedded", "true");
