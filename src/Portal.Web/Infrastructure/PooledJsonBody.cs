@@ -14,6 +14,7 @@ namespace Portal.Web.Infrastructure;
 internal sealed class PooledJsonBody : IDisposable
 {
     private const int FirstRead = 16 * 1024;
+    private const int LargestFirstRead = 1024 * 1024;
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly JsonDocument document;
@@ -47,7 +48,8 @@ internal sealed class PooledJsonBody : IDisposable
             return null;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared and > 0 ? (int)declared + 1 : FirstRead);
+        // A declared length sizes the first buffer, up to a cap: a caller declaring the limit and sending a trickle holds no more.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared and > 0 ? (int)Math.Min(declared + 1, LargestFirstRead) : FirstRead);
         try
         {
             var length = 0;

@@ -84,6 +84,11 @@ public sealed class ServingApiTests(ServingAppFactory factory) : IClassFixture<S
             [0xEF, 0xBB, 0xBF, .. """{"ROWS":[{"income":9,"debt":9,"age":9}],"RoutingKey":"customer-1","note":"ignored"}"""u8], "application/vnd.portal+json"));
         Assert.Equal("true", lenient.GetProperty("predictions")[0].GetProperty("predictedLabel").GetString());
 
+        // A body past the first buffer (1 MB) is read to its end: here 2 MB of whitespace before the closing brace.
+        var padded = await ServingDriver.OkJsonAsync(await Post(
+            [.. """{"rows":[{"income":0,"debt":0,"age":0}]"""u8, .. Enumerable.Repeat((byte)' ', 2 * 1024 * 1024), .. "}"u8]));
+        Assert.Equal("false", padded.GetProperty("predictions")[0].GetProperty("predictedLabel").GetString());
+
         (string Body, HttpStatusCode Status, string Detail)[] refused =
         [
             ("""{"rows":[{"income":9,"debt":9,"age":9}],"routingKey":5}""", HttpStatusCode.BadRequest, "'routingKey' must be a string"),
