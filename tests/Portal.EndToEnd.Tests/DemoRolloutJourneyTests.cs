@@ -39,7 +39,7 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
         // Act: the manager approves version 2 in the browser and opens its rollout.
         var page = await SignedInAsync(DemoAccounts.Manager);
         await page.GotoAsync($"promotions/{request.Value}");
-        await OnPageAsync(page, () => BlazorCircuit.WaitForInteractiveAsync(page, "[data-testid=approve]"));
+        await ExpectOnPageAsync(page, () => BlazorCircuit.WaitForInteractiveAsync(page, "[data-testid=approve]"));
         await page.GetByTestId("approve").ClickAsync();
         await page.GetByTestId("decision-submit").ClickAsync();
         await Expect(page.GetByTestId("promotion-status")).ToContainTextAsync("Approved", SlowContains);
@@ -47,7 +47,7 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
         await page.GotoAsync($"rollouts/{rollout}");
 
         // Assert: 10 %, a passed verdict, 50 %, a second verdict and completion, all without a reload.
-        await OnPageAsync(page, async () =>
+        await ExpectOnPageAsync(page, async () =>
         {
             await Expect(page.GetByTestId("canary-share")).ToHaveTextAsync("10 %");
             await Expect(page.GetByTestId("verdict")).ToHaveCountAsync(1, SlowCount);
@@ -63,7 +63,7 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
 
         // The worse demo challenger, under the same simulator, was rolled back by the analysis with the reason recorded.
         await page.GotoAsync($"rollouts/{worseRollout}");
-        await OnPageAsync(page, async () =>
+        await ExpectOnPageAsync(page, async () =>
         {
             await Expect(page.GetByTestId("rollout-state")).ToHaveTextAsync("rolled back", Slow);
             await Expect(page.GetByTestId("rollout-reason")).ToContainTextAsync("inferior");
@@ -74,18 +74,6 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
             .Select(e => e.DetailsJson).ToListAsync();
         Assert.Contains(audited, d => d.Contains("inferior", StringComparison.Ordinal));
         Assert.Equal(1, await ProductionVersionAsync(DemoRegistrySeeder.WorseModelName));
-    }
-
-    private static async Task OnPageAsync(IPage page, Func<Task> expectations)
-    {
-        try
-        {
-            await expectations();
-        }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
-        {
-            throw new InvalidOperationException($"{page.Url}: {await page.Locator("body").InnerTextAsync()}", ex);
-        }
     }
 
     private async Task<RolloutId> SeededRolloutAsync(string model, TimeSpan within)

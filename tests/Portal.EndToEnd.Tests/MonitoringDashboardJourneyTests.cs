@@ -47,16 +47,4 @@ public sealed class MonitoringDashboardJourneyTests(PortalBrowserFixture fixture
         Assert.True(await page.EvaluateAsync<bool>("() => window.portalNoReload === true"), "the page was reloaded");
         Assert.Contains("tenure", await page.Locator($"[data-testid=heatmap-cell][data-window='{drifting.Id}'] title").TextContentAsync());
     }
-
-    private static async Task ExpectOnPageAsync(IPage page, Func<Task> expectations)
-    {
-        try
-        {
-            await expectations();
-        }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
-        {
-            throw new InvalidOperationException($"{page.Url}: {await page.Locator("body").InnerTextAsync()}", ex);
-        }
-    }
 }

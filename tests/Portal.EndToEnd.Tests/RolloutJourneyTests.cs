@@ -153,18 +153,6 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         }
     }
 
-    private static async Task ExpectOnPageAsync(IPage page, Func<Task> expectations, Func<string>? context = null)
-    {
-        try
-        {
-            await expectations();
-        }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
-        {
-            throw new InvalidOperationException($"{page.Url} ({context?.Invoke()}): {await page.Locator("body").InnerTextAsync()}", ex);
-        }
-    }
-
     private async Task<HttpClient> PredictClientAsync()
     {
         await using var scope = Services.CreateAsyncScope();

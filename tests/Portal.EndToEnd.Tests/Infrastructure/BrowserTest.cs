@@ -29,6 +29,19 @@ public abstract class BrowserTest(PortalBrowserFixture fixture) : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Runs Playwright expectations; when one fails, the failure carries the page's URL and text (and the caller's context).</summary>
+    protected static async Task ExpectOnPageAsync(IPage page, Func<Task> expectations, Func<string>? context = null)
+    {
+        try
+        {
+            await expectations();
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            throw new InvalidOperationException($"{page.Url} ({context?.Invoke()}): {await page.Locator("body").InnerTextAsync()}", ex);
+        }
+    }
+
     /// <summary>A new page signed in as <paramref name="email"/> with the demo password.</summary>
     protected async Task<IPage> SignedInAsync(string email)
     {
