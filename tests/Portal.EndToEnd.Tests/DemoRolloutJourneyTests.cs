@@ -29,11 +29,13 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
 
     private IServiceProvider Services => Fixture.App.Services;
 
+    private GovernanceSteps Steps => new(Services);
+
     [Fact]
     public async Task TheManagerApprovesTheDemoChallengerAndWatchesItTakeTheSimulatorsTrafficInStepsWhileTheWorseOneIsRolledBack()
     {
         // Arrange: the demo as seeded (its last step starts the worse challenger's rollout) with the simulator sending.
-        var worseRollout = await SeededRolloutAsync(DemoRegistrySeeder.WorseModelName, TimeSpan.FromMinutes(8));
+        var worseRollout = await Steps.RolloutAsync(DemoRegistrySeeder.WorseModelName, null, TimeSpan.FromMinutes(8));
         var request = await PendingRequestAsync(DemoRegistrySeeder.ModelName, 2);
 
         // Act: the manager approves version 2 in the browser and opens its rollout.
@@ -43,7 +45,7 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
         await page.GetByTestId("approve").ClickAsync();
         await page.GetByTestId("decision-submit").ClickAsync();
         await Expect(page.GetByTestId("promotion-status")).ToContainTextAsync("Approved", SlowContains);
-        var rollout = await SeededRolloutAsync(DemoRegistrySeeder.ModelName, TimeSpan.FromMinutes(1));
+        var rollout = await Steps.RolloutAsync(DemoRegistrySeeder.ModelName, null, TimeSpan.FromMinutes(1));
         await page.GotoAsync($"rollouts/{rollout}");
 
         // Assert: 10 %, a passed verdict, 50 %, a second verdict and completion, all without a reload.
@@ -74,23 +76,6 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
             .Select(e => e.DetailsJson).ToListAsync();
         Assert.Contains(audited, d => d.Contains("inferior", StringComparison.Ordinal));
         Assert.Equal(1, await ProductionVersionAsync(DemoRegistrySeeder.WorseModelName));
-    }
-
-    private async Task<RolloutId> SeededRolloutAsync(string model, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var ids = await db.Rollouts.Where(r => db.RegisteredModels.Any(m => m.Id == r.ModelId && m.Name == model)).Select(r => r.Id).ToListAsync();
-            if (ids.Count == 1)
-            {
-                return ids[0];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no rollout of {model} started within {within}");
-            await Task.Delay(1000);
-        }
     }
 
     private async Task<PromotionRequestId> PendingRequestAsync(string model, int version)

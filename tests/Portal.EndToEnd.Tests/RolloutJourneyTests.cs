@@ -89,7 +89,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
         await managerPage.GetByTestId("approve").ClickAsync();
         await managerPage.GetByTestId("decision-submit").ClickAsync();
         await Expect(managerPage.GetByTestId("promotion-status")).ToContainTextAsync("Approved", SlowContains);
-        var rolloutId = await RolloutOfAsync(modelId, 2);
+        var rolloutId = await Steps.RolloutAsync(model, 2, TimeSpan.FromMinutes(1));
         await managerPage.GotoAsync($"rollouts/{rolloutId}");
         await Expect(managerPage.GetByTestId("canary-share")).ToHaveTextAsync("10 %");
 
@@ -123,7 +123,7 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
 
         var approved = await workflow.ApproveAsync(third.Id, "Let the canary decide.", thirdEvaluated.EvidenceSha256, manager2, [Roles.BusinessManager], default);
         Assert.True(approved.Succeeded, approved.Error);
-        var worseRollout = await RolloutOfAsync(modelId, 3);
+        var worseRollout = await Steps.RolloutAsync(model, 3, TimeSpan.FromMinutes(1));
         await managerPage.GotoAsync($"rollouts/{worseRollout}");
         await using (new Traffic(client, model, signature, seed: 62))
         {
@@ -181,23 +181,6 @@ public sealed class RolloutJourneyTests(TrainingBrowserFixture fixture) : Browse
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         return await db.ModelVersions.Where(v => v.ModelId == modelId && v.Stage == ModelStage.Production).Select(v => (int?)v.Number).SingleOrDefaultAsync();
-    }
-
-    private async Task<RolloutId> RolloutOfAsync(RegisteredModelId modelId, int canaryVersion)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var ids = await db.Rollouts.Where(r => r.ModelId == modelId && r.CanaryVersionNumber == canaryVersion).Select(r => r.Id).ToListAsync();
-            if (ids.Count == 1)
-            {
-                return ids[0];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no rollout of version {canaryVersion} started");
-            await Task.Delay(250);
-        }
     }
 
     private static byte[] Drop(byte[] csv, string column)

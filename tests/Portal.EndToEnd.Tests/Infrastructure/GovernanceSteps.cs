@@ -8,6 +8,7 @@ using Portal.Data.Identity;
 using Portal.Domain.Audit;
 using Portal.Domain.Datasets;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Runs;
 using Portal.Domain.Security;
 using Portal.EndToEnd.Tests.TestData;
@@ -81,6 +82,29 @@ public sealed class GovernanceSteps(IServiceProvider services)
 
             Assert.True(DateTime.UtcNow < deadline, "the worker did not evaluate the request in time");
             await Task.Delay(500);
+        }
+    }
+
+    /// <summary>
+    /// The one rollout of <paramref name="model"/> (of its version <paramref name="canaryVersion"/>, when given), once it has
+    /// started: polled every 250 ms up to <paramref name="within"/>.
+    /// </summary>
+    public async Task<RolloutId> RolloutAsync(string model, int? canaryVersion, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var ids = await db.Rollouts
+                .Where(r => db.RegisteredModels.Any(m => m.Id == r.ModelId && m.Name == model) && (canaryVersion == null || r.CanaryVersionNumber == canaryVersion))
+                .Select(r => r.Id).ToListAsync();
+            if (ids.Count == 1)
+            {
+                return ids[0];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no rollout of {model} {canaryVersion} started within {within}");
+            await Task.Delay(250);
         }
     }
 
