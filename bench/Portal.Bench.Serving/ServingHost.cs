@@ -113,6 +113,21 @@ internal sealed class ServingHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// Settles what the last phase left to the disk: the log's WAL copied into the database file and truncated, and the
+    /// kernel's dirty pages written out, so that the next phase does not pay for the previous one's I/O.
+    /// </summary>
+    public async Task SettleDiskAsync()
+    {
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        using var sync = System.Diagnostics.Process.Start("sync");
+        await sync.WaitForExitAsync();
+    }
+
+    /// <summary>
     /// The log writer alone: <paramref name="flushes"/> flushes of <paramref name="requestsPerFlush"/> requests of
     /// <paramref name="rowsPerRequest"/> rows (the bench's request JSON, and a binary output per row) through the
     /// provider's bulk path, as the writer does: requests per second, megabytes per second, and the share of one core

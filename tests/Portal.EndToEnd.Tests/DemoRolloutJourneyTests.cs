@@ -76,6 +76,14 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
             .Select(e => e.DetailsJson).ToListAsync();
         Assert.Contains(audited, d => d.Contains("inferior", StringComparison.Ordinal));
         Assert.Equal(1, await ProductionVersionAsync(DemoRegistrySeeder.WorseModelName));
+
+        // Its alert is on the alert feed, and leads back to the rollout.
+        await page.GotoAsync("alerts");
+        var alertLink = page.GetByTestId("alert-dashboard-link").Filter(new() { HasText = DemoRegistrySeeder.WorseModelName });
+        await ExpectOnPageAsync(page, async () => await Expect(alertLink).ToHaveCountAsync(1));
+        await Expect(page.Locator("tr", new() { Has = alertLink })).ToContainTextAsync("Rollout rolled back");
+        await alertLink.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/rollouts/{worseRollout}$"));
     }
 
     private async Task<PromotionRequestId> PendingRequestAsync(string model, int version)

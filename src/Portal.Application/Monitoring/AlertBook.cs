@@ -36,7 +36,8 @@ public sealed class AlertBook
     internal static async Task<AlertBook> LoadAsync(PortalDbContext db, RegisteredModelId modelId, string modelName, MonitoringPolicy policy, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var open = await db.MonitoringAlerts.Where(a => a.ModelId == modelId && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+        // The windows' alerts only: a rollback's (no window) is neither repeated nor cleared by the monitoring loop.
+        var open = await db.MonitoringAlerts.Where(a => a.ModelId == modelId && a.Status != AlertStatus.Resolved && a.LastWindowId != null).ToListAsync(cancellationToken);
         var active = new Dictionary<(AlertRule, string), MonitoringAlert>();
         foreach (var alert in open.OrderBy(a => a.RaisedUtc))
         {
@@ -50,10 +51,10 @@ public sealed class AlertBook
             .Select(a => new { a.Rule, a.Feature, a.ResolvedUtc })
             .ToListAsync(cancellationToken);
         var resolved = recent.GroupBy(a => (a.Rule, a.Feature)).ToDictionary(g => g.Key, g => g.Max(a => a.ResolvedUtc!.Value));
-        var windowIds = open.Select(a => a.LastWindowId).Distinct().ToList();
+        var windowIds = open.Select(a => a.LastWindowId!.Value).Distinct().ToList();
         var ends = await db.MonitoringWindows.AsNoTracking().Where(w => windowIds.Contains(w.Id)).Select(w => new { w.Id, w.EndUtc }).ToListAsync(cancellationToken);
         var endOf = ends.ToDictionary(w => w.Id, w => w.EndUtc);
-        var lastSeen = open.ToDictionary(a => a.Id, a => endOf.GetValueOrDefault(a.LastWindowId, DateTime.MinValue));
+        var lastSeen = open.ToDictionary(a => a.Id, a => endOf.GetValueOrDefault(a.LastWindowId!.Value, DateTime.MinValue));
         return new AlertBook(modelId, modelName, active, resolved, lastSeen);
     }
 

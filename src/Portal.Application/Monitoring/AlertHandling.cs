@@ -7,6 +7,7 @@ using Portal.Data.Webhooks;
 using Portal.Domain.Audit;
 using Portal.Domain.Live;
 using Portal.Domain.Monitoring;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Webhooks;
 
 namespace Portal.Application.Monitoring;
@@ -35,12 +36,20 @@ public sealed class AlertHandling(IDbContextFactory<PortalDbContext> dbFactory, 
             WebhookEventTypes.AlertResolved, cancellationToken);
     }
 
-    /// <summary>Where an alert is looked at: its model's monitoring dashboard at the window and feature that raised it.</summary>
-    public static string DashboardPath(string modelName, MonitoringWindowId windowId, string feature)
+    /// <summary>
+    /// Where an alert is looked at: its model's monitoring dashboard at the window and feature that raised it, or the rollout
+    /// page of a rollback.
+    /// </summary>
+    public static string DashboardPath(string modelName, MonitoringWindowId? windowId, RolloutId? rolloutId, string feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var path = $"/models/{Uri.EscapeDataString(modelName)}/monitoring?window={windowId}";
-        return feature.Length == 0 ? path : $"{path}&feature={Uri.EscapeDataString(feature)}";
+        if (rolloutId is { } rollout)
+        {
+            return $"/rollouts/{rollout}";
+        }
+
+        var path = $"/models/{Uri.EscapeDataString(modelName)}/monitoring" + (windowId is { } window ? $"?window={window}" : "");
+        return feature.Length == 0 ? path : $"{path}{(windowId is null ? '?' : '&')}feature={Uri.EscapeDataString(feature)}";
     }
 
     private Task<OperationResult<MonitoringAlert>> ChangeAsync(MonitoringAlertId id, Func<MonitoringAlert, DateTimeOffset, Domain.Registry.RegistryResult> change,
@@ -62,16 +71,13 @@ public sealed class AlertHandling(IDbContextFactory<PortalDbContext> dbFactory, 
             var modelName = await db.RegisteredModels.Where(m => m.Id == alert.ModelId).Select(m => m.Name).FirstAsync(cancellationToken);
             var comment = alert.Status == AlertStatus.Acknowledged ? alert.AcknowledgeComment : alert.ResolveComment;
             RegistryConcurrency.Touch(db, alert);
-            audit.Record(db, actor, action, new AuditSubject(AuditSubjectKinds.MonitoringAlert, alert.Id.ToString()),
+            audit.Record(db, actor, action, AlertNotices.Subject(alert),
                 new
                 {
                     model = modelName, version = alert.VersionNumber, rule = alert.Rule.ToString(), feature = alert.Feature, severity = alert.Severity.ToString(),
-                    status = alert.Status.ToString(), comment = comment ?? "", window = alert.WindowId.ToString(),
+                    status = alert.Status.ToString(), comment = comment ?? "", window = alert.WindowId?.ToString(), rollout = alert.RolloutId?.ToString(),
                 });
-            foreach (var topic in new[] { LiveTopics.Alerts, LiveTopics.Monitoring(alert.ModelId) })
-            {
-                db.Publish(new AlertChanged(topic, alert.Id, alert.ModelId, alert.Rule, alert.Feature, alert.Severity, alert.Status, alert.Occurrences, alert.Message), now);
-            }
+            AlertNotices.PublishEverywhere(db, alert, now);
 
             await db.EnqueueWebhooksAsync(webhook, new
             {
@@ -83,11 +89,12 @@ public sealed class AlertHandling(IDbContextFactory<PortalDbContext> dbFactory, 
                 severity = alert.Severity.ToString(),
                 status = alert.Status.ToString(),
                 message = alert.Message,
-                windowId = alert.WindowId.ToString(),
+                windowId = alert.WindowId?.ToString(),
+                rolloutId = alert.RolloutId?.ToString(),
                 occurrences = alert.Occurrences,
                 by = actor.Name,
                 comment,
-                dashboardPath = DashboardPath(modelName, alert.WindowId, alert.Feature),
+                dashboardPath = DashboardPath(modelName, alert.WindowId, alert.RolloutId, alert.Feature),
             }, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return OperationResult<MonitoringAlert>.Ok(alert);

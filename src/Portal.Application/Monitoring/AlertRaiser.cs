@@ -95,7 +95,7 @@ public sealed class AlertRaiser(AuditTrail audit, TimeProvider time, ILogger<Ale
                 open.Repeat(finding.Severity, finding.Message, window.Id, now);
                 RegistryConcurrency.Touch(db, open);
                 book.Seen(open, window.EndUtc);
-                db.Publish(Changed(LiveTopics.Monitoring(open.ModelId), open), now);
+                db.Publish(AlertNotices.Changed(LiveTopics.Monitoring(open.ModelId), open), now);
                 repeated.Add(open);
                 continue;
             }
@@ -110,9 +110,9 @@ public sealed class AlertRaiser(AuditTrail audit, TimeProvider time, ILogger<Ale
                 finding.Severity, finding.Message, window.Id, now);
             db.MonitoringAlerts.Add(alert);
             book.Raised(alert, window.EndUtc);
-            audit.Record(db, actor, AuditActions.AlertRaised, Subject(alert), Details(alert, book.ModelName));
-            await db.EnqueueWebhooksAsync(WebhookEventTypes.AlertRaised, Payload(alert, book.ModelName), now, cancellationToken);
-            PublishEverywhere(db, alert, now);
+            audit.Record(db, actor, AuditActions.AlertRaised, AlertNotices.Subject(alert), AlertNotices.Details(alert, book.ModelName));
+            await db.EnqueueWebhooksAsync(WebhookEventTypes.AlertRaised, AlertNotices.Payload(alert, book.ModelName), now, cancellationToken);
+            AlertNotices.PublishEverywhere(db, alert, now);
             logger.LogWarning("Alert raised on model {Model} version {Version}: {Rule} {Feature} ({Severity}): {Message} [alert {AlertId}, window {WindowId}]",
                 book.ModelName, alert.VersionNumber, alert.Rule, alert.Feature, alert.Severity, alert.Message, alert.Id, window.Id);
             raised.Add(alert);
@@ -129,9 +129,9 @@ public sealed class AlertRaiser(AuditTrail audit, TimeProvider time, ILogger<Ale
             open.Clear(reason, now);
             RegistryConcurrency.Touch(db, open);
             book.Cleared(open, now);
-            audit.Record(db, actor, AuditActions.AlertCleared, Subject(open), new { details = Details(open, book.ModelName), reason, windowId = window.Id.ToString() });
-            await db.EnqueueWebhooksAsync(WebhookEventTypes.AlertResolved, Payload(open, book.ModelName), now, cancellationToken);
-            PublishEverywhere(db, open, now);
+            audit.Record(db, actor, AuditActions.AlertCleared, AlertNotices.Subject(open), new { details = AlertNotices.Details(open, book.ModelName), reason, windowId = window.Id.ToString() });
+            await db.EnqueueWebhooksAsync(WebhookEventTypes.AlertResolved, AlertNotices.Payload(open, book.ModelName), now, cancellationToken);
+            AlertNotices.PublishEverywhere(db, open, now);
             logger.LogInformation("Alert cleared on model {Model}: {Rule} {Feature} after {Occurrences} occurrences. {Reason} [alert {AlertId}]",
                 book.ModelName, open.Rule, open.Feature, open.Occurrences, reason, open.Id);
             cleared.Add(open);
@@ -296,31 +296,6 @@ public sealed class AlertRaiser(AuditTrail audit, TimeProvider time, ILogger<Ale
 
         return true;
     }
-
-    private void PublishEverywhere(PortalDbContext db, MonitoringAlert alert, DateTimeOffset now)
-    {
-        db.Publish(Changed(LiveTopics.Alerts, alert), now);
-        db.Publish(Changed(LiveTopics.Monitoring(alert.ModelId), alert), now);
-    }
-
-    private static AlertChanged Changed(string topic, MonitoringAlert alert) =>
-        new(topic, alert.Id, alert.ModelId, alert.Rule, alert.Feature, alert.Severity, alert.Status, alert.Occurrences, alert.Message);
-
-    private static AuditSubject Subject(MonitoringAlert alert) => new(AuditSubjectKinds.MonitoringAlert, alert.Id.ToString());
-
-    private static object Details(MonitoringAlert alert, string modelName) => new
-    {
-        model = modelName, version = alert.VersionNumber, rule = alert.Rule.ToString(), feature = alert.Feature, severity = alert.Severity.ToString(),
-        message = alert.Message, windowId = alert.WindowId.ToString(), occurrences = alert.Occurrences,
-    };
-
-    private static object Payload(MonitoringAlert alert, string modelName) => new
-    {
-        alertId = alert.Id.ToString(), model = modelName, modelId = alert.ModelId.ToString(), version = alert.VersionNumber, rule = alert.Rule.ToString(),
-        feature = alert.Feature, severity = alert.Severity.ToString(), status = alert.Status.ToString(), message = alert.Message,
-        windowId = alert.WindowId.ToString(), lastWindowId = alert.LastWindowId.ToString(), occurrences = alert.Occurrences, raisedUtc = alert.RaisedUtc,
-        resolvedBy = alert.ResolvedBy, resolvedUtc = alert.ResolvedUtc, reason = alert.ResolveComment,
-    };
 
     private static AlertFinding Unknown(AlertRule rule, string feature) => new(rule, feature, CauseState.Unknown, AlertSeverity.Warning, "");
 

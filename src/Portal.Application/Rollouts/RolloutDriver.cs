@@ -1,10 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Portal.Application.Monitoring;
 using Portal.Application.Registry;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Serving;
+using Portal.Data.Webhooks;
 using Portal.Domain.Audit;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Webhooks;
@@ -52,6 +55,7 @@ public sealed class RolloutDriver(IDbContextFactory<PortalDbContext> dbFactory, 
 
             var model = await db.RegisteredModels.Include(m => m.Versions).FirstAsync(m => m.Id == rollout.ModelId, cancellationToken);
             var worker = AuditActor.Service(workerId);
+            MonitoringAlert? alert = null;
             var details = new
             {
                 model = model.Name, baselineVersion = rollout.BaselineVersionNumber, canaryVersion = rollout.CanaryVersionNumber, state = rollout.State.ToString(),
@@ -86,15 +90,15 @@ public sealed class RolloutDriver(IDbContextFactory<PortalDbContext> dbFactory, 
                     audit.Record(db, worker, AuditActions.RolloutRolledBack, AuditSubject.Rollout(rollout.Id), new { details, reason = rollout.Reason, automatic = true });
                     db.PublishRolloutChanged(rollout, judgement.Summary, now, alsoInbox: true);
                     await db.NotifyRolloutAsync(WebhookEventTypes.RolloutRolledBack, rollout, model.Name, judgement.Summary, now, cancellationToken);
+                    alert = await RaiseRollbackAlertAsync(db, rollout, model.Name, worker, now, cancellationToken);
                     break;
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            if (judgement.Move == RolloutMove.RolledBack)
+            if (alert is not null)
             {
-                // The alert: the inbox event and the webhook above; issue #12 brings the alert feed proper.
-                logger.LogWarning("Alert: rollout {RolloutId} of model {Model} (version {Canary} against {Baseline}) was rolled back automatically. {Reason}",
-                    rollout.Id, model.Name, rollout.CanaryVersionNumber, rollout.BaselineVersionNumber, rollout.Reason);
+                logger.LogWarning("Alert: rollout {RolloutId} of model {Model} (version {Canary} against {Baseline}) was rolled back automatically. {Reason} [alert {AlertId}]",
+                    rollout.Id, model.Name, rollout.CanaryVersionNumber, rollout.BaselineVersionNumber, rollout.Reason, alert.Id);
             }
             else
             {
@@ -103,4 +107,21 @@ public sealed class RolloutDriver(IDbContextFactory<PortalDbContext> dbFactory, 
 
             return OperationResult<RolloutJudgement>.Ok(judgement);
         }, cancellationToken);
+
+    /// <summary>
+    /// The alert of an automatic rollback, in the rollback's transaction: on the alert feed and the model's monitoring page,
+    /// audited (<c>alert.raised</c>), with its webhook; it links to the rollout and waits for a person to resolve it.
+    /// </summary>
+    private async Task<MonitoringAlert> RaiseRollbackAlertAsync(PortalDbContext db, Rollout rollout, string modelName, AuditActor worker, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var alert = MonitoringAlert.RaiseForRollback(MonitoringAlertId.New(now), rollout.ModelId, rollout.CanaryVersionId, rollout.CanaryVersionNumber, rollout.Id,
+            $"Version {rollout.CanaryVersionNumber} failed its rollout; version {rollout.BaselineVersionNumber} stays the champion. {rollout.Reason}",
+            now);
+        db.MonitoringAlerts.Add(alert);
+        audit.Record(db, worker, AuditActions.AlertRaised, AlertNotices.Subject(alert), AlertNotices.Details(alert, modelName));
+        await db.EnqueueWebhooksAsync(WebhookEventTypes.AlertRaised, AlertNotices.Payload(alert, modelName), now, cancellationToken);
+        AlertNotices.PublishEverywhere(db, alert, now);
+        return alert;
+    }
 }

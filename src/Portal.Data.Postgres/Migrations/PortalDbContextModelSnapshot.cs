@@ -754,7 +754,7 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime>("LastSeenUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("LastWindowId")
+                    b.Property<Guid?>("LastWindowId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Message")
@@ -789,6 +789,9 @@ namespace Portal.Data.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Rule")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -807,12 +810,14 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<int>("VersionNumber")
                         .HasColumnType("integer");
 
-                    b.Property<Guid>("WindowId")
+                    b.Property<Guid?>("WindowId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("RolloutId");
 
                     b.HasIndex("WindowId");
 
@@ -1955,7 +1960,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("ModelId", "ReceivedUtc");
 
-                    b.HasIndex("RolloutId", "ReceivedUtc");
+                    b.HasIndex("RolloutId", "ReceivedUtc")
+                        .HasFilter("\"RolloutId\" IS NOT NULL");
 
                     b.ToTable("PredictionBatches", (string)null);
                 });
@@ -2005,7 +2011,8 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("ModelId", "PredictedUtc");
 
-                    b.HasIndex("RolloutId", "PredictedUtc");
+                    b.HasIndex("RolloutId", "PredictedUtc")
+                        .HasFilter("\"RolloutId\" IS NOT NULL");
 
                     b.ToTable("PredictionFeedback", (string)null);
                 });
@@ -2213,11 +2220,15 @@ namespace Portal.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Domain.Rollouts.Rollout", null)
+                        .WithMany()
+                        .HasForeignKey("RolloutId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Domain.Monitoring.MonitoringWindow", null)
                         .WithMany()
                         .HasForeignKey("WindowId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>

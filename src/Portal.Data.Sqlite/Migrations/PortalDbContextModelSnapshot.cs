@@ -735,7 +735,7 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<DateTime>("LastSeenUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LastWindowId")
+                    b.Property<Guid?>("LastWindowId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Message")
@@ -770,6 +770,9 @@ namespace Portal.Data.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("RolloutId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Rule")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -788,12 +791,14 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<int>("VersionNumber")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("WindowId")
+                    b.Property<Guid?>("WindowId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("RolloutId");
 
                     b.HasIndex("WindowId");
 
@@ -1930,7 +1935,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("ModelId", "ReceivedUtc");
 
-                    b.HasIndex("RolloutId", "ReceivedUtc");
+                    b.HasIndex("RolloutId", "ReceivedUtc")
+                        .HasFilter("\"RolloutId\" IS NOT NULL");
 
                     b.ToTable("PredictionBatches", (string)null);
                 });
@@ -1980,7 +1986,8 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("ModelId", "PredictedUtc");
 
-                    b.HasIndex("RolloutId", "PredictedUtc");
+                    b.HasIndex("RolloutId", "PredictedUtc")
+                        .HasFilter("\"RolloutId\" IS NOT NULL");
 
                     b.ToTable("PredictionFeedback", (string)null);
                 });
@@ -2188,11 +2195,15 @@ namespace Portal.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Domain.Rollouts.Rollout", null)
+                        .WithMany()
+                        .HasForeignKey("RolloutId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Domain.Monitoring.MonitoringWindow", null)
                         .WithMany()
                         .HasForeignKey("WindowId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Portal.Domain.Monitoring.MonitoringCursor", b =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 
 namespace Portal.Data.Configurations;
 
@@ -58,6 +59,7 @@ internal sealed class MonitoringAlertConfiguration : IEntityTypeConfiguration<Mo
         builder.HasOne<RegisteredModel>().WithMany().HasForeignKey(a => a.ModelId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<ModelVersion>().WithMany().HasForeignKey(a => a.ModelVersionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<MonitoringWindow>().WithMany().HasForeignKey(a => a.WindowId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Rollout>().WithMany().HasForeignKey(a => a.RolloutId).OnDelete(DeleteBehavior.Restrict);
         // De-duplication (the open alert of a model, rule and feature), the feed by status, a model's alerts.
         builder.HasIndex(a => new { a.ModelId, a.Rule, a.Feature, a.Status });
         builder.HasIndex(a => new { a.Status, a.RaisedUtc });

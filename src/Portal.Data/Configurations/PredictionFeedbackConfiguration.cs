@@ -15,6 +15,6 @@ internal sealed class PredictionFeedbackConfiguration : IEntityTypeConfiguration
         builder.HasOne<PredictionBatch>().WithMany().HasForeignKey(f => f.BatchId).OnDelete(DeleteBehavior.Cascade);
         // Live accuracy of a model by prediction time, and a rollout's arms over a step's window.
         builder.HasIndex(f => new { f.ModelId, f.PredictedUtc });
-        builder.HasIndex(f => new { f.RolloutId, f.PredictedUtc });
+        builder.HasIndex(f => new { f.RolloutId, f.PredictedUtc }).HasFilter("\"RolloutId\" IS NOT NULL");
     }
 }

@@ -31,6 +31,9 @@ public enum AlertRule
     Drift,
     DataQuality,
     SchemaViolation,
+
+    /// <summary>A staged rollout's canary failed its analysis and was rolled back automatically (no window: the rollout).</summary>
+    RolloutRolledBack,
 }
 
 public enum AlertSeverity

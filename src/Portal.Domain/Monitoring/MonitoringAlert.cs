@@ -1,4 +1,5 @@
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Security;
 
 namespace Portal.Domain.Monitoring;
@@ -8,6 +9,10 @@ namespace Portal.Domain.Monitoring;
 /// quality fell, or requests broke the schema. One alert per model, rule and feature stays open at a time: the same
 /// cause seen again in later windows counts as a repeat of it (de-duplication). Acknowledged with a comment, resolved by a
 /// person or when its cause clears; after resolution the same cause stays quiet for the model's cool-down.
+/// <para>
+/// A staged rollout rolled back automatically raises one too (<see cref="RaiseForRollback"/>): it has no window but its rollout,
+/// is never repeated or cleared by the monitoring loop, and waits for a person.
+/// </para>
 /// </summary>
 public sealed class MonitoringAlert
 {
@@ -38,11 +43,14 @@ public sealed class MonitoringAlert
     /// <summary>What was seen, in a sentence with the figures ("PSI 0.41 ≥ 0.20 on income over 1,000 rows").</summary>
     public string Message { get; private set; } = "";
 
-    /// <summary>The window that raised it first.</summary>
-    public MonitoringWindowId WindowId { get; private set; }
+    /// <summary>The window that raised it first; none for a rollback (<see cref="RolloutId"/>).</summary>
+    public MonitoringWindowId? WindowId { get; private set; }
 
-    /// <summary>The latest window that saw the same cause.</summary>
-    public MonitoringWindowId LastWindowId { get; private set; }
+    /// <summary>The latest window that saw the same cause; none for a rollback.</summary>
+    public MonitoringWindowId? LastWindowId { get; private set; }
+
+    /// <summary>The rollout whose automatic rollback raised it (<see cref="AlertRule.RolloutRolledBack"/>).</summary>
+    public RolloutId? RolloutId { get; private set; }
 
     public DateTime RaisedUtc { get; private set; }
 
@@ -87,6 +95,31 @@ public sealed class MonitoringAlert
             Message = Clip(message, MaxTextLength),
             WindowId = windowId,
             LastWindowId = windowId,
+            RaisedUtc = now.UtcDateTime,
+            LastSeenUtc = now.UtcDateTime,
+            Occurrences = 1,
+        };
+    }
+
+    /// <summary>
+    /// The canary <paramref name="canaryVersionNumber"/> of <paramref name="rolloutId"/> failed its analysis and was rolled
+    /// back: a critical alert on the canary's version with the reason, once per rollback.
+    /// </summary>
+    public static MonitoringAlert RaiseForRollback(MonitoringAlertId id, RegisteredModelId modelId, ModelVersionId canaryVersionId, int canaryVersionNumber,
+        RolloutId rolloutId, string message, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new()
+        {
+            Id = id,
+            ModelId = modelId,
+            ModelVersionId = canaryVersionId,
+            VersionNumber = canaryVersionNumber,
+            Rule = AlertRule.RolloutRolledBack,
+            Severity = AlertSeverity.Critical,
+            Status = AlertStatus.Open,
+            Message = Clip(message, MaxTextLength),
+            RolloutId = rolloutId,
             RaisedUtc = now.UtcDateTime,
             LastSeenUtc = now.UtcDateTime,
             Occurrences = 1,

@@ -32,14 +32,14 @@ public sealed class AlertConcurrencyTests(GatedSavesAppFactory factory) : IClass
         await using (var loop = factory.RemoteDb())
         {
             var repeated = await loop.MonitoringAlerts.FirstAsync(a => a.Id == alert.Id);
-            repeated.Repeat(AlertSeverity.Critical, "PSI 0.55 ≥ 0.20 on tenure over 500 rows", alert.WindowId, now.AddMinutes(5));
+            repeated.Repeat(AlertSeverity.Critical, "PSI 0.55 ≥ 0.20 on tenure over 500 rows", alert.WindowId!.Value, now.AddMinutes(5));
             RegistryConcurrency.Touch(loop, repeated);
             await loop.SaveChangesAsync();
         }
 
         factory.Saves.Release();
         var response = await acknowledging;
-        staleCopy.Repeat(AlertSeverity.Critical, "a stale repeat", alert.WindowId, now.AddMinutes(6));
+        staleCopy.Repeat(AlertSeverity.Critical, "a stale repeat", alert.WindowId!.Value, now.AddMinutes(6));
         RegistryConcurrency.Touch(staleLoop, staleCopy);
         var stale = await Record.ExceptionAsync(() => staleLoop.SaveChangesAsync());
 

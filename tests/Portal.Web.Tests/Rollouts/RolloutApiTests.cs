@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Audit;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Rollouts;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Registry;
+using Portal.Web.Tests.Serving;
 
 namespace Portal.Web.Tests.Rollouts;
 
@@ -16,11 +18,12 @@ namespace Portal.Web.Tests.Rollouts;
 public sealed class RolloutApiTests(PortalAppFactory factory) : IClassFixture<PortalAppFactory>
 {
     private readonly RegistryDriver driver = new(factory);
+    private readonly ServingDriver serving = new(factory);
 
     [Fact]
     public async Task ApprovalOfAModelWithAPolicyStartsARolloutAndKeepsTheChampionUntilItCompletes()
     {
-        var (model, rolloutId, _) = await RollingOutAsync();
+        var (model, rolloutId) = await serving.RollingOutAsync();
         var manager = await driver.ManagerAsync();
 
         var details = await manager.GetFromJsonAsync<JsonElement>($"/api/rollouts/{rolloutId}");
@@ -40,7 +43,7 @@ public sealed class RolloutApiTests(PortalAppFactory factory) : IClassFixture<Po
     [Fact]
     public async Task ASecondApprovalToProductionIsRefusedWhileARolloutRuns()
     {
-        var (model, _, _) = await RollingOutAsync(versions: 3);
+        var (model, _) = await serving.RollingOutAsync(versions: 3);
         var scientist = await driver.ScientistAsync();
         var third = await RegistryDriver.RequestAsync(scientist, model, 3);
         var hash = await driver.EvaluateAsync(third);
@@ -54,7 +57,7 @@ public sealed class RolloutApiTests(PortalAppFactory factory) : IClassFixture<Po
     [Fact]
     public async Task ManagerPausesResumesAndRollsBackWithReasonsOnRecord()
     {
-        var (_, rolloutId, _) = await RollingOutAsync();
+        var (_, rolloutId) = await serving.RollingOutAsync();
         var manager = await driver.ManagerAsync();
         var scientist = await driver.ScientistAsync();
 
@@ -80,6 +83,32 @@ public sealed class RolloutApiTests(PortalAppFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task ARollbackAlertIsListedWithoutAWindowLinksToItsRolloutAndIsResolvedLikeAnyAlert()
+    {
+        var (model, rolloutId) = await serving.RollingOutAsync();
+        var alertId = MonitoringAlertId.New(DateTimeOffset.UtcNow);
+        await using (var db = await driver.DbAsync())
+        {
+            var rollout = await db.Rollouts.SingleAsync(r => r.Id == rolloutId);
+            db.MonitoringAlerts.Add(MonitoringAlert.RaiseForRollback(alertId, rollout.ModelId, rollout.CanaryVersionId, rollout.CanaryVersionNumber, rollout.Id,
+                "Version 2 failed its rollout.", DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        var manager = await driver.ManagerAsync();
+        var listed = await manager.GetFromJsonAsync<JsonElement>($"/api/alerts?model={model}&rule=RolloutRolledBack");
+        var resolved = await manager.PostAsJsonAsync($"/api/alerts/{alertId}/resolve", new { comment = "the canary's feature pipeline is fixed" });
+
+        var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal((alertId.ToString(), "RolloutRolledBack", 2), (item.GetProperty("id").GetString(), item.GetProperty("rule").GetString(), item.GetProperty("version").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("window").ValueKind);
+        Assert.Equal(rolloutId.Value, item.GetProperty("rolloutId").GetGuid());
+        Assert.Equal($"/rollouts/{rolloutId}", item.GetProperty("dashboardUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        Assert.Equal("Resolved", (await resolved.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task OnlyManagersSetARolloutPolicyAndABadOneIsRefusedSayingWhy()
     {
         var scientist = await driver.ScientistAsync();
@@ -100,27 +129,10 @@ public sealed class RolloutApiTests(PortalAppFactory factory) : IClassFixture<Po
         Assert.Equal(JsonValueKind.Null, (await cleared.JsonAsync()).GetProperty("policy").ValueKind);
     }
 
-    /// <summary>A model whose version 1 is champion, with a policy, and version 2 approved: rolling out. Returns the model, the rollout and the request.</summary>
-    private async Task<(string Model, Guid RolloutId, Guid RequestId)> RollingOutAsync(int versions = 2)
-    {
-        var scientist = await driver.ScientistAsync();
-        var manager = await driver.ManagerAsync();
-        var model = await RegistryDriver.ModelWithVersionsAsync(scientist, versions, "rollout");
-        var first = await RegistryDriver.RequestAsync(scientist, model, 1);
-        Assert.Equal(HttpStatusCode.OK, (await RegistryDriver.ApproveAsync(manager, first, await driver.EvaluateAsync(first))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync($"/api/models/{model}/rollout-policy", new { steps = new[] { 10, 50, 100 } })).StatusCode);
-        var second = await RegistryDriver.RequestAsync(scientist, model, 2);
-        var approved = await RegistryDriver.ApproveAsync(manager, second, await driver.EvaluateAsync(second));
-        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        Assert.Equal(1, (await approved.JsonAsync()).GetProperty("championVersion").GetInt32());
-        var listed = await manager.GetFromJsonAsync<JsonElement>($"/api/rollouts?model={model}");
-        return (model, listed.GetProperty("items")[0].GetProperty("id").GetGuid(), second);
-    }
-
-    private async Task<List<AuditEntry>> AuditAsync(AuditAction action, Guid rolloutId)
+    private async Task<List<AuditEntry>> AuditAsync(AuditAction action, RolloutId rolloutId)
     {
         await using var db = await driver.DbAsync();
-        var subject = AuditSubject.Rollout(new RolloutId(rolloutId));
+        var subject = AuditSubject.Rollout(rolloutId);
         return await db.AuditEntries.AsNoTracking().Where(a => a.Action == action.Name && a.SubjectType == subject.Type && a.SubjectId == subject.Id).ToListAsync();
     }
 }

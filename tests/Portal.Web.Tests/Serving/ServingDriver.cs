@@ -38,6 +38,24 @@ public sealed class ServingDriver(PortalAppFactory factory)
         Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// A model whose version 1 is the champion, with a rollout policy (<paramref name="policy"/>, by default 10 → 50 → 100 %) set
+    /// by the manager, and version 2 approved: a rollout running at its first step.
+    /// </summary>
+    public async Task<(string Model, RolloutId Rollout)> RollingOutAsync(int versions = 2, object? policy = null)
+    {
+        var manager = await registry.ManagerAsync();
+        var model = await ModelWithChampionAsync(versions);
+        var set = await manager.PutAsJsonAsync($"/api/models/{model}/rollout-policy", policy ?? new { steps = new[] { 10, 50, 100 } });
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
+        var second = await RegistryDriver.RequestAsync(await registry.ScientistAsync(), model, 2);
+        var approved = await RegistryDriver.ApproveAsync(manager, second, await registry.EvaluateAsync(second));
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(1, (await approved.JsonAsync()).GetProperty("championVersion").GetInt32());
+        var listed = await manager.GetFromJsonAsync<JsonElement>($"/api/rollouts?model={model}");
+        return (model, new RolloutId(listed.GetProperty("items")[0].GetProperty("id").GetGuid()));
+    }
+
     /// <summary>A client with a predict-scope token of the data scientist.</summary>
     public async Task<HttpClient> PredictClientAsync(PortalAppFactory app, string email = DemoAccounts.Scientist)
     {

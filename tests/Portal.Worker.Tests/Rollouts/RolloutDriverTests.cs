@@ -6,6 +6,7 @@ using Portal.Data.Serving;
 using Portal.Data.Tests.Infrastructure;
 using Portal.Domain.Audit;
 using Portal.Domain.Live;
+using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Serving;
@@ -99,7 +100,7 @@ public sealed class RolloutDriverTests(SqliteTestDatabase database) : IClassFixt
     }
 
     [Fact]
-    public async Task WorseCanaryIsRolledBackWithItsReasonAuditedAndAnAlertOnTheInbox()
+    public async Task WorseCanaryIsRolledBackWithItsReasonAuditedAndAnAlertOnTheFeedAndTheInbox()
     {
         var rollout = await Scenario.StartedAsync(Now);
         await Scenario.TrafficAsync(rollout.Id, ServingArm.Champion, 400, 360, Now.AddSeconds(30));
@@ -116,6 +117,17 @@ public sealed class RolloutDriverTests(SqliteTestDatabase database) : IClassFixt
         Assert.Equal(1, (await Scenario.ModelAsync(rollout.ModelId)).Champion!.Number);
         Assert.Contains((AuditActions.RolloutRolledBack.Name, "w1"), await Scenario.AuditAsync(rollout.Id));
         Assert.Contains(await EventsAsync(LiveTopics.Inbox), e => e.RolloutId == rollout.Id && e.State == RolloutState.RolledBack);
+
+        // The alert: on the alerts feed (a live event), on the canary's version, linking to the rollout, audited in the same commit.
+        await using var db = await database.OtherProcess.CreateDbContextAsync();
+        var alert = await db.MonitoringAlerts.AsNoTracking().SingleAsync(a => a.RolloutId == rollout.Id);
+        Assert.Equal((AlertRule.RolloutRolledBack, AlertSeverity.Critical, AlertStatus.Open, 2, (MonitoringWindowId?)null),
+            (alert.Rule, alert.Severity, alert.Status, alert.VersionNumber, alert.WindowId));
+        Assert.Contains("accuracy is worse", alert.Message);
+        Assert.Contains("version 1 stays the champion", alert.Message);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.AlertRaised.Name && e.SubjectId == alert.Id.ToString() && e.ActorId == "w1"));
+        var published = (await db.LiveEvents.Where(e => e.Topic == LiveTopics.Alerts).ToListAsync()).Select(e => LiveEventJson.Read(e.Type, e.Payload)).OfType<AlertChanged>();
+        Assert.Contains(published, e => e.AlertId == alert.Id && e.Rule == AlertRule.RolloutRolledBack);
     }
 
     [Fact]

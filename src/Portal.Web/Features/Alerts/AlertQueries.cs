@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Application.Monitoring;
 using Portal.Data;
 using Portal.Domain.Monitoring;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Text;
 
 namespace Portal.Web.Features.Alerts;
@@ -29,10 +30,11 @@ public sealed record AlertRow(
     AlertSeverity Severity,
     AlertStatus Status,
     string Message,
-    MonitoringWindowId WindowId,
-    DateTime WindowStartUtc,
-    DateTime WindowEndUtc,
-    MonitoringWindowId LastWindowId,
+    MonitoringWindowId? WindowId,
+    DateTime? WindowStartUtc,
+    DateTime? WindowEndUtc,
+    MonitoringWindowId? LastWindowId,
+    RolloutId? RolloutId,
     DateTime RaisedUtc,
     DateTime LastSeenUtc,
     int Occurrences,
@@ -43,8 +45,8 @@ public sealed record AlertRow(
     DateTime? ResolvedUtc,
     string? ResolveComment)
 {
-    /// <summary>The model's monitoring dashboard at the window and feature that raised the alert.</summary>
-    public string DashboardUrl => AlertHandling.DashboardPath(Model, WindowId, Feature);
+    /// <summary>The model's monitoring dashboard at the window and feature that raised the alert; the rollout page of a rollback.</summary>
+    public string DashboardUrl => AlertHandling.DashboardPath(Model, WindowId, RolloutId, Feature);
 }
 
 /// <summary>Reads of monitoring alerts for the API, the alerts page and the badge: projections, no tracking, filtered and paged in SQL.</summary>
@@ -119,12 +121,13 @@ public sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
     private static IQueryable<Joined> Rows(PortalDbContext db) =>
         from a in db.MonitoringAlerts.AsNoTracking()
         join m in db.RegisteredModels on a.ModelId equals m.Id
-        join w in db.MonitoringWindows on a.WindowId equals w.Id
-        select new Joined { Alert = a, Name = m.Name, NormalizedName = m.NormalizedName, StartUtc = w.StartUtc, EndUtc = w.EndUtc };
+        join w in db.MonitoringWindows on a.WindowId equals w.Id into windows
+        from w in windows.DefaultIfEmpty()
+        select new Joined { Alert = a, Name = m.Name, NormalizedName = m.NormalizedName, StartUtc = w == null ? null : w.StartUtc, EndUtc = w == null ? null : w.EndUtc };
 
     private static AlertRow ToRow(Joined r) =>
         new(r.Alert.Id, r.Name, r.Alert.VersionNumber, r.Alert.Rule, r.Alert.Feature, r.Alert.Severity, r.Alert.Status, r.Alert.Message, r.Alert.WindowId,
-            r.StartUtc, r.EndUtc, r.Alert.LastWindowId, r.Alert.RaisedUtc, r.Alert.LastSeenUtc, r.Alert.Occurrences, r.Alert.AcknowledgedBy,
+            r.StartUtc, r.EndUtc, r.Alert.LastWindowId, r.Alert.RolloutId, r.Alert.RaisedUtc, r.Alert.LastSeenUtc, r.Alert.Occurrences, r.Alert.AcknowledgedBy,
             r.Alert.AcknowledgedUtc, r.Alert.AcknowledgeComment, r.Alert.ResolvedBy, r.Alert.ResolvedUtc, r.Alert.ResolveComment);
 
     // A member-initialised class (not a positional record) so that EF can translate filters on its properties.
@@ -136,8 +139,8 @@ public sealed class AlertQueries(IDbContextFactory<PortalDbContext> dbFactory)
 
         public required string NormalizedName { get; init; }
 
-        public DateTime StartUtc { get; init; }
+        public DateTime? StartUtc { get; init; }
 
-        public DateTime EndUtc { get; init; }
+        public DateTime? EndUtc { get; init; }
     }
 }

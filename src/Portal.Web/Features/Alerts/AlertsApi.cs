@@ -130,7 +130,7 @@ internal static class AlertsApi
         return true;
     }
 
-    /// <summary>An alert's JSON: the alert, the window and feature that raised it, and its model's dashboard there.</summary>
+    /// <summary>An alert's JSON: the alert, the window and feature that raised it (or the rollout rolled back), and where to look at it.</summary>
     public static object Shape(AlertRow a) => new
     {
         id = a.Id,
@@ -141,8 +141,9 @@ internal static class AlertsApi
         severity = a.Severity.ToString(),
         status = a.Status.ToString(),
         message = a.Message,
-        window = new { id = a.WindowId, startUtc = a.WindowStartUtc, endUtc = a.WindowEndUtc },
+        window = a.WindowId is null ? null : new { id = a.WindowId, startUtc = a.WindowStartUtc, endUtc = a.WindowEndUtc },
         lastWindowId = a.LastWindowId,
+        rolloutId = a.RolloutId,
         raisedUtc = a.RaisedUtc,
         lastSeenUtc = a.LastSeenUtc,
         occurrences = a.Occurrences,

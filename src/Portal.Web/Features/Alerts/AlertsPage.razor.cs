@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -146,8 +147,13 @@ public sealed partial class AlertsPage
         AlertRule.AccuracyDrop => "Accuracy drop",
         AlertRule.DataQuality => "Data quality",
         AlertRule.SchemaViolation => "Schema violation",
+        AlertRule.RolloutRolledBack => "Rollout rolled back",
         _ => "Drift",
     };
+
+    private static string WhereSeen(AlertRow alert) => alert is { WindowStartUtc: { } start, WindowEndUtc: { } end }
+        ? $"window {start.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)}–{end.ToString("HH:mm", CultureInfo.InvariantCulture)}"
+        : "rollout";
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using Portal.Domain.Monitoring;
 using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 
 namespace Portal.Web.Features.Monitoring;
 
@@ -38,8 +39,9 @@ public sealed record MonitoringAlertView(
     AlertSeverity Severity,
     AlertStatus Status,
     string Message,
-    MonitoringWindowId WindowId,
-    MonitoringWindowId LastWindowId,
+    MonitoringWindowId? WindowId,
+    MonitoringWindowId? LastWindowId,
+    RolloutId? RolloutId,
     DateTime RaisedUtc,
     DateTime LastSeenUtc,
     int Occurrences,
@@ -50,7 +52,7 @@ public sealed record MonitoringAlertView(
     public bool IsActive => Status != AlertStatus.Resolved;
 
     public static MonitoringAlertView From(MonitoringAlert a) => new(a.Id, a.VersionNumber, a.Rule, a.Feature, a.Severity, a.Status, a.Message, a.WindowId,
-        a.LastWindowId, a.RaisedUtc, a.LastSeenUtc, a.Occurrences, a.AcknowledgedBy, a.AcknowledgeComment, a.ResolvedUtc);
+        a.LastWindowId, a.RolloutId, a.RaisedUtc, a.LastSeenUtc, a.Occurrences, a.AcknowledgedBy, a.AcknowledgeComment, a.ResolvedUtc);
 }
 
 /// <summary>
