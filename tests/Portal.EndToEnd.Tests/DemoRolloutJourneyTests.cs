@@ -6,6 +6,7 @@ using Portal.Domain.Audit;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.EndToEnd.Tests.Infrastructure;
+using Portal.EndToEnd.Tests.Pages;
 using Portal.Web.Startup;
 using static Microsoft.Playwright.Assertions;
 
@@ -77,12 +78,13 @@ public sealed class DemoRolloutJourneyTests(DemoRolloutJourneyTests.DemoFixture 
         Assert.Contains(audited, d => d.Contains("inferior", StringComparison.Ordinal));
         Assert.Equal(1, await ProductionVersionAsync(DemoRegistrySeeder.WorseModelName));
 
-        // Its alert is on the alert feed, and leads back to the rollout.
+        // Its alert is on the alert feed beside the model's drift alerts, and leads back to the rollout.
         await page.GotoAsync("alerts");
-        var alertLink = page.GetByTestId("alert-dashboard-link").Filter(new() { HasText = DemoRegistrySeeder.WorseModelName });
-        await ExpectOnPageAsync(page, async () => await Expect(alertLink).ToHaveCountAsync(1));
-        await Expect(page.Locator("tr", new() { Has = alertLink })).ToContainTextAsync("Rollout rolled back");
-        await alertLink.ClickAsync();
+        await MudControls.FillAsync(page, "alerts-search", DemoRegistrySeeder.WorseModelName);
+        var alertRow = page.Locator("tr").Filter(new() { HasText = "Rollout rolled back" });
+        await ExpectOnPageAsync(page, async () => await Expect(alertRow).ToHaveCountAsync(1));
+        await Expect(alertRow).ToContainTextAsync("inferior");
+        await alertRow.GetByTestId("alert-dashboard-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/rollouts/{worseRollout}$"));
     }
 
