@@ -2,6 +2,8 @@ using System.Globalization;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Monitoring;
+using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Security;
 using Portal.Web.Features.Monitoring;
 using Portal.Web.Features.Registry;
@@ -54,6 +56,22 @@ public sealed class MonitoringPagesTests : RegistryComponentTestContext, IClassF
         Assert.Contains("χ² = 31.4", cells.Single(c => c.GetAttribute("data-feature") == "region" && c.GetAttribute("data-drifted") == "true").QuerySelector("title")!.TextContent);
         // A larger PSI is a hotter colour: the drifted income cell is not the calm green of its first window.
         Assert.NotEqual(cells[0].GetAttribute("fill"), income.GetAttribute("fill"));
+    }
+
+    [Fact]
+    public void ARollbackAlertInTheFeedLinksToItsRolloutInsteadOfAWindow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var rollout = RolloutId.New(now);
+        var alert = MonitoringAlert.RaiseForRollback(MonitoringAlertId.New(now), RegisteredModelId.New(now), ModelVersionId.New(now), 2, rollout,
+            "Version 2 failed its rollout; version 1 stays the champion.", now);
+
+        var cut = Render<AlertFeed>(p => p.Add(f => f.ModelName, "churn").Add(f => f.Alerts, [MonitoringAlertView.From(alert)]));
+
+        Assert.Contains("Rollout rolled back", cut.Find("[data-testid=alert-row]").TextContent);
+        var link = cut.Find("[data-testid=alert-window-link]");
+        Assert.Equal($"rollouts/{rollout}", link.GetAttribute("href"));
+        Assert.Equal("show the rollout", link.TextContent.Trim());
     }
 
     [Fact]
