@@ -283,9 +283,9 @@ internal static class ServingBench
             }
         }
 
-        // Waits until the logging host has written what it was sent (its logged count holds still for a second).
-        // The logging host's queue drained (its count stable for a second), then its disk settled: a phase after a batch phase
-        // would otherwise pay for the batches' checkpoint and write-back (hundreds of megabytes), which the off host never has.
+        // Waits until the logging host has written what it was sent (its logged count holds still for a second), then settles its
+        // disk: a phase after a batch phase would otherwise pay for the batches' checkpoint and write-back (hundreds of megabytes),
+        // which the off host never has.
         static async Task QuiesceAsync(ServingHost host)
         {
             var last = -1;
