@@ -4,14 +4,17 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Data.Serving;
 using Portal.Data.Tests.Infrastructure;
+using Portal.Domain.Registry;
+using Portal.Domain.Rollouts;
 using Portal.Domain.Serving;
 using Portal.Web.Features.Serving;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Serving;
 
-/// <summary>The prediction log on SQLite (prepared multi-row INSERTs of UTF-8 bytes cast to TEXT).</summary>
+/// <summary>The prediction log on SQLite (one prepared INSERT per flush, bound from UTF-8 bytes through SQLite's statement API).</summary>
 public sealed class PredictionLogTests(PortalAppFactory factory) : PredictionLogTestsBase(factory), IClassFixture<PortalAppFactory>;
 
 /// <summary>The prediction log on a private PostgreSQL server (binary COPY).</summary>
@@ -114,6 +117,54 @@ public abstract class PredictionLogTestsBase(PortalAppFactory factory)
         var output = Assert.Single(JsonSerializer.Deserialize<LoggedOutput[]>(refused.OutputsJson, LoggedOutput.Json)!);
         Assert.Null(output.PredictedLabel);
         Assert.Equal("'income' must be a number", output.Error);
+    }
+
+    [Fact]
+    public async Task AFlushWhoseRequestsDifferFromTheOneBeforeInEachColumnReadsBackAsWrittenThroughEf()
+    {
+        var first = await driver.ModelWithChampionAsync(versions: 2);
+        var second = await driver.ModelWithChampionAsync();
+        ModelVersion[] versions;
+        await using (var db = await DbAsync())
+        {
+            versions = await db.ModelVersions.AsNoTracking()
+                .Where(v => db.RegisteredModels.Any(m => m.Id == v.ModelId && (m.Name == first || m.Name == second)))
+                .OrderBy(v => v.ModelId).ThenBy(v => v.Number).ToArrayAsync();
+        }
+
+        Assert.Equal(3, versions.Length);
+        var rollout = RolloutId.New(DateTimeOffset.UtcNow);
+        var second0 = DateTime.SpecifyKind(DateTime.UtcNow.Date.AddHours(9), DateTimeKind.Utc);
+        // Whole microseconds (PostgreSQL's precision), with fractions of every length SQLite's text keeps: none, one digit,
+        // six, and trailing zeros to drop. Requests repeat their predecessor in some columns and differ in others, then
+        // change back, so a value left bound from the request before would show.
+        long[] fractionTicks = [0, 1_000_000, 1_234_560, 10, 9_999_990, 5_000_000, 0, 120];
+        var rows = fractionTicks.Select((ticks, i) =>
+        {
+            var version = versions[i % 3 == 2 ? 2 : i % 2];
+            var received = second0.AddSeconds(i).AddTicks(ticks);
+            return new PredictionLogRow(PredictionBatchId.New(new DateTimeOffset(received)), version.ModelId, version.Id, version.Number,
+                i is 2 or 3 ? rollout : null, i is 3 or 4 ? ServingArm.Canary : ServingArm.Champion, received, i < 4 ? 1 : 3, i is 1 or 5 ? 1 : 0, 100 + i,
+                System.Text.Encoding.UTF8.GetBytes($$"""[{"income":{{i}},"debt":2,"age":"ü{{i}}"}]"""), System.Text.Encoding.UTF8.GetBytes($$"""[{"predictedLabel":"{{i % 2 == 0}}"}]"""));
+        }).ToArray();
+
+        await using (var db = await DbAsync())
+        {
+            await factory.Services.GetRequiredService<PredictionLogBatchWriter>().InsertAsync(db, rows, CancellationToken.None);
+        }
+
+        await using var read = await DbAsync();
+        foreach (var row in rows)
+        {
+            var logged = await read.PredictionBatches.AsNoTracking().SingleAsync(b => b.Id == row.Id);
+            Assert.Equal(
+                (row.ModelId, row.ModelVersionId, row.VersionNumber, row.RolloutId, row.Arm, row.ReceivedUtc, row.RowCount, row.ErrorCount, row.DurationMicroseconds),
+                (logged.ModelId, logged.ModelVersionId, logged.VersionNumber, logged.RolloutId, logged.Arm, logged.ReceivedUtc, logged.RowCount, logged.ErrorCount, logged.DurationMicroseconds));
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(row.InputsUtf8.Span), logged.InputsJson);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(row.OutputsUtf8.Span), logged.OutputsJson);
+            // EF's own comparison of the stored time (text on SQLite) finds exactly this request.
+            Assert.Equal(1, await read.PredictionBatches.CountAsync(b => b.ModelVersionId == row.ModelVersionId && b.ReceivedUtc == row.ReceivedUtc));
+        }
     }
 
     private Task<PortalDbContext> DbAsync() => factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

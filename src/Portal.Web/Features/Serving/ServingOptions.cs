@@ -33,7 +33,7 @@ public sealed class ServingOptions
 
     /// <summary>Most logged requests written in one database round trip.</summary>
     [Range(1, 10_000)]
-    public int LogWriteBatch { get; set; } = 500;
+    public int LogWriteBatch { get; set; } = 2000;
 
     /// <summary>
     /// How long the log writer lets requests gather after the first one arrives before writing them in one transaction,
