@@ -16,6 +16,19 @@ public sealed class PostgresPredictionLogBatchWriter : PredictionLogBatchWriter
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await CopyAsync(connection, table, rows, cancellationToken);
+        }
+        finally
+        {
+            // The context may outlive the flush (the log writer keeps one): its connection goes back to the pool each time.
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, PredictionLogTable table, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken)
+    {
         await using var import = await connection.BeginBinaryImportAsync($"COPY {table.Table} ({table.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var row in rows)
         {
