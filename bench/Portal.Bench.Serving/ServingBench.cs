@@ -16,7 +16,8 @@ namespace Portal.Bench.Serving;
 //  (c) throughput with prediction logging on against the same endpoint with logging off (two hosts, one after the other).
 // Both hosts run at once and are measured in alternating rounds after the same warm-up.
 // Usage: Portal.Bench.Serving [openLoopSeconds=40 (over all rounds)] [requestsPerSecond=500] [throughputSeconds=5 (per round)] [rounds=4] [warmUpSeconds=10] [phases=all|single]
-// phases=single runs only (c) for single rows, in the given number of alternating rounds, with each phase's CPU time per request.
+// phases=single (or batch) runs only (c) for single-row (or 1,000-row) requests, in the given number of alternating rounds, with
+// each phase's CPU time per request.
 internal static class ServingBench
 {
     public static async Task Main(string[] args)
@@ -29,7 +30,7 @@ internal static class ServingBench
         var throughputSeconds = args.Length > 2 ? int.Parse(args[2], culture) : 5;
         var rounds = args.Length > 3 ? int.Parse(args[3], culture) : 4;
         var warmUpSeconds = args.Length > 4 ? int.Parse(args[4], culture) : 10;
-        var singleOnly = args.Length > 5 && args[5] == "single";
+        var only = args.Length > 5 ? args[5] : "all";
         const int Features = 12;
         const int BatchRows = 1000;
 
@@ -67,10 +68,10 @@ internal static class ServingBench
 
             Console.WriteLine($"    (d) log writer alone, 100 flushes of 500 single-row requests into the logging host's database: {await on.LogWriterRowsPerSecondAsync(rowJson[0], 100, 500, 1)}");
             Console.WriteLine($"    (d) log writer alone, 40 flushes of 10 requests of {BatchRows:N0} rows: {await on.LogWriterRowsPerSecondAsync(batchJson[0], 40, 10, BatchRows)}");
-            if (singleOnly)
+            if (only is "single" or "batch")
             {
                 await QuiesceAsync(on);
-                await SingleRowRoundsAsync(arms.Select(a => (a.Name, a.Client, a.Url)).ToList(), on, rowJson, rounds, throughputSeconds);
+                await PairedRoundsAsync(arms.Select(a => (a.Name, a.Client, a.Url)).ToList(), on, only == "single" ? rowJson : batchJson, only == "single" ? 1 : BatchRows, rounds, throughputSeconds);
                 return;
             }
 
@@ -308,11 +309,13 @@ internal static class ServingBench
             await host.SettleDiskAsync();
         }
 
-        // (c) for single rows alone: alternating rounds (which host goes first alternates), each phase's requests per second,
-        // the process's CPU time per request (server and generator share the process and the two cores) and its garbage
-        // collections; the ratio of each round's pair and the ratio of the medians.
-        static async Task SingleRowRoundsAsync(List<(string Name, HttpClient Client, string Url)> arms, ServingHost on, byte[][] rowJson, int rounds, int seconds)
+        // (c) for one request size alone: alternating rounds (which host goes first alternates), each phase's requests per
+        // second, the process's CPU time per request (server and generator share the process and the two cores) and its
+        // garbage collections; the ratio of each round's pair and the ratio of the medians. The phase's start and end
+        // (Stopwatch ticks, CLOCK_MONOTONIC nanoseconds on Linux) are printed for splitting a `perf record -k CLOCK_MONOTONIC` profile.
+        static async Task PairedRoundsAsync(List<(string Name, HttpClient Client, string Url)> arms, ServingHost on, byte[][] bodies, int rowsPerBody, int rounds, int seconds)
         {
+            var size = rowsPerBody == 1 ? "single-row" : $"{rowsPerBody:N0}-row";
             var culture = CultureInfo.InvariantCulture;
             var single = new Dictionary<string, List<double>> { ["on"] = [], ["off"] = [] };
             var paired = new List<double>();
@@ -327,12 +330,12 @@ internal static class ServingBench
                     int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
                     var paused = GC.GetTotalPauseDuration();
                     var t0 = Stopwatch.GetTimestamp();
-                    var r = await ClosedLoopAsync(arm.Client, arm.Url, rowJson, 1, 8, seconds);
+                    var r = await ClosedLoopAsync(arm.Client, arm.Url, bodies, rowsPerBody, rowsPerBody == 1 ? 8 : 2, seconds) / rowsPerBody;
                     Console.WriteLine($"PHASE {arm.Name} {t0} {Stopwatch.GetTimestamp()}");
                     process.Refresh();
                     var microseconds = (process.TotalProcessorTime - cpuTime).TotalMicroseconds / (r * seconds);
                     Console.WriteLine(string.Create(culture,
-                        $"    (c) round {round + 1}, logging {arm.Name}: single-row {r:N0} requests/s, {microseconds:F0} µs CPU per request, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms ({CpuTimes.Read().Since(cpu)})"));
+                        $"    (c) round {round + 1}, logging {arm.Name}: {size} {r:N0} requests/s, {microseconds:F0} µs CPU per request, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms ({CpuTimes.Read().Since(cpu)})"));
                     single[arm.Name].Add(r);
                     await QuiesceAsync(on);
                 }
@@ -342,7 +345,7 @@ internal static class ServingBench
 
             Console.WriteLine();
             Console.WriteLine(string.Create(culture,
-                $"(c) single-row logging on / off over {rounds} rounds: median of the rounds' ratios {Median(paired):F2} (each: {string.Join(", ", paired.Select(p => p.ToString("F2", culture)))}); ratio of medians {Median(single["on"]) / Median(single["off"]):F2} ({Median(single["on"]):N0} / {Median(single["off"]):N0} requests/s) (target >= 0.9)"));
+                $"(c) {size} logging on / off over {rounds} rounds: median of the rounds' ratios {Median(paired):F2} (each: {string.Join(", ", paired.Select(p => p.ToString("F2", culture)))}); ratio of medians {Median(single["on"]) / Median(single["off"]):F2} ({Median(single["on"]):N0} / {Median(single["off"]):N0} requests/s) (target >= 0.9)"));
         }
 
         static double Median(List<double> values)

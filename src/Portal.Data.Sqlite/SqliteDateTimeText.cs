@@ -4,7 +4,7 @@ namespace Portal.Data.Sqlite;
 /// A DateTime as EF Core's SQLite provider stores and compares it (<see cref="SqliteMetricBatchWriter.SqliteDateTimeFormat"/>:
 /// <c>yyyy-MM-dd HH:mm:ss</c>, then the fraction of a second in up to seven digits without trailing zeros, and no point
 /// when it is zero), written as UTF-8 digits. .NET's custom format string builds the same text through its general
-/// formatter, which was a twentieth of the prediction log writer's CPU time (docs/benchmarks.md, "Serving, seventh pass").
+/// formatter, which was 3 % of the prediction log writer's CPU time (docs/benchmarks.md, "Serving, seventh pass").
 /// </summary>
 internal static class SqliteDateTimeText
 {

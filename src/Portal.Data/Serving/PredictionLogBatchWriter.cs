@@ -10,9 +10,8 @@ namespace Portal.Data.Serving;
 /// </summary>
 public abstract class PredictionLogBatchWriter
 {
-    // The table as the EF model maps it, read once per model: read from the metadata on every flush, it was a seventh of
-    // the log writer's CPU time (docs/benchmarks.md, "Serving, seventh pass"). One reference, so concurrent flushes read
-    // a whole pair.
+    // The table as the EF model maps it, read once per model rather than from the metadata on every flush (3 % of the log
+    // writer's CPU time: docs/benchmarks.md, "Serving, seventh pass"). One reference, so concurrent flushes read a whole pair.
     private Mapped? mapped;
 
     public Task InsertAsync(PortalDbContext db, IReadOnlyList<PredictionLogRow> rows, CancellationToken cancellationToken)

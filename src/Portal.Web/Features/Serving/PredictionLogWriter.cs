@@ -15,7 +15,7 @@ namespace Portal.Web.Features.Serving;
 /// On shutdown the queue is closed and what is in it is written before the host stops.
 /// <para>
 /// The writer keeps one context for its life: it tracks nothing and only lends each flush its connection (opened and
-/// closed per flush). Setting a context up for every flush was a tenth of the writer's CPU time (docs/benchmarks.md,
+/// closed per flush). Setting a context up for every flush was a seventh of the writer's CPU time (docs/benchmarks.md,
 /// "Serving, seventh pass").
 /// </para>
 /// </summary>

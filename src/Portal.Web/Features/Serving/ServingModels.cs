@@ -155,7 +155,14 @@ public sealed record LoggedOutput(
 
         if (row.Score is { } score)
         {
-            writer.WriteNumber(ScoreName, score);
+            if (IsSingle(score, out var single))
+            {
+                writer.WriteNumber(ScoreName, single);
+            }
+            else
+            {
+                writer.WriteNumber(ScoreName, score);
+            }
         }
 
         if (row.Probabilities is not null)
@@ -163,7 +170,14 @@ public sealed record LoggedOutput(
             writer.WriteStartObject(ProbabilitiesName);
             foreach (var (label, probability) in row.Probabilities)
             {
-                writer.WriteNumber(label, probability);
+                if (IsSingle(probability, out var single))
+                {
+                    writer.WriteNumber(label, single);
+                }
+                else
+                {
+                    writer.WriteNumber(label, probability);
+                }
             }
 
             writer.WriteEndObject();
@@ -173,6 +187,18 @@ public sealed record LoggedOutput(
         {
             writer.WriteString(ErrorName, row.Error);
         }
+    }
+
+    /// <summary>
+    /// Whether a score or probability is exactly a float, as ML.NET computes them: it is then written as the float's
+    /// shortest text (at most 9 digits), which reads back to the same float, rather than the double's (up to 17 digits,
+    /// often by the slow exact algorithm). Formatting them was most of the time spent writing outputs, for the answer and
+    /// for the log (docs/benchmarks.md, "Serving, seventh pass").
+    /// </summary>
+    private static bool IsSingle(double value, out float single)
+    {
+        single = (float)value;
+        return single == value;
     }
 }
 
