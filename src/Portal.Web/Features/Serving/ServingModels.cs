@@ -192,7 +192,7 @@ public sealed record LoggedOutput(
     /// <summary>
     /// Whether a score or probability is exactly a float, as ML.NET computes them: it is then written as the float's
     /// shortest text (at most 9 digits), which reads back to the same float, rather than the double's (up to 17 digits,
-    /// often by the slow exact algorithm). Formatting them was most of the time spent writing outputs, for the answer and
+    /// sometimes by the slow exact algorithm). Formatting them was most of the time spent writing outputs, for the answer and
     /// for the log (docs/benchmarks.md, "Serving, seventh pass").
     /// </summary>
     private static bool IsSingle(double value, out float single)
