@@ -15,7 +15,7 @@ namespace Portal.Bench.Serving;
 //  (b) batch predict throughput over HTTP against ML.NET's in-process batch Transform of the same model and rows;
 //  (c) throughput with prediction logging on against the same endpoint with logging off (two hosts, one after the other).
 // Both hosts run at once and are measured in alternating rounds after the same warm-up.
-// Usage: Portal.Bench.Serving [openLoopSeconds=40 (over all rounds)] [requestsPerSecond=500] [throughputSeconds=5 (per round)] [rounds=4] [warmUpSeconds=10] [phases=all|single]
+// Usage: Portal.Bench.Serving [openLoopSeconds=40 (over all rounds)] [requestsPerSecond=500] [throughputSeconds=5 (per round)] [rounds=4] [warmUpSeconds=10] [phases=all|single|batch]
 // phases=single (or batch) runs only (c) for single-row (or 1,000-row) requests, in the given number of alternating rounds, with
 // each phase's CPU time per request.
 internal static class ServingBench
@@ -317,7 +317,7 @@ internal static class ServingBench
         {
             var size = rowsPerBody == 1 ? "single-row" : $"{rowsPerBody:N0}-row";
             var culture = CultureInfo.InvariantCulture;
-            var single = new Dictionary<string, List<double>> { ["on"] = [], ["off"] = [] };
+            var throughput = new Dictionary<string, List<double>> { ["on"] = [], ["off"] = [] };
             var paired = new List<double>();
             using var process = Process.GetCurrentProcess();
             for (var round = 0; round < rounds; round++)
@@ -336,16 +336,16 @@ internal static class ServingBench
                     var microseconds = (process.TotalProcessorTime - cpuTime).TotalMicroseconds / (r * seconds);
                     Console.WriteLine(string.Create(culture,
                         $"    (c) round {round + 1}, logging {arm.Name}: {size} {r:N0} requests/s, {microseconds:F0} µs CPU per request, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms ({CpuTimes.Read().Since(cpu)})"));
-                    single[arm.Name].Add(r);
+                    throughput[arm.Name].Add(r);
                     await QuiesceAsync(on);
                 }
 
-                paired.Add(single["on"][^1] / single["off"][^1]);
+                paired.Add(throughput["on"][^1] / throughput["off"][^1]);
             }
 
             Console.WriteLine();
             Console.WriteLine(string.Create(culture,
-                $"(c) {size} logging on / off over {rounds} rounds: median of the rounds' ratios {Median(paired):F2} (each: {string.Join(", ", paired.Select(p => p.ToString("F2", culture)))}); ratio of medians {Median(single["on"]) / Median(single["off"]):F2} ({Median(single["on"]):N0} / {Median(single["off"]):N0} requests/s) (target >= 0.9)"));
+                $"(c) {size} logging on / off over {rounds} rounds: median of the rounds' ratios {Median(paired):F2} (each: {string.Join(", ", paired.Select(p => p.ToString("F2", culture)))}); ratio of medians {Median(throughput["on"]) / Median(throughput["off"]):F2} ({Median(throughput["on"]):N0} / {Median(throughput["off"]):N0} requests/s) (target >= 0.9)"));
         }
 
         static double Median(List<double> values)
