@@ -45,22 +45,27 @@ public sealed class ServingApiTests(ServingAppFactory factory) : IClassFixture<S
     public async Task TheAnswerWrittenStraightFromTheScoredRowsIsTheDocumentedResponseAsTheApiSerializesIt()
     {
         var batch = PredictionBatchId.New(DateTimeOffset.UtcNow);
+        // Past the answer's first flush (32 KB), with a row of every kind, one with no members at all among them.
         RowPrediction[] rows =
         [
             new("ja ✓", null, new Dictionary<string, double> { ["ja ✓"] = 0.1 + 0.2, ["<nein>"] = 0.7 }, null),
             new(null, 1e-17, null, null),
             RowPrediction.Refused("missing: \"age\"; 'income' must be a number"),
             RowPrediction.ModelFailed("the model failed: ü"),
+            new(null, null, null, null),
+            .. Enumerable.Range(0, 600).Select(i => new RowPrediction(i % 2 == 0 ? "true" : "false", null,
+                new Dictionary<string, double> { ["true"] = i / 600.0, ["false"] = 1 - (i / 600.0) }, null)),
         ];
         var http = new DefaultHttpContext { RequestServices = factory.Services };
         using var written = new MemoryStream();
         http.Response.Body = written;
+        var options = factory.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
-        await new ScoredBatch(batch, 7, rows).ExecuteAsync(http);
+        await new ScoredBatch(batch, 7, WrittenOutputs.Write(rows, options.Encoder)).ExecuteAsync(http);
 
         var documented = new PredictResponse([.. rows.Select((p, r) =>
             new PredictionOutput(PredictionId.For(batch, r), 7, p.PredictedLabel, p.Score, p.Probabilities, p.Error))]);
-        var options = factory.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        Assert.True(written.Length > 32 * 1024);
         Assert.Equal(JsonSerializer.Serialize(documented, options), Encoding.UTF8.GetString(written.ToArray()));
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", http.Response.ContentType);

@@ -2,15 +2,14 @@ using System.Buffers;
 using Portal.Domain.Registry;
 using Portal.Domain.Rollouts;
 using Portal.Domain.Serving;
-using Portal.Ml.Serving;
 
 namespace Portal.Web.Features.Serving;
 
 /// <summary>
-/// A predict request handed to <see cref="PredictionLog"/>: what the response already holds (the route, the scored
-/// rows) plus the request's rows as the UTF-8 bytes the caller sent, copied into a pooled array the log gives back once
-/// they are written (or dropped). Nothing is serialized on the serving path; the writer turns the outputs into JSON when
-/// it writes (<see cref="LoggedOutput.Write"/>).
+/// A predict request handed to <see cref="PredictionLog"/>: what the response already holds (the route, the number of rows)
+/// plus two copies in pooled arrays, given back once they are written (or dropped): the request's rows as the UTF-8 bytes
+/// the caller sent, and the outputs as the answer wrote them (<see cref="WrittenOutputs.Json"/>). Nothing is serialized
+/// for the log alone.
 /// </summary>
 public sealed record LoggedPredictRequest(
     PredictionBatchId Id,
@@ -20,10 +19,19 @@ public sealed record LoggedPredictRequest(
     RolloutId? RolloutId,
     ServingArm Arm,
     DateTimeOffset Received,
+    int RowCount,
     int ErrorCount,
     long DurationMicroseconds,
     PooledBytes Rows,
-    IReadOnlyList<RowPrediction> Outputs);
+    PooledBytes Outputs) : IDisposable
+{
+    /// <summary>Gives both arrays back to the pool.</summary>
+    public void Dispose()
+    {
+        Rows.Dispose();
+        Outputs.Dispose();
+    }
+}
 
 /// <summary>
 /// Bytes copied into an array rented from the shared pool (a batch's rows are hundreds of kilobytes: a fresh array per

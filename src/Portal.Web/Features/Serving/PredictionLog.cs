@@ -32,7 +32,7 @@ public sealed class PredictionLog
 
     internal ChannelReader<LoggedPredictRequest> Reader => channel.Reader;
 
-    /// <summary>Queues the request for the writer, which then owns its pooled rows; when it cannot be queued they are given back here.</summary>
+    /// <summary>Queues the request for the writer, which then owns its pooled arrays; when it cannot be queued they are given back here.</summary>
     public void Add(LoggedPredictRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -41,7 +41,7 @@ public sealed class PredictionLog
             return;
         }
 
-        request.Rows.Dispose();
+        request.Dispose();
         if (!Enabled)
         {
             return;

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -10,9 +8,8 @@ namespace Portal.Web.Features.Serving;
 /// <summary>
 /// Writes logged predict requests to the database in batches (one round trip per <see cref="ServingOptions.LogWriteBatch"/>
 /// requests, or whatever has arrived), after the responses have gone out, in one transaction through the provider's bulk
-/// statement (<see cref="PredictionLogBatchWriter"/>). The outputs become JSON here, off the serving path. A failed write
-/// is logged and the loop goes on.
-/// On shutdown the queue is closed and what is in it is written before the host stops.
+/// statement (<see cref="PredictionLogBatchWriter"/>). Rows and outputs arrive as JSON already (the outputs as the answer
+/// wrote them). A failed write is logged and the loop goes on. On shutdown the queue is closed and what is in it is written before the host stops.
 /// <para>
 /// The writer keeps one context for its life: it tracks nothing and only lends each flush its connection (opened and
 /// closed per flush). Setting a context up for every flush was a seventh of the writer's CPU time (docs/benchmarks.md,
@@ -22,10 +19,7 @@ namespace Portal.Web.Features.Serving;
 public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<PortalDbContext> dbFactory, PredictionLogBatchWriter rowWriter,
     IOptions<ServingOptions> options, TimeProvider time, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
-    private const int InitialOutputBytes = 64 * 1024;
-    private const int KeptOutputBytes = 4 * 1024 * 1024;
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
-    private ArrayBufferWriter<byte> outputs = new(InitialOutputBytes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,22 +81,13 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
     {
         try
         {
-            // Every request's outputs go into one buffer, kept from flush to flush unless a flush made it large.
-            outputs.ResetWrittenCount();
             var rows = new PredictionLogRow[batch.Count];
-            await using (var json = new Utf8JsonWriter(outputs))
+            for (var i = 0; i < rows.Length; i++)
             {
-                for (var i = 0; i < rows.Length; i++)
-                {
-                    var request = batch[i];
-                    var start = outputs.WrittenCount;
-                    json.Reset();
-                    LoggedOutput.Write(json, request.Outputs);
-                    json.Flush();
-                    rows[i] = new PredictionLogRow(request.Id, request.ModelId, request.ModelVersionId, request.VersionNumber, request.RolloutId, request.Arm,
-                        request.Received.UtcDateTime, request.Outputs.Count, request.ErrorCount, request.DurationMicroseconds, request.Rows.Memory,
-                        outputs.WrittenMemory[start..]);
-                }
+                var request = batch[i];
+                rows[i] = new PredictionLogRow(request.Id, request.ModelId, request.ModelVersionId, request.VersionNumber, request.RolloutId, request.Arm,
+                    request.Received.UtcDateTime, request.RowCount, request.ErrorCount, request.DurationMicroseconds, request.Rows.Memory,
+                    request.Outputs.Memory);
             }
 
             await rowWriter.InsertAsync(db, rows, cancellationToken);
@@ -115,12 +100,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         {
             foreach (var request in batch)
             {
-                request.Rows.Dispose();
-            }
-
-            if (outputs.Capacity > KeptOutputBytes)
-            {
-                outputs = new ArrayBufferWriter<byte>(InitialOutputBytes);
+                request.Dispose();
             }
         }
     }

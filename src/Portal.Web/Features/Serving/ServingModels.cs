@@ -1,7 +1,7 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Serving;
 using Portal.Ml.Serving;
 
@@ -51,53 +51,93 @@ public sealed record PredictRequest(JsonElement? Rows, string? RoutingKey)
 public sealed record PredictResponse(IReadOnlyList<PredictionOutput> Predictions);
 
 /// <summary>
-/// A predict request's scored rows, answered as <see cref="PredictResponse"/>'s JSON written straight from them (no
-/// record per row, no reflection): for a batch of 1,000 rows the serializer's walk over the records and their
-/// dictionaries cost as much as parsing the request (docs/benchmarks.md, "Serving, fifth pass").
+/// A predict request's scored rows, answered as <see cref="PredictResponse"/>'s JSON: each row's id and version, then its
+/// members as <see cref="WrittenOutputs"/> already holds them (written once for the answer and the log). No record per row,
+/// no reflection: for a batch of 1,000 rows the serializer's walk over the records and their dictionaries cost as much as
+/// parsing the request (docs/benchmarks.md, "Serving, fifth pass"). The outputs' buffer is given back once the answer is
+/// written.
 /// </summary>
-public sealed class ScoredBatch(PredictionBatchId id, int modelVersion, IReadOnlyList<RowPrediction> rows) : IResult
+public sealed class ScoredBatch(PredictionBatchId id, int modelVersion, WrittenOutputs outputs) : IResult, IDisposable
 {
-    private const int RowsPerFlush = 256;
-    private static readonly JsonEncodedText PredictionsName = JsonEncodedText.Encode("predictions");
-    private static readonly JsonEncodedText PredictionIdName = JsonEncodedText.Encode("predictionId");
-    private static readonly JsonEncodedText ModelVersionName = JsonEncodedText.Encode("modelVersion");
+    // Sent to the client in pieces of about this size, so that a large answer is not held whole in the pipe.
+    private const int BytesPerFlush = 32 * 1024;
+
+    // The longest prefix of a row: {"predictionId":"<36>","modelVersion":<11>, plus the separating comma.
+    private const int RowPrefixBytes = 80;
 
     public PredictionBatchId Id { get; } = id;
 
     public int ModelVersion { get; } = modelVersion;
 
-    public IReadOnlyList<RowPrediction> Rows { get; } = rows;
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
-        var body = response.BodyWriter;
-        // As the API's serializer writes (its encoder decides which characters are escaped).
-        var serializer = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = serializer.Encoder, Indented = serializer.WriteIndented });
-        json.WriteStartObject();
-        json.WriteStartArray(PredictionsName);
-        for (var r = 0; r < Rows.Count; r++)
+        try
         {
-            json.WriteStartObject();
-            json.WriteString(PredictionIdName, PredictionId.For(Id, r).Value);
-            json.WriteNumber(ModelVersionName, ModelVersion);
-            LoggedOutput.WriteFields(json, Rows[r]);
-            json.WriteEndObject();
-            if (r % RowsPerFlush == RowsPerFlush - 1)
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            var body = response.BodyWriter;
+            var unflushed = Write(body, "{\"predictions\":["u8);
+            for (var r = 0; r < outputs.Count; r++)
             {
-                json.Flush();
-                await body.FlushAsync(httpContext.RequestAborted);
+                unflushed += WriteRow(body, r);
+                if (unflushed >= BytesPerFlush)
+                {
+                    await body.FlushAsync(httpContext.RequestAborted);
+                    unflushed = 0;
+                }
             }
+
+            Write(body, "]}"u8);
+            await body.FlushAsync(httpContext.RequestAborted);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    public void Dispose() => outputs.Dispose();
+
+    private static int Write(IBufferWriter<byte> body, ReadOnlySpan<byte> bytes)
+    {
+        body.Write(bytes);
+        return bytes.Length;
+    }
+
+    /// <summary><c>{"predictionId":"…","modelVersion":N,</c> and the row's members, then <c>}</c>; a comma before every row but the first.</summary>
+    private int WriteRow(IBufferWriter<byte> body, int row)
+    {
+        var members = outputs.MembersOf(row);
+        var span = body.GetSpan(RowPrefixBytes + members.Length + 1);
+        var at = 0;
+        if (row > 0)
+        {
+            span[at++] = (byte)',';
         }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.Flush();
-        await body.FlushAsync(httpContext.RequestAborted);
+        at += Copy("{\"predictionId\":\""u8, span[at..]);
+        PredictionId.For(Id, row).Value.TryFormat(span[at..], out var written, "D");
+        at += written;
+        at += Copy("\",\"modelVersion\":"u8, span[at..]);
+        ModelVersion.TryFormat(span[at..], out written, default, CultureInfo.InvariantCulture);
+        at += written;
+        if (!members.IsEmpty)
+        {
+            span[at++] = (byte)',';
+            at += Copy(members, span[at..]);
+        }
+
+        span[at++] = (byte)'}';
+        body.Advance(at);
+        return at;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> from, Span<byte> to)
+    {
+        from.CopyTo(to);
+        return from.Length;
     }
 }
 
