@@ -28,10 +28,7 @@ public sealed class SqlitePredictionLogBatchWriter : PredictionLogBatchWriter
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // On a thread of its own: the write blocks in the kernel (pages into the WAL; fsyncs when a checkpoint runs),
-            // and on a thread-pool thread of a 2-core machine that left a core idle while requests queued (iowait with
-            // logging on and none off: docs/benchmarks.md, "Serving, eighth pass").
-            await Task.Factory.StartNew(() => Write(connection, table, rows), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Write(connection, table, rows);
         }
         finally
         {

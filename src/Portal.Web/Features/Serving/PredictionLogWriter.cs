@@ -21,23 +21,53 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The loop runs on a thread of its own, for the host's life. A flush blocks in the kernel (SQLite writes its pages and,
+    /// at a checkpoint, fsyncs on the calling thread); on a thread-pool thread of a 2-core machine that left a core idle
+    /// while requests queued. A new thread per flush would not do either: the pool keeps a returned array in the returning
+    /// thread's own slot, so a thread that ends takes arrays with it, and renting anew on the large-object heap brought
+    /// gen-2 collections (docs/benchmarks.md, "Serving, eighth pass").
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                stopped.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                stopped.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Prediction log writer",
+        };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
     {
         var reader = log.Reader;
         var batch = new List<LoggedPredictRequest>(options.Value.LogWriteBatch);
-        await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+        using var db = dbFactory.CreateDbContext();
         try
         {
             var gather = TimeSpan.FromMilliseconds(options.Value.LogFlushMilliseconds);
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
                 // Group commit: one transaction for what arrives within the interval, not one per request.
                 if (gather > TimeSpan.Zero && reader.Count < options.Value.LogWriteBatch)
                 {
-                    await Task.Delay(gather, time, stoppingToken);
+                    Task.Delay(gather, time, stoppingToken).GetAwaiter().GetResult();
                 }
 
-                await DrainAsync(db, batch, stoppingToken);
+                Drain(db, batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -49,7 +79,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         using var flush = new CancellationTokenSource(FlushTimeout);
         try
         {
-            await DrainAsync(db, batch, flush.Token);
+            Drain(db, batch, flush.Token);
         }
         catch (OperationCanceledException)
         {
@@ -57,7 +87,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         }
     }
 
-    private async Task DrainAsync(PortalDbContext db, List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
+    private void Drain(PortalDbContext db, List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
     {
         var reader = log.Reader;
         while (true)
@@ -73,11 +103,11 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
                 return;
             }
 
-            await WriteAsync(db, batch, cancellationToken);
+            Write(db, batch, cancellationToken);
         }
     }
 
-    private async Task WriteAsync(PortalDbContext db, List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
+    private void Write(PortalDbContext db, List<LoggedPredictRequest> batch, CancellationToken cancellationToken)
     {
         try
         {
@@ -90,7 +120,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
                     request.Outputs.Memory);
             }
 
-            await rowWriter.InsertAsync(db, rows, cancellationToken);
+            // PostgreSQL's COPY is asynchronous; this thread waits for it, as it waits for SQLite.
+            rowWriter.InsertAsync(db, rows, cancellationToken).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
