@@ -9,7 +9,8 @@ namespace Portal.Web.Features.Serving;
 /// Writes logged predict requests to the database in batches (one round trip per <see cref="ServingOptions.LogWriteBatch"/>
 /// requests, or whatever has arrived), after the responses have gone out, in one transaction through the provider's bulk
 /// statement (<see cref="PredictionLogBatchWriter"/>). Rows and outputs arrive as JSON already (the outputs as the answer
-/// wrote them). A failed write is logged and the loop goes on. On shutdown the queue is closed and what is in it is written before the host stops.
+/// wrote them). A failed write is logged and the loop goes on. On shutdown the queue is closed and what is in it is
+/// written before the host stops.
 /// <para>
 /// The writer keeps one context for its life: it tracks nothing and only lends each flush its connection (opened and
 /// closed per flush). Setting a context up for every flush was a seventh of the writer's CPU time (docs/benchmarks.md,

@@ -62,8 +62,8 @@ public sealed class ScoredBatch(PredictionBatchId id, int modelVersion, WrittenO
     // Sent to the client in pieces of about this size, so that a large answer is not held whole in the pipe.
     private const int BytesPerFlush = 32 * 1024;
 
-    // The longest prefix of a row: {"predictionId":"<36>","modelVersion":<11>, plus the separating comma.
-    private const int RowPrefixBytes = 80;
+    // More than a row's prefix and suffix take: the separating comma, {"predictionId":"<36>","modelVersion":<up to 11>, and }.
+    private const int RowFrameBytes = 96;
 
     public PredictionBatchId Id { get; } = id;
 
@@ -110,7 +110,7 @@ public sealed class ScoredBatch(PredictionBatchId id, int modelVersion, WrittenO
     private int WriteRow(IBufferWriter<byte> body, int row)
     {
         var members = outputs.MembersOf(row);
-        var span = body.GetSpan(RowPrefixBytes + members.Length + 1);
+        var span = body.GetSpan(RowFrameBytes + members.Length);
         var at = 0;
         if (row > 0)
         {
