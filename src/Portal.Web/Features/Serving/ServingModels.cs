@@ -164,25 +164,6 @@ public sealed record LoggedOutput(
     private static readonly JsonEncodedText ProbabilitiesName = JsonEncodedText.Encode("probabilities");
     private static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
 
-    /// <summary>
-    /// Writes what each row got as the JSON array <see cref="Json"/> reads back into <see cref="LoggedOutput"/>s, straight
-    /// from the scored rows (no intermediate records, no reflection).
-    /// </summary>
-    public static void Write(Utf8JsonWriter writer, IReadOnlyList<RowPrediction> rows)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(rows);
-        writer.WriteStartArray();
-        foreach (var row in rows)
-        {
-            writer.WriteStartObject();
-            WriteFields(writer, row);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
     /// <summary>What one row got, as members of the object being written (the logged form's, and the answer's after its id and version).</summary>
     public static void WriteFields(Utf8JsonWriter writer, RowPrediction row)
     {
