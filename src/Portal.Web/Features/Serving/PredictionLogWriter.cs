@@ -52,6 +52,10 @@ public sealed class PredictionLogWriter(PredictionLog log, IDbContextFactory<Por
         return stopped.Task;
     }
 
+    /// <summary>
+    /// The loop itself. Its waits (for requests, the gather interval, PostgreSQL's COPY) block on purpose: this thread is the
+    /// writer's alone, so blocking it holds up nothing else.
+    /// </summary>
     private void Run(CancellationToken stoppingToken)
     {
         var reader = log.Reader;
